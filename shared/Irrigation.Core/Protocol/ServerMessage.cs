@@ -1,0 +1,61 @@
+namespace Irrigation.Core.Protocol
+{
+    /// <summary>
+    /// One frame the server sent to a controller, as parsed by <see cref="ServerMessageParser"/>.
+    /// Fields that the event does not carry keep their defaults. One instance is reused per frame.
+    /// </summary>
+    public sealed class ServerMessage
+    {
+        /// <summary>True when the frame is a well-formed message of a known event.</summary>
+        public bool IsValid { get; internal set; }
+
+        /// <summary>When invalid: the contract's error code (<see cref="ErrorCodes"/>).</summary>
+        public string RejectCode { get; internal set; }
+
+        /// <summary>When invalid: a short human-readable reason.</summary>
+        public string RejectReason { get; internal set; }
+
+        /// <summary>The event name (<see cref="EventNames"/>); may be set on an invalid frame too.</summary>
+        public string Event { get; internal set; }
+
+        /// <summary>welcome: the server's time, Unix seconds UTC.</summary>
+        public long TimeUnixSeconds { get; internal set; }
+
+        /// <summary>welcome: the highest seq of this boot already stored (0 if none).</summary>
+        public long ResumeSeq { get; internal set; }
+
+        /// <summary>ack: every event with a seq up to this one is handled.</summary>
+        public long AckSeq { get; internal set; }
+
+        /// <summary>irrigate/stop: the command id to echo in command_result.</summary>
+        public string CommandId { get; internal set; }
+
+        /// <summary>irrigate/stop: the zones named (stop: empty means all).</summary>
+        public string[] Zones { get; internal set; }
+
+        /// <summary>irrigate: how long to open, in seconds.</summary>
+        public long DurationSeconds { get; internal set; }
+
+        /// <summary>error: the code the server rejected one of our frames with.</summary>
+        public string ErrorCode { get; internal set; }
+
+        /// <summary>error: the server's message.</summary>
+        public string ErrorMessage { get; internal set; }
+
+        internal void Clear()
+        {
+            IsValid = false;
+            RejectCode = null;
+            RejectReason = null;
+            Event = null;
+            TimeUnixSeconds = 0;
+            ResumeSeq = 0;
+            AckSeq = 0;
+            CommandId = null;
+            Zones = null;
+            DurationSeconds = 0;
+            ErrorCode = null;
+            ErrorMessage = null;
+        }
+    }
+}
