@@ -306,6 +306,9 @@ namespace Irrigation.Core
             _log.SetUptime(uptimeMs);
             _log.Info("core", "boot", "zones", _zoneNames.Length, "probes", _probes.Length);
             Record(EventKind.IrrigationStopped, _valves.AllMask, (int)IrrigationReason.Boot, 0, 0, 0, null);
+            // A boot counts as a watering for the soil rule: a board that reboots in a loop (a brownout when
+            // the valve opens, say) must not turn into a valve that is open most of the time.
+            MarkWatered(_valves.AllMask);
             // The DHT22 needs about 2 s after power-up before its first read.
             _nextDhtMs = uptimeMs + 2000;
             _nextSoilMs = uptimeMs + 1000;
