@@ -1,0 +1,27 @@
+namespace Irrigation.Core.Link
+{
+    /// <summary>The kind of a buffered event (one per controller event of the contract).</summary>
+    public enum EventKind
+    {
+        /// <summary>temperature {record}: A = tenths of °C.</summary>
+        Temperature = 1,
+        /// <summary>humidity {record}: A = tenths of %RH.</summary>
+        Humidity = 2,
+        /// <summary>soil_moisture: A = tenths of %, B = raw, C = zone index or -1.</summary>
+        SoilMoisture = 3,
+        /// <summary>irrigation_started: A = zone mask, B = reason, C = duration s.</summary>
+        IrrigationStarted = 4,
+        /// <summary>irrigation_stopped: A = zone mask, B = reason.</summary>
+        IrrigationStopped = 5,
+        /// <summary>sensor_disconnected: A = sensor index.</summary>
+        SensorDisconnected = 6,
+        /// <summary>sensor_reconnected: A = sensor index.</summary>
+        SensorReconnected = 7,
+        /// <summary>status: A = free heap, B = rssi, C = open zone mask, D = buffered, E = dropped.</summary>
+        Status = 8,
+        /// <summary>command_result: text = id, A = ok (1/0), B = error code, C = error argument.</summary>
+        CommandResult = 9,
+        /// <summary>log: text = message, A = level.</summary>
+        Log = 10,
+    }
+}

@@ -1,0 +1,62 @@
+using Irrigation.Core.Protocol;
+using Irrigation.Tests.Support;
+
+namespace Irrigation.Core.Tests.Protocol;
+
+/// <summary>The core's frames must be the golden vectors byte for byte (the server tests read the same files).</summary>
+public class ControllerFramesTests
+{
+    private static readonly string[] TwoZones = { "zone1", "zone2" };
+    private static readonly string[] OneZone = { "zone1" };
+
+    public static TheoryData<string> Vectors => new()
+    {
+        "hello.json", "temperature.json", "temperature-negative.json", "humidity.json", "soil_moisture.json",
+        "soil_moisture-no-zone.json", "irrigation_started.json", "irrigation_stopped.json",
+        "irrigation_stopped-boot.json", "sensor_disconnected.json", "sensor_reconnected.json", "status.json",
+        "command_result.json", "command_result-error.json", "log.json", "log-escaped.json",
+    };
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void Writer_GoldenFrame_ReproducedByteForByte(string file)
+    {
+        string expected = File.ReadAllText(Path.Combine(RepoPaths.Vectors, "to-server", "valid", file)).TrimEnd('\n', '\r');
+
+        Assert.Equal(expected, Write(file, new JsonWriter(1536)));
+    }
+
+    [Fact]
+    public void AllZones_TwoZones_SetsTwoBits()
+    {
+        Assert.Equal(3, ControllerFrames.AllZones(2));
+        Assert.Equal(0x7FFFFFFF, ControllerFrames.AllZones(31));
+    }
+
+    [Fact]
+    public void Hello_TooSmallWriter_ReturnsNull()
+    {
+        Assert.Null(ControllerFrames.Hello(new JsonWriter(32), "farm-01", "tok", "1.0.0", 1, OneZone, OneZone));
+    }
+
+    private static string? Write(string file, JsonWriter w) => file switch
+    {
+        "hello.json" => ControllerFrames.Hello(w, "farm-01", "tok-secret", "1.0.0", 3141592653, TwoZones, new[] { "temperature", "humidity", "soil_moisture" }),
+        "temperature.json" => ControllerFrames.Temperature(w, 42, 1764547200, 223),
+        "temperature-negative.json" => ControllerFrames.Temperature(w, 43, 1764547200, -125),
+        "humidity.json" => ControllerFrames.Humidity(w, 44, 1764547200, 455),
+        "soil_moisture.json" => ControllerFrames.SoilMoisture(w, 45, 1764547200, 371, 2710, "zone1"),
+        "soil_moisture-no-zone.json" => ControllerFrames.SoilMoisture(w, 46, 1764547200, 1000, 1350, null),
+        "irrigation_started.json" => ControllerFrames.IrrigationStarted(w, 47, 1764547200, OneZone, 1, Reasons.SoilDry, 600),
+        "irrigation_stopped.json" => ControllerFrames.IrrigationStopped(w, 48, 1764547800, TwoZones, 1, Reasons.Completed),
+        "irrigation_stopped-boot.json" => ControllerFrames.IrrigationStopped(w, 1, 1764547200, TwoZones, ControllerFrames.AllZones(2), Reasons.Boot),
+        "sensor_disconnected.json" => ControllerFrames.SensorDisconnected(w, 49, 1764547200, "temperature"),
+        "sensor_reconnected.json" => ControllerFrames.SensorReconnected(w, 50, 1764547260, "soil_moisture"),
+        "status.json" => ControllerFrames.Status(w, 51, 1764547260, 3600, 61234, -67, TwoZones, 1, 3, 0),
+        "command_result.json" => ControllerFrames.CommandResult(w, 52, 1764547260, "c-17", true, null),
+        "command_result-error.json" => ControllerFrames.CommandResult(w, 53, 1764547260, "c-18", false, "duration above the zone maximum (1800 s)"),
+        "log.json" => ControllerFrames.Log(w, 54, 1764547260, "W", "sensor: dht read failed pin=26 misses=3"),
+        "log-escaped.json" => ControllerFrames.Log(w, 55, 1764547260, "E", "quote \" backslash \\ newline \n tab \t bell \u0007 e-acute \u00e9 snowman \u2603"),
+        _ => throw new ArgumentException(file),
+    };
+}

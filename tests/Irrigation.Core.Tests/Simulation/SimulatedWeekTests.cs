@@ -1,0 +1,251 @@
+using System.Text.Json;
+using Irrigation.Core.Config;
+using Irrigation.Core.Link;
+using Irrigation.Core.Sensors;
+using Irrigation.Core.Tests.Fakes;
+
+namespace Irrigation.Core.Tests.Simulation;
+
+/// <summary>
+/// A week of one controller against a flaky world: link outages and drops, a silent server, sensor dropouts,
+/// garbage reads, random commands and three reboots. Checks the safety and accounting invariants on every tick.
+/// </summary>
+public class SimulatedWeekTests
+{
+    private const long TickMs = 500;
+    private const long Week = 7L * 24 * 3600 * 1000;
+    private const long ServerEpoch = 1764547200;
+
+    private sealed class SoilModel : ISoilProbe
+    {
+        public int MoistureDeci = 400;
+        public bool Unplugged;
+        public bool Flaky;
+        public Random Rng = new(1);
+        public int MaxRaw => 4095;
+
+        public int ReadRaw()
+        {
+            if (Unplugged)
+            {
+                return 0;
+            }
+
+            if (Flaky && Rng.Next(3) == 0)
+            {
+                return -1;
+            }
+
+            return 3400 - MoistureDeci * 2 + Rng.Next(-15, 16);
+        }
+    }
+
+    private sealed class Boot
+    {
+        public long Id;
+        public long StartMs;
+        public int LastSeq;
+        public long Dropped;
+        public int LostInRam;
+    }
+
+    [Fact]
+    public void Week_FlapsDropoutsReboots_SafetyAndAccountingHold()
+    {
+        var rng = new Random(2026);
+        long simMs = 0;
+        var config = new ControllerConfig
+        {
+            DeviceId = "farm-01",
+            Token = "tok-secret",
+            ServerUrl = "ws://127.0.0.1:5000/",
+            Zones = new[]
+            {
+                new ZoneConfig("beds") { SoilProbe = 0, DryDeciPercent = 300, WetDeciPercent = 450, RunSeconds = 600, MinIntervalSeconds = 3600, MaxDurationSeconds = 1800 },
+                new ZoneConfig("lawn") { MaxDurationSeconds = 1200 },
+            },
+            SoilProbes = new[] { new SoilCalibration(3400, 1400) },
+            Schedules = new[] { new ScheduleConfig(1, 5 * 60, 900), new ScheduleConfig(0, 18 * 60, 300) },
+            BufferCapacity = 128,
+        };
+        var climate = new FakeClimate();
+        var soil = new SoilModel();
+        var valves = new[] { new FakeValve { Clock = () => simMs }, new FakeValve { Clock = () => simMs } };
+        var link = new FakeLink { ServerUnix = () => ServerEpoch + simMs / 1000, KeepSent = 64 };
+        var sink = new ListLogSink { Keep = 200 };
+        var device = new FakeDeviceInfo();
+        var boots = new List<Boot>();
+        long bootAt = 0;
+        long timeViolations = 0;
+        string? badTime = null;
+        link.OnEvent = e =>
+        {
+            long t = e.GetProperty("data").GetProperty("time").GetInt64();
+            long bootUnix = ServerEpoch + boots[^1].StartMs / 1000;
+            long nowUnix = ServerEpoch + simMs / 1000;
+            if (t < bootUnix - 2 || t > nowUnix + 2)
+            {
+                timeViolations++;
+                badTime ??= e.GetRawText() + " boot at " + bootUnix + " now " + nowUnix;
+            }
+        };
+
+        Controller NewBoot()
+        {
+            config.BootId = rng.NextInt64(1, long.MaxValue);
+            bootAt = simMs;
+            boots.Add(new Boot { Id = config.BootId, StartMs = simMs });
+            var c = new Controller(config, climate, new ISoilProbe[] { soil }, valves, link, sink, device, rng.Next());
+            c.Start(0);
+            Assert.All(valves, v => Assert.False(v.IsOpen));
+            return c;
+        }
+
+        var controller = NewBoot();
+        long[] rebootAt = { (long)(1.5 * 86400_000), (long)(3.2 * 86400_000), (long)(5.1 * 86400_000) + 777 };
+        int nextReboot = 0;
+        long outageUntil = -1;
+        long silentUntil = -1;
+        long unpluggedUntil = -1;
+        long dhtDeadUntil = -1;
+        long endOfChaos = Week - 6 * 3600_000L;
+        int commandCounter = 0;
+        long maxBuffered = 0;
+        long leaseChecks = 0;
+        long dhtReads = 0;
+
+        for (simMs = TickMs; simMs <= Week; simMs += TickMs)
+        {
+            bool chaos = simMs < endOfChaos;
+            long uptime = simMs - bootAt;
+
+            // ---- the world
+            if (chaos && simMs % 60_000 == 0)
+            {
+                int roll = rng.Next(1000);
+                if (roll < 8 && outageUntil < simMs)
+                {
+                    outageUntil = simMs + rng.Next(10, 3 * 3600) * 1000L;
+                    link.ServerUp = false;
+                    link.Drop();
+                }
+                else if (roll < 20)
+                {
+                    link.Drop();
+                }
+                else if (roll < 23 && silentUntil < simMs)
+                {
+                    silentUntil = simMs + rng.Next(60, 600) * 1000L;
+                    link.Silent = true;
+                }
+                else if (roll < 26 && unpluggedUntil < simMs)
+                {
+                    unpluggedUntil = simMs + rng.Next(60, 3600) * 1000L;
+                    soil.Unplugged = true;
+                }
+                else if (roll < 28 && dhtDeadUntil < simMs)
+                {
+                    dhtDeadUntil = simMs + rng.Next(60, 7200) * 1000L;
+                }
+                else if (roll < 33 && link.State == LinkState.Open)
+                {
+                    commandCounter++;
+                    string zone = rng.Next(2) == 0 ? "beds" : "lawn";
+                    link.Enqueue(rng.Next(4) == 0
+                        ? "{\"event\":\"stop\",\"data\":{\"id\":\"c-" + commandCounter + "\",\"zones\":[]}}"
+                        : "{\"event\":\"irrigate\",\"data\":{\"id\":\"c-" + commandCounter + "\",\"zones\":[\"" + zone + "\"],\"duration\":" + rng.Next(30, 2400) + "}}");
+                }
+            }
+
+            if (simMs >= outageUntil && !link.ServerUp)
+            {
+                link.ServerUp = true;
+            }
+
+            if (simMs >= silentUntil)
+            {
+                link.Silent = false;
+            }
+
+            soil.Unplugged = simMs < unpluggedUntil;
+            soil.Flaky = chaos && simMs % 7_200_000 < 600_000;
+            climate.Next = simMs < dhtDeadUntil
+                ? ClimateSample.Failed
+                : rng.Next(100) switch
+                {
+                    0 => ClimateSample.Failed,
+                    1 => new ClimateSample(true, 10, 10),
+                    2 => new ClimateSample(true, 250, 1500),
+                    _ => new ClimateSample(true, 150 + (int)(simMs / 60_000 % 200), 400 + rng.Next(200)),
+                };
+            if (simMs % 10_000 == 0)
+            {
+                soil.MoistureDeci = Math.Clamp(soil.MoistureDeci + (valves[0].IsOpen ? 12 : -1), 0, 1000);
+            }
+
+            // ---- reboot: RAM (the buffer) is lost; the relay may still be energised until Start
+            if (nextReboot < rebootAt.Length && simMs >= rebootAt[nextReboot])
+            {
+                nextReboot++;
+                boots[^1].LastSeq = controller.LastSeq;
+                boots[^1].Dropped = controller.DroppedCount;
+                boots[^1].LostInRam = controller.BufferedCount;
+                link.Drop();
+                controller = NewBoot();
+                uptime = 0;
+                continue;
+            }
+
+            link.Advance();
+            controller.Tick(uptime);
+
+            // ---- invariants, every tick
+            for (int z = 0; z < valves.Length; z++)
+            {
+                Assert.Equal(controller.IsZoneOpen(z), valves[z].IsOpen);
+                if (valves[z].IsOpen)
+                {
+                    leaseChecks++;
+                    long leaseEnd = controller.ZoneLeaseEndMs(z);
+                    Assert.True(uptime < leaseEnd, $"zone {z} open past its lease at {uptime} (lease end {leaseEnd})");
+                    Assert.True(leaseEnd - uptime <= config.Zones[z].MaxDurationSeconds * 1000L, $"zone {z} lease longer than its maximum");
+                    Assert.True(simMs - valves[z].OpenedAtMs <= 2 * config.Zones[z].MaxDurationSeconds * 1000L + TickMs, $"zone {z} open {simMs - valves[z].OpenedAtMs} ms");
+                }
+            }
+
+            Assert.True(controller.OpenZoneCount <= config.MaxOpenZones);
+            Assert.InRange(controller.BufferedCount, 0, controller.BufferCapacity);
+            Assert.InRange(controller.InFlightCount, 0, config.SendWindow);
+            Assert.InRange(link.Incoming.Count, 0, 64);
+            maxBuffered = Math.Max(maxBuffered, controller.BufferedCount);
+        }
+
+        dhtReads = climate.Reads;
+        boots[^1].LastSeq = controller.LastSeq;
+        boots[^1].Dropped = controller.DroppedCount;
+        boots[^1].LostInRam = controller.BufferedCount;
+
+        // ---- the world really was flaky
+        Assert.Equal(4, boots.Count);
+        Assert.True(link.Connects > 20, $"only {link.Connects} connects");
+        Assert.True(leaseChecks > 1000, "valves were hardly ever open");
+        Assert.True(maxBuffered == config.BufferCapacity, "the buffer never filled: no drop policy exercised");
+        Assert.True(boots.Sum(b => b.Dropped) > 0);
+        Assert.True(dhtReads > 7 * 2880 * 0.9);
+
+        // ---- accounting: every event of every boot is stored by the server, dropped (counted), or was in RAM at a reboot
+        Assert.Equal(0, boots[^1].LostInRam);
+        Assert.Equal(boots[^1].LastSeq, controller.AckedSeq);
+        foreach (var boot in boots)
+        {
+            var stored = link.Stored.TryGetValue(boot.Id, out var s) ? s : new SortedSet<long>();
+            Assert.True(stored.Count == 0 || stored.Max <= boot.LastSeq);
+            Assert.True(stored.Count + boot.Dropped + boot.LostInRam >= boot.LastSeq,
+                $"boot {boot.Id}: {boot.LastSeq} events, {stored.Count} stored, {boot.Dropped} dropped, {boot.LostInRam} lost at reboot");
+            Assert.Contains(1L, stored); // irrigation_stopped "boot" is never dropped
+        }
+
+        Assert.True(timeViolations == 0, badTime);
+        Assert.True(controller.IsClockTrusted);
+    }
+}
