@@ -30,6 +30,9 @@ public sealed class SimulationOptions
     /// <summary>Seconds between climate reads on the simulated controllers (the device default is 30).</summary>
     public int ClimateIntervalSeconds { get; set; } = 5;
 
+    /// <summary>Real seconds a zone waits after boot or after a run before the soil rule may start it again.</summary>
+    public int SoilRuleMinIntervalSeconds { get; set; } = 60;
+
     /// <summary>Print every simulated serial log line, not only warnings and errors.</summary>
     public bool VerboseSerialLog { get; set; }
 

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Irrigation.Server.Simulation;
+
+/// <summary>
+/// Ticks a set of simulated controllers from one loop, as each device's single tick thread would. Used in-process
+/// by <c>--simulate N</c> and stand-alone by the <c>simulate</c> command (load generation against any server).
+/// </summary>
+public sealed class SimulationRunner(IReadOnlyList<SimulatedController> controllers, TimeSpan tickInterval, Action<string> console) : IDisposable
+{
+    public IReadOnlyList<SimulatedController> Controllers => controllers;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        foreach (var controller in controllers)
+        {
+            controller.Start();
+        }
+
+        var clock = Stopwatch.StartNew();
+        double last = 0;
+        using var timer = new PeriodicTimer(tickInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                double now = clock.Elapsed.TotalSeconds;
+                double delta = now - last;
+                last = now;
+                foreach (var controller in controllers)
+                {
+                    try
+                    {
+                        controller.Tick(delta);
+                    }
+                    catch (Exception e)
+                    {
+                        // The core promises Tick never throws; if a simulated part does, report it and keep the farm alive.
+                        console($"{controller.DeviceId,-8} simulator fault: {e.GetType().Name}: {e.Message}");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var controller in controllers)
+        {
+            controller.Dispose();
+        }
+    }
+}
