@@ -53,11 +53,7 @@ namespace Irrigation.Firmware.Network
             {
                 lock (_lock)
                 {
-                    if (_state == LinkState.Open && (_socket == null || _socket.State != WebSocketState.Open))
-                    {
-                        _state = LinkState.Closed;
-                    }
-
+                    RefreshStateLocked();
                     return _state;
                 }
             }
@@ -69,12 +65,19 @@ namespace Irrigation.Firmware.Network
             get { lock (_lock) { return _received.Dropped; } }
         }
 
+        /// <summary>Binary or fragmented frames ignored (the protocol uses small unfragmented text frames).</summary>
+        public int SkippedFrames
+        {
+            get { lock (_lock) { return _skippedFrames; } }
+        }
+
         /// <summary>Starts one connection attempt in the background; ignored while one is running or open.</summary>
         public void Connect(string url)
         {
             int attempt;
             lock (_lock)
             {
+                RefreshStateLocked();
                 if (_state != LinkState.Closed)
                 {
                     return;
@@ -254,6 +257,16 @@ namespace Irrigation.Firmware.Network
                     // Disposed later, by Connect or Disconnect, not on the library's own thread.
                     _state = LinkState.Closed;
                 }
+            }
+        }
+
+        // The library closes a socket on its own threads (ping timeout, server close, send error): State is the
+        // truth, the ConnectionClosed event only a hint.
+        private void RefreshStateLocked()
+        {
+            if (_state == LinkState.Open && (_socket == null || _socket.State != WebSocketState.Open))
+            {
+                _state = LinkState.Closed;
             }
         }
 
