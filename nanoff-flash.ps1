@@ -135,8 +135,9 @@ $KnownTargets = @(
 )
 $DeviceConfigPath = 'I:\irrigation.json'
 
-# Values that must never reach the console or a log, masked wherever text is printed.
-$Secrets = @(@($Token, $WifiPassword) | Where-Object { -not [string]::IsNullOrEmpty($_) })
+# Values that must never reach the console or a log, masked wherever text is printed (secrets are never
+# printed on purpose; this catches echoes, e.g. from nanoff). Very short values would garble every line instead.
+$Secrets = @(@($Token, $WifiPassword) | Where-Object { $_ -and $_.Length -ge 4 })
 
 function Protect-Text([string] $Text) {
     foreach ($secret in $Secrets) {
