@@ -32,6 +32,47 @@ if [ "$status" -eq 0 ]; then
     [ "$xunit_rc" -eq 0 ] || status=1
 fi
 
+# Firmware facade vs the real nanoFramework API listings (../shared beside the clone, as in CI). The tool is
+# copied out of ../shared before building: its folder also holds a deliberately wrong sample facade, and
+# ../shared stays untouched.
+step "apidiff (firmware/Irrigation.Firmware.Facade vs ../shared/nanoframework-api)"
+apidiff_src="$root/../shared/tools/apidiff"
+if [ -f "$apidiff_src/apidiff.csproj" ] && [ -d "$root/../shared/nanoframework-api" ]; then
+    apidiff_tmp=$(mktemp -d)
+    cp "$apidiff_src/Program.cs" "$apidiff_src/apidiff.csproj" "$apidiff_tmp/"
+    if dotnet build "$apidiff_tmp/apidiff.csproj" -c Release -o "$root/artifacts/apidiff" -nologo -v quiet > "$results/apidiff-build.log" 2>&1; then
+        "$root/artifacts/apidiff/apidiff" check firmware/Irrigation.Firmware.Facade "$root/../shared/nanoframework-api" > "$results/apidiff.log" 2>&1
+        apidiff_rc=$?
+        grep -E "^(MISSING|WARNING|apidiff:)" "$results/apidiff.log"
+    else
+        echo "apidiff did not build: see $results/apidiff-build.log"
+        apidiff_rc=1
+    fi
+    rm -rf "$apidiff_tmp"
+else
+    echo "../shared/tools/apidiff or ../shared/nanoframework-api not found beside the repository"
+    apidiff_rc=1
+fi
+if [ "$apidiff_rc" -eq 0 ]; then record apidiff 1 0; else record apidiff 0 1; status=1; fi
+
+# nanoff-flash.ps1 and the firmware project files, with Pester 6 (NuGet) on pwsh 7.6.9 (local dotnet tool).
+step "pester (tests/Irrigation.Flash.Tests)"
+if dotnet tool restore > "$results/pester-setup.log" 2>&1 \
+    && dotnet restore tests/Irrigation.Flash.Tests/PesterRestore.csproj -nologo >> "$results/pester-setup.log" 2>&1; then
+    NO_COLOR=1 dotnet pwsh -NoProfile -NonInteractive -File tests/Irrigation.Flash.Tests/run-pester.ps1 -ResultsPath "$results/pester.xml" 2>&1 \
+        | tee "$results/pester.log" | grep -E "^\[-\]|^ (Expected|at )|Tests completed|^[0-9]+ passed, [0-9]+ failed$"
+    pester_rc=${PIPESTATUS[0]}
+    read -r pp pf < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/pester.log" | tail -1 | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
+    pp=${pp:-0}; pf=${pf:-0}
+    if [ "$pester_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
+    record pester "$pp" "$pf"
+    [ "$pester_rc" -eq 0 ] || status=1
+else
+    echo "pester setup failed: see $results/pester-setup.log"
+    record pester 0 1
+    status=1
+fi
+
 step "summary"
 cat "$tally" | while read -r runner p f; do printf '  %-10s %5s passed, %s failed\n' "$runner" "$p" "$f"; done
 awk '{p+=$2; f+=$3} END {printf "%d passed, %d failed\n", p, f}' "$tally"

@@ -1,11 +1,89 @@
+using System;
+using System.Device.Gpio;
+using System.Threading;
+using Irrigation.Core;
+using Irrigation.Core.Config;
+using Irrigation.Core.Irrigation;
+using Irrigation.Core.Sensors;
+using Irrigation.Firmware.Device;
+using Irrigation.Firmware.Hardware;
+using Irrigation.Firmware.Logging;
+using Irrigation.Firmware.Network;
+using Irrigation.Firmware.Settings;
+using nanoFramework.Runtime.Native;
+
 namespace Irrigation.Firmware
 {
-    /// <summary>The device application's entry point (composition only).</summary>
+    /// <summary>The device application: wires the board's adapters to the shared core and runs the tick loop.</summary>
     public static class Program
     {
-        /// <summary>Boots the controller.</summary>
+        /// <summary>Boots the controller. Order matters: log first, relays to "off" second, everything else after.</summary>
         public static void Main()
         {
+            var serial = new SerialLogSink(BoardConfig.LogTxPin, BoardConfig.LogRxPin, BoardConfig.LogBaudRate);
+            var log = new FirmwareLog(serial);
+            log.Info("boot", "irrigation firmware " + FirmwareDefaults.FirmwareVersion + " target=" + SystemInfo.TargetName);
+
+            var gpio = new GpioController();
+            IValve[] valves = GpioValve.OpenAll(gpio, BoardConfig.RelayPins, BoardConfig.RelayActiveLow);
+            log.Info("boot", "relays off (" + valves.Length + ", active-" + (BoardConfig.RelayActiveLow ? "low" : "high") + ")");
+
+            string configText = ConfigFile.ReadText(FirmwareDefaults.ConfigPath, log);
+            if (configText == null)
+            {
+                SafeHalt.Forever(log, "config", "no configuration at " + FirmwareDefaults.ConfigPath);
+            }
+
+            // REVIEW: wire to the core's final reader API after merging (Parse returns every wrong field).
+            ControllerConfig config;
+            string[] errors = ControllerConfigReader.Parse(configText, out config);
+            if (ConfigFile.ReportErrors(errors, log) > 0 || config == null)
+            {
+                SafeHalt.Forever(log, "config", "fix the fields above in " + FirmwareDefaults.ConfigPath + " (nanoff-flash.ps1 re-provisions it) and reset the board");
+            }
+
+            var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
+            wifi.Start(config.WifiSsid, config.WifiPassword);
+
+            var link = new WebSocketTransport(
+                FirmwareDefaults.LinkKeepAliveSeconds,
+                FirmwareDefaults.LinkServerTimeoutSeconds,
+                FirmwareDefaults.LinkMaxFrameBytes,
+                FirmwareDefaults.LinkReceiveQueueCapacity,
+                wifi,
+                log);
+            ISoilProbe[] soil = AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels);
+            var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
+
+            var controller = new Controller(config, climate, soil, valves, link, serial, new DeviceInfo(), new Random().Next());
+            var watchdog = new SoftwareWatchdog(
+                FirmwareDefaults.WatchdogStallMs,
+                FirmwareDefaults.WatchdogCheckPeriodMs,
+                FirmwareDefaults.WatchdogMaxConsecutiveReboots,
+                FirmwareDefaults.WatchdogHealthyResetMs,
+                FirmwareDefaults.WatchdogStatePath,
+                log);
+
+            controller.Start(Uptime.Milliseconds);
+            watchdog.Arm(Uptime.Milliseconds);
+            log.Info("boot", "running");
+
+            while (true)
+            {
+                long now = Uptime.Milliseconds;
+                try
+                {
+                    controller.Tick(now);
+                }
+                catch (Exception ex)
+                {
+                    // The core must not throw; if it does, keep ticking (valves keep their lease timers).
+                    log.Error("boot", "tick failed: " + ex.Message);
+                }
+
+                watchdog.Feed(now);
+                Thread.Sleep(FirmwareDefaults.TickPeriodMs);
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ public class NanoCheckMetadataTests
     public static TheoryData<string, string[]> CheckAssemblies => new()
     {
         { "firmware/Irrigation.Core.NanoCheck", new[] { "mscorlib" } },
+        { "firmware/Irrigation.Firmware.Facade", new[] { "mscorlib" } },
+        { "firmware/Irrigation.Firmware.NanoCheck", new[] { "mscorlib", "Irrigation.Firmware.Facade" } },
     };
 
     [Theory]

@@ -1,0 +1,51 @@
+namespace Irrigation.Firmware
+{
+    /// <summary>
+    /// Every pin the controller uses, in one place (classic ESP32: WROOM-32 / WROVER). No other file names a
+    /// pin number. The wiring table in docs/hardware.md mirrors this file; change both together.
+    /// </summary>
+    /// <remarks>
+    /// Avoided on purpose: the strapping pins GPIO0, 2, 5, 12 and 15 (a pull-up on GPIO12 at reset selects 1.8 V
+    /// flash and the board does not boot), GPIO6-11 (SPI flash), GPIO16/17 (PSRAM on WROVER modules), GPIO1/3
+    /// (UART0 carries the debugger's wire protocol) and every ADC2 pin for analog use (ADC2 is unavailable
+    /// while Wi-Fi is on).
+    /// </remarks>
+    public static class BoardConfig
+    {
+        /// <summary>
+        /// DHT22 data line, first GPIO: the RMT receiver that times the sensor's pulses. The data line
+        /// (with its 10 kΩ pull-up to 3.3 V) is wired to both <see cref="DhtEchoPin"/> and <see cref="DhtTriggerPin"/>.
+        /// </summary>
+        public const int DhtEchoPin = 26;
+
+        /// <summary>DHT22 data line, second GPIO: drives the start pulse. Same wire as <see cref="DhtEchoPin"/>.</summary>
+        public const int DhtTriggerPin = 27;
+
+        /// <summary>Relay inputs, one per zone, in zone order (zone 1 = index 0). Digital outputs only.</summary>
+        public static readonly int[] RelayPins = new int[] { 18, 19, 21, 22 };
+
+        /// <summary>
+        /// True for the common optocoupler relay boards that switch ON when their input is LOW. The valve
+        /// adapter then drives "off" = HIGH immediately after opening each pin.
+        /// </summary>
+        public const bool RelayActiveLow = true;
+
+        /// <summary>
+        /// Soil probes: nanoFramework logical ADC channels, one per probe, in the order of the config's
+        /// <c>soil</c> array. All on ADC1: channels 4, 5, 6, 7 = GPIO32, 33, 34, 35.
+        /// </summary>
+        public static readonly int[] SoilAdcChannels = new int[] { 4, 5, 6, 7 };
+
+        /// <summary>The GPIO behind each entry of <see cref="SoilAdcChannels"/> (for the wiring table and logs).</summary>
+        public static readonly int[] SoilGpioPins = new int[] { 32, 33, 34, 35 };
+
+        /// <summary>Serial log, second UART (COM2) transmit pin: connect to the RX of any 3.3 V USB-UART adapter.</summary>
+        public const int LogTxPin = 23;
+
+        /// <summary>Serial log, COM2 receive pin (mapped so the UART is complete; nothing is read from it).</summary>
+        public const int LogRxPin = 13;
+
+        /// <summary>Serial log speed, 8N1.</summary>
+        public const int LogBaudRate = 115200;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Irrigation.Firmware
+{
+    /// <summary>Fixed timings, limits and paths of the device application (pins live in <see cref="BoardConfig"/>).</summary>
+    public static class FirmwareDefaults
+    {
+        /// <summary>Reported in the boot log line.</summary>
+        public const string FirmwareVersion = "1.0.0";
+
+        /// <summary>The configuration file on the internal flash drive (written by nanoff-flash.ps1).</summary>
+        public const string ConfigPath = "I:\\irrigation.json";
+
+        /// <summary>How often the tick loop calls the controller, in milliseconds.</summary>
+        public const int TickPeriodMs = 200;
+
+        /// <summary>One Wi-Fi attempt waits at most this long for an IP address (the helper blocks forever otherwise).</summary>
+        public const int WifiAttemptTimeoutMs = 60000;
+
+        /// <summary>Pause between failed Wi-Fi attempts, in milliseconds.</summary>
+        public const int WifiRetryDelayMs = 30000;
+
+        /// <summary>The client pings after this many seconds without traffic.</summary>
+        public const int LinkKeepAliveSeconds = 25;
+
+        /// <summary>The client closes the socket when a ping gets no pong within this many seconds.</summary>
+        public const int LinkServerTimeoutSeconds = 15;
+
+        /// <summary>Largest frame accepted from the server (the protocol's default maximum, 8 KiB).</summary>
+        public const int LinkMaxFrameBytes = 8192;
+
+        /// <summary>Received frames waiting for the tick thread; when full the oldest is dropped.</summary>
+        public const int LinkReceiveQueueCapacity = 8;
+
+        /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
+        public const int WatchdogStallMs = 60000;
+
+        /// <summary>How often the watchdog looks at the tick loop, in milliseconds.</summary>
+        public const int WatchdogCheckPeriodMs = 5000;
+
+        /// <summary>After this many watchdog reboots in a row the watchdog stays disarmed (no reboot loop).</summary>
+        public const int WatchdogMaxConsecutiveReboots = 3;
+
+        /// <summary>This long without a stall clears the watchdog's reboot count, in milliseconds.</summary>
+        public const int WatchdogHealthyResetMs = 600000;
+
+        /// <summary>Where the watchdog keeps its reboot count across reboots (internal flash, written rarely).</summary>
+        public const string WatchdogStatePath = "I:\\watchdog.txt";
+    }
+}

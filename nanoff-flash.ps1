@@ -1,0 +1,342 @@
+<#
+.SYNOPSIS
+    Takes an ESP32 from blank to a provisioned irrigation controller with nanoff: nanoCLR firmware, the
+    application image, and the controller's configuration file.
+
+.DESCRIPTION
+    Runs, in this order and only the steps asked for:
+      1. -UpdateFirmware   nanoff --update        flashes nanoCLR at the pinned -FirmwareVersion
+      2. -Build            msbuild                builds firmware/Irrigation.Firmware (needs the nanoFramework build tools)
+      3. -Image / -Build   nanoff --deploy        writes the application image (.bin) [--address with -Address]
+      4. -Device ...       nanoff --filedeployment writes I:\irrigation.json (device id, token, server, Wi-Fi)
+
+    Every input is checked before anything runs. The script stops at the first failing step with a message
+    that says what to do, and exits non-zero. -DryRun prints every command and changes nothing.
+
+    The device token and the Wi-Fi password are never printed: they only exist in a temporary copy of the
+    configuration file, which is deleted as soon as nanoff has sent it (also when it fails).
+
+    Requires nanoff on PATH:  dotnet tool install -g nanoff
+
+.PARAMETER SerialPort
+    The board's serial port: COM5 on Windows, /dev/ttyUSB0 or /dev/ttyACM0 on Linux, /dev/cu.usbserial-* on macOS.
+    List them with -ListPorts.
+
+.PARAMETER Target
+    The nanoff target name of the board's firmware. Classic ESP32 targets only (the pin map in
+    firmware/Irrigation.Firmware/BoardConfig.cs is for the ESP32, not the S2/S3/C3/C6):
+    ESP32_REV0 (any WROOM-32 without PSRAM; runs on rev 3 chips too), ESP32_REV3, ESP32_PSRAM_REV0,
+    ESP32_PSRAM_REV3, ESP32_PSRAM_XTAL26_REV0, ESP32_BLE_REV0, ESP32_BLE_REV3, ESP32_PSRAM_BLE_GenericGraphic_REV3,
+    ESP32_PSRAM_REV3_IPV6, ESP_WROVER_KIT, ESP32_PICO. Default: ESP32_REV0.
+
+.PARAMETER UpdateFirmware
+    Flash the nanoCLR firmware (nanoff --update) at -FirmwareVersion before anything else.
+
+.PARAMETER FirmwareVersion
+    The nanoCLR version to flash with -UpdateFirmware. Pinned to the release the NuGet packages in
+    firmware/Irrigation.Firmware/packages.config belong to; change both together (docs/hardware.md, "Versions").
+
+.PARAMETER Image
+    The application image to deploy: bin\Release\Irrigation.Firmware.bin from a Visual Studio or msbuild build.
+
+.PARAMETER Build
+    Build the application with msbuild first (Windows with the nanoFramework VS extension, or mono msbuild on
+    Linux/macOS), then deploy the image it produced. Cannot be combined with -Image.
+
+.PARAMETER Project
+    The .nfproj that -Build builds. Default: firmware/Irrigation.Firmware/Irrigation.Firmware.nfproj next to this script.
+
+.PARAMETER Address
+    Deploy address override in hex, e.g. 0x1D0000, passed to nanoff as --address. Use it when the board boots
+    but lists no assemblies after a deploy (see docs/hardware.md, FAQ "Deploy address").
+
+.PARAMETER Device
+    Provisioning: the device id the server knows (letters, digits, '.', '_', '-'; at most 64).
+
+.PARAMETER Token
+    Provisioning: the device token printed by `devices add`. Never printed by this script.
+
+.PARAMETER Server
+    Provisioning: the server's controller URL, ws://HOST:PORT/ or wss://HOST/.
+
+.PARAMETER WifiSsid
+    Provisioning: the Wi-Fi network name (1-32 characters).
+
+.PARAMETER WifiPassword
+    Provisioning: the Wi-Fi password (8-63 characters, or empty for an open network). Never printed by this script.
+
+.PARAMETER ConfigTemplate
+    Provisioning: the JSON file with everything else (zones, soil calibration, schedules, intervals) into which
+    the five values above are written. Default: firmware/Irrigation.Firmware/irrigation.template.json.
+
+.PARAMETER ListPorts
+    List the serial ports nanoff sees (nanoff --listports) and stop.
+
+.PARAMETER DryRun
+    Check the inputs and print every command that would run, without running any or writing any file.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -ListPorts
+
+    Shows the serial ports, to find the board's.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort COM5 -Target ESP32_REV0 -UpdateFirmware -Image .\bin\Release\Irrigation.Firmware.bin -Device farm-01 -Token $token -Server ws://192.168.1.10:5000/ -WifiSsid Farm -WifiPassword $wifiPassword
+
+    A blank board, start to finish: firmware, application, configuration.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_REV3 -Image Irrigation.Firmware.bin -Address 0x1D0000
+
+    Redeploys only the application, at an explicit deploy address.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort COM5 -Device farm-01 -Token $token -Server wss://irrigation.example.org/ -WifiSsid Farm -WifiPassword $wifiPassword
+
+    Re-provisions a running board (new Wi-Fi or token) without touching firmware or application.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort COM5 -UpdateFirmware -Build -DryRun
+
+    Prints the nanoff and msbuild commands for a full update, runs nothing.
+
+.LINK
+    docs/hardware.md
+#>
+#Requires -Version 7.0
+[CmdletBinding()]
+param(
+    [string] $SerialPort,
+    [string] $Target = 'ESP32_REV0',
+    [switch] $UpdateFirmware,
+    [string] $FirmwareVersion = '1.17.0.339',
+    [string] $Image,
+    [switch] $Build,
+    [string] $Project = (Join-Path $PSScriptRoot 'firmware' 'Irrigation.Firmware' 'Irrigation.Firmware.nfproj'),
+    [string] $Address,
+    [string] $Device,
+    [string] $Token,
+    [string] $Server,
+    [string] $WifiSsid,
+    [string] $WifiPassword,
+    [string] $ConfigTemplate = (Join-Path $PSScriptRoot 'firmware' 'Irrigation.Firmware' 'irrigation.template.json'),
+    [switch] $ListPorts,
+    [switch] $DryRun
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+# The classic-ESP32 firmware targets nanoff publishes (nf-interpreter targets/ESP32, Cloudsmith package names).
+$KnownTargets = @(
+    'ESP32_REV0', 'ESP32_REV3', 'ESP32_PSRAM_REV0', 'ESP32_PSRAM_REV3', 'ESP32_PSRAM_XTAL26_REV0',
+    'ESP32_BLE_REV0', 'ESP32_BLE_REV3', 'ESP32_PSRAM_BLE_GenericGraphic_REV3', 'ESP32_PSRAM_REV3_IPV6',
+    'ESP_WROVER_KIT', 'ESP32_PICO'
+)
+$DeviceConfigPath = 'I:\irrigation.json'
+
+# Values that must never reach the console or a log, masked wherever text is printed (secrets are never
+# printed on purpose; this catches echoes, e.g. from nanoff). Very short values would garble every line instead.
+$Secrets = @(@($Token, $WifiPassword) | Where-Object { $_ -and $_.Length -ge 4 })
+
+function Protect-Text([string] $Text) {
+    foreach ($secret in $Secrets) {
+        $Text = $Text.Replace($secret, '****')
+    }
+    return $Text
+}
+
+function Write-Line([string] $Text) {
+    [Console]::Out.WriteLine((Protect-Text $Text))
+}
+
+function Stop-WithError([string] $Message, [int] $ExitCode = 1) {
+    [Console]::Error.WriteLine((Protect-Text "nanoff-flash: error: $Message"))
+    exit $ExitCode
+}
+
+function Format-Command([string] $Name, [string[]] $Arguments) {
+    $parts = @($Name) + @($Arguments | ForEach-Object { if ($_ -match '[\s"]') { '"' + $_.Replace('"', '\"') + '"' } else { $_ } })
+    return ($parts -join ' ')
+}
+
+# Runs one external command (or only prints it with -DryRun); stops the script when it fails.
+function Invoke-Step([string] $Title, [string] $Name, [string[]] $Arguments, [string] $WhatToDo) {
+    Write-Line "== $Title"
+    Write-Line "> $(Format-Command $Name $Arguments)"
+    if ($DryRun) {
+        return
+    }
+
+    & $Name @Arguments 2>&1 | ForEach-Object { Write-Line "$_" }
+    $code = $LASTEXITCODE
+    if ($code -ne 0) {
+        Stop-WithError "$Title failed ($Name exit code $code). $WhatToDo"
+    }
+}
+
+function Test-Tool([string] $Name, [string] $HowToInstall) {
+    if (Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue) {
+        return
+    }
+    if ($DryRun) {
+        Write-Line "note: $Name is not on PATH; a real run would stop here. $HowToInstall"
+        return
+    }
+    Stop-WithError "$Name is not on PATH. $HowToInstall"
+}
+
+$nanoffHelp = 'Install it with: dotnet tool install -g nanoff (update: dotnet tool update -g nanoff), then open a new terminal so the .NET tools folder is on PATH.'
+
+# ---- -ListPorts: nothing else ----------------------------------------------------------------------------
+if ($ListPorts) {
+    Test-Tool 'nanoff' $nanoffHelp
+    Invoke-Step 'list serial ports' 'nanoff' @('--listports') 'Check that nanoff runs: nanoff --help.'
+    exit 0
+}
+
+# ---- check every input before anything runs -------------------------------------------------------------
+if ([string]::IsNullOrWhiteSpace($SerialPort)) {
+    Stop-WithError 'no -SerialPort. Give the board''s port, e.g. -SerialPort COM5 or -SerialPort /dev/ttyUSB0 (list them with -ListPorts).' 2
+}
+if ($SerialPort -notmatch '^(COM\d{1,3}|/dev/[A-Za-z0-9._/-]+)$') {
+    Stop-WithError "-SerialPort '$SerialPort' is not a serial port name (COMn or /dev/tty...). List them with -ListPorts." 2
+}
+if ($KnownTargets -cnotcontains $Target) {
+    Stop-WithError "unknown -Target '$Target'. Use one of: $($KnownTargets -join ', '). ESP32_REV0 fits any WROOM-32 without PSRAM." 2
+}
+if ($FirmwareVersion -notmatch '^\d+\.\d+\.\d+\.\d+$') {
+    Stop-WithError "-FirmwareVersion '$FirmwareVersion' is not a nanoCLR version like 1.17.0.339." 2
+}
+if ($Build -and $Image) {
+    Stop-WithError 'give either -Image (an existing .bin) or -Build (build it now), not both.' 2
+}
+if ($Image) {
+    if (-not (Test-Path -LiteralPath $Image -PathType Leaf)) {
+        Stop-WithError "-Image '$Image' does not exist. Build the firmware in Release (bin\Release\Irrigation.Firmware.bin) or use -Build." 2
+    }
+    if ([IO.Path]::GetExtension($Image) -ne '.bin') {
+        Stop-WithError "-Image '$Image' is not a .bin deployment image (the build writes bin\Release\Irrigation.Firmware.bin)." 2
+    }
+    $Image = (Resolve-Path -LiteralPath $Image).ProviderPath
+}
+if ($Build -and -not (Test-Path -LiteralPath $Project -PathType Leaf)) {
+    Stop-WithError "-Project '$Project' does not exist." 2
+}
+if ($Address) {
+    if ($Address -notmatch '^0x[0-9A-Fa-f]{1,8}$') {
+        Stop-WithError "-Address '$Address' is not a hex address like 0x1D0000." 2
+    }
+    if (-not ($Image -or $Build)) {
+        Stop-WithError '-Address is the application deploy address: give it together with -Image or -Build.' 2
+    }
+}
+
+$provisionValues = @{ Device = $Device; Token = $Token; Server = $Server; WifiSsid = $WifiSsid }
+$provisionGiven = @($provisionValues.Values | Where-Object { $_ }).Count -gt 0 -or $PSBoundParameters.ContainsKey('WifiPassword')
+$provision = $false
+if ($provisionGiven) {
+    $missing = @('Device', 'Token', 'Server', 'WifiSsid' | Where-Object { -not $provisionValues[$_] })
+    if (-not $PSBoundParameters.ContainsKey('WifiPassword')) { $missing += 'WifiPassword' }
+    if ($missing.Count -gt 0) {
+        Stop-WithError "provisioning needs all of -Device -Token -Server -WifiSsid -WifiPassword; missing: -$($missing -join ', -')." 2
+    }
+    if ($Device -notmatch '^[A-Za-z0-9._-]{1,64}$') {
+        Stop-WithError "-Device '$Device' may only hold letters, digits, '.', '_' and '-' (at most 64)." 2
+    }
+    if ($Token -match '[\x00-\x1F\x7F]' -or $Token.Trim().Length -ne $Token.Length) {
+        Stop-WithError '-Token contains spaces or control characters; paste it exactly as `devices add` printed it.' 2
+    }
+    if ($Server -notmatch '^wss?://[^\s/?#]+(/[^\s]*)?$') {
+        Stop-WithError "-Server '$Server' must be the controller URL, ws://HOST:PORT/ or wss://HOST/." 2
+    }
+    if ($WifiSsid.Length -gt 32) {
+        Stop-WithError '-WifiSsid is longer than 32 characters.' 2
+    }
+    if ($WifiPassword.Length -ne 0 -and ($WifiPassword.Length -lt 8 -or $WifiPassword.Length -gt 63)) {
+        Stop-WithError '-WifiPassword must be 8-63 characters (WPA2), or empty for an open network.' 2
+    }
+    if (-not (Test-Path -LiteralPath $ConfigTemplate -PathType Leaf)) {
+        Stop-WithError "-ConfigTemplate '$ConfigTemplate' does not exist." 2
+    }
+    try {
+        $template = Get-Content -LiteralPath $ConfigTemplate -Raw | ConvertFrom-Json -AsHashtable
+    }
+    catch {
+        Stop-WithError "-ConfigTemplate '$ConfigTemplate' is not valid JSON: $($_.Exception.Message)" 2
+    }
+    $provision = $true
+}
+
+if (-not ($UpdateFirmware -or $Image -or $Build -or $provision)) {
+    Stop-WithError 'nothing to do: give -UpdateFirmware, -Image or -Build, and/or -Device -Token -Server -WifiSsid -WifiPassword (see Get-Help ./nanoff-flash.ps1 -Examples).' 2
+}
+
+Test-Tool 'nanoff' $nanoffHelp
+if ($Build) {
+    Test-Tool 'msbuild' 'Build from a Visual Studio Developer prompt with the .NET nanoFramework extension, or install mono msbuild plus the nanoFramework build components; otherwise build in Visual Studio and pass -Image.'
+}
+
+$portHelp = "Check the cable and -SerialPort $SerialPort (run -ListPorts), close any serial monitor on that port, and hold BOOT while nanoff connects if the board does not enter download mode."
+
+# ---- 1. firmware -----------------------------------------------------------------------------------------
+if ($UpdateFirmware) {
+    Invoke-Step "flash nanoCLR $FirmwareVersion" 'nanoff' @('--update', '--target', $Target, '--serialport', $SerialPort, '--fwversion', $FirmwareVersion) $portHelp
+}
+
+# ---- 2. build --------------------------------------------------------------------------------------------
+if ($Build) {
+    Invoke-Step 'build the application' 'msbuild' @($Project, '-restore', '-p:RestorePackagesConfig=true', '-p:Configuration=Release', '-v:minimal') 'Read the build errors above; the nanoFramework build components must be installed.'
+    $Image = Join-Path (Split-Path -Parent $Project) 'bin' 'Release' ([IO.Path]::GetFileNameWithoutExtension($Project) + '.bin')
+    if (-not $DryRun -and -not (Test-Path -LiteralPath $Image -PathType Leaf)) {
+        Stop-WithError "the build succeeded but wrote no image at $Image. Are the nanoFramework build components installed (NFProjectSystem)?"
+    }
+}
+
+# ---- 3. application --------------------------------------------------------------------------------------
+if ($Image) {
+    $deployArgs = @('--target', $Target, '--serialport', $SerialPort, '--deploy', '--image', $Image)
+    if ($Address) {
+        $deployArgs += @('--address', $Address)
+    }
+    Invoke-Step 'deploy the application' 'nanoff' $deployArgs "$portHelp If the deploy succeeds but the board lists no assemblies, pass the deploy partition's address with -Address (docs/hardware.md)."
+}
+
+# ---- 4. configuration ------------------------------------------------------------------------------------
+if ($provision) {
+    $template['device'] = $Device
+    $template['token'] = $Token
+    $template['server'] = $Server
+    $template['wifi'] = [ordered]@{ ssid = $WifiSsid; password = $WifiPassword }
+
+    $workDir = Join-Path ([IO.Path]::GetTempPath()) ('irrigation-provision-' + [Guid]::NewGuid().ToString('N'))
+    $configFile = Join-Path $workDir 'irrigation.json'
+    $deploymentFile = Join-Path $workDir 'filedeployment.json'
+    Write-Line "== configuration for device $Device, server $Server, Wi-Fi '$WifiSsid' (token and password not shown)"
+    if ($DryRun) {
+        Write-Line "would write $configFile and $deploymentFile, send $DeviceConfigPath, then delete both"
+        Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) ''
+    }
+    else {
+        try {
+            New-Item -ItemType Directory -Path $workDir | Out-Null
+            if (-not $IsWindows) {
+                # Owner-only: the file holds the token and the Wi-Fi password for a few seconds.
+                & chmod 700 $workDir
+            }
+            $template | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $configFile -Encoding utf8NoBOM
+            # nanoff's file deployment format: the destination on the device and the local source per file.
+            [ordered]@{
+                SerialPort = $SerialPort
+                Files      = @([ordered]@{ DestinationFilePath = $DeviceConfigPath; SourceFilePath = $configFile })
+            } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $deploymentFile -Encoding utf8NoBOM
+            Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) "The application must be running on the board (nanoCLR answers on $SerialPort): reset it, wait for the boot log, and try again."
+        }
+        finally {
+            Remove-Item -LiteralPath $workDir -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Write-Line $(if ($DryRun) { 'dry run: nothing was changed' } else { 'done: open the serial log (115200 baud, docs/hardware.md) to watch the board boot' })
+exit 0
