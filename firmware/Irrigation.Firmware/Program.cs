@@ -34,12 +34,21 @@ namespace Irrigation.Firmware
                 SafeHalt.Forever(log, "config", "no configuration at " + FirmwareDefaults.ConfigPath);
             }
 
-            // REVIEW: wire to the core's final reader API after merging (Parse returns every wrong field).
-            ControllerConfig config;
-            string[] errors = ControllerConfigReader.Parse(configText, out config);
-            if (ConfigFile.ReportErrors(errors, log) > 0 || config == null)
+            // On the ESP32, System.Random is the hardware RNG (esp_random), so each boot gets a fresh id; the
+            // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
+            var random = new Random();
+            long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
+            ConfigReadResult read = ControllerConfigReader.Read(configText, FirmwareDefaults.FirmwareVersion, bootId);
+            ConfigFile.ReportWarnings(read.Warnings, log);
+            if (ConfigFile.ReportErrors(read.Errors, log) > 0 || !read.IsValid)
             {
                 SafeHalt.Forever(log, "config", "fix the fields above in " + FirmwareDefaults.ConfigPath + " (nanoff-flash.ps1 re-provisions it) and reset the board");
+            }
+
+            ControllerConfig config = read.Config;
+            if (config.Zones.Length > valves.Length || config.SoilProbes.Length > BoardConfig.SoilAdcChannels.Length)
+            {
+                SafeHalt.Forever(log, "config", "the board has " + valves.Length + " relays and " + BoardConfig.SoilAdcChannels.Length + " soil inputs; the config asks for more");
             }
 
             var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
@@ -52,10 +61,13 @@ namespace Irrigation.Firmware
                 FirmwareDefaults.LinkReceiveQueueCapacity,
                 wifi,
                 log);
-            ISoilProbe[] soil = AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels);
+            ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));
             var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
 
-            var controller = new Controller(config, climate, soil, valves, link, serial, new DeviceInfo(), new Random().Next());
+            // Every relay was driven off above; the core drives only the ones its zones use.
+            IValve[] zoneValves = new IValve[config.Zones.Length];
+            Array.Copy(valves, zoneValves, zoneValves.Length);
+            var controller = new Controller(config, climate, soil, zoneValves, link, serial, new DeviceInfo(), random.Next());
             var watchdog = new SoftwareWatchdog(
                 FirmwareDefaults.WatchdogStallMs,
                 FirmwareDefaults.WatchdogCheckPeriodMs,
@@ -84,6 +96,13 @@ namespace Irrigation.Firmware
                 watchdog.Feed(now);
                 Thread.Sleep(FirmwareDefaults.TickPeriodMs);
             }
+        }
+
+        private static int[] FirstOf(int[] values, int count)
+        {
+            int[] first = new int[count];
+            Array.Copy(values, first, count);
+            return first;
         }
     }
 }

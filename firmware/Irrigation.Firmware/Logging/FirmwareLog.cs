@@ -3,62 +3,48 @@ using Irrigation.Core.Logging;
 namespace Irrigation.Firmware.Logging
 {
     /// <summary>
-    /// The firmware's own log lines (boot, Wi-Fi, link, watchdog, config), in the same one-line format the
-    /// shared core writes: <c>[00012.345] W sensor: dht read failed pin=26 misses=3</c> = uptime in seconds
-    /// with milliseconds, level letter (I, W, E), tag, message. Thread-safe because the sink is.
+    /// The firmware's own log lines (boot, Wi-Fi, link, watchdog, config), written by the shared core's
+    /// <see cref="Logger"/> so they have exactly the core's format:
+    /// <c>[00012.345] W sensor: dht read failed pin=26 misses=3</c>.
     /// </summary>
-    /// <remarks>REVIEW: once the core exposes its line formatter, use it here instead of this copy.</remarks>
     public sealed class FirmwareLog
     {
-        private readonly ILogSink _sink;
+        private readonly Logger _logger;
+        // The Wi-Fi thread, the WebSocket threads and the watchdog timer all log, and the core's Logger reuses
+        // one line buffer, so every write is serialized here.
+        private readonly object _lock = new object();
 
         /// <summary>Writes finished lines to <paramref name="sink"/>.</summary>
         public FirmwareLog(ILogSink sink)
         {
-            _sink = sink;
+            _logger = new Logger(sink);
         }
 
         /// <summary>An informational line.</summary>
         public void Info(string tag, string message)
         {
-            Write('I', tag, message);
+            Write(LogLevel.Info, tag, message);
         }
 
         /// <summary>Something is wrong but the controller carries on.</summary>
         public void Warn(string tag, string message)
         {
-            Write('W', tag, message);
+            Write(LogLevel.Warning, tag, message);
         }
 
-        /// <summary>Something needs a person: the message says what to do.</summary>
+        /// <summary>Something failed and needs a person.</summary>
         public void Error(string tag, string message)
         {
-            Write('E', tag, message);
+            Write(LogLevel.Error, tag, message);
         }
 
-        /// <summary>Formats one line for <paramref name="uptimeMs"/> (public so the format can be checked).</summary>
-        public static string Format(long uptimeMs, char level, string tag, string message)
+        private void Write(LogLevel level, string tag, string message)
         {
-            long seconds = uptimeMs / 1000;
-            long millis = uptimeMs % 1000;
-            return "[" + Pad(seconds, 5) + "." + Pad(millis, 3) + "] " + level + " " + tag + ": " + message;
-        }
-
-        private void Write(char level, string tag, string message)
-        {
-            _sink.WriteLine(Format(Device.Uptime.Milliseconds, level, tag, message));
-        }
-
-        // Integer padding by hand: custom numeric formats are not reliable on the device runtime.
-        private static string Pad(long value, int width)
-        {
-            string text = value.ToString();
-            while (text.Length < width)
+            lock (_lock)
             {
-                text = "0" + text;
+                _logger.SetUptime(Device.Uptime.Milliseconds);
+                _logger.Write(level, tag, message, null, 0, null, 0, false);
             }
-
-            return text;
         }
     }
 }

@@ -41,6 +41,20 @@ namespace Irrigation.Firmware.Settings
             }
         }
 
+        /// <summary>Logs one warning line per entry of <paramref name="warnings"/> (unknown keys: typos worth seeing).</summary>
+        public static void ReportWarnings(IEnumerable warnings, FirmwareLog log)
+        {
+            if (warnings == null)
+            {
+                return;
+            }
+
+            foreach (object warning in warnings)
+            {
+                log.Warn("config", warning == null ? "unexpected field" : warning.ToString());
+            }
+        }
+
         /// <summary>Logs one error line per entry of <paramref name="errors"/>; returns how many there were.</summary>
         public static int ReportErrors(IEnumerable errors, FirmwareLog log)
         {
