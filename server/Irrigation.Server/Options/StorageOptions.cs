@@ -21,8 +21,11 @@ public sealed class StorageOptions
     /// <summary>Accepted events waiting for the storage writer; a full queue slows the sending controllers down.</summary>
     public int IngestQueueLength { get; set; } = 20000;
 
-    /// <summary>Most events committed in one transaction.</summary>
-    public int IngestBatchSize { get; set; } = 1000;
+    /// <summary>
+    /// Most events committed in one transaction. One commit's events reach a dashboard queue at once, so keep this
+    /// well below Relay:DashboardQueueLength (default 4 batches of headroom).
+    /// </summary>
+    public int IngestBatchSize { get; set; } = 256;
 
     /// <summary>
     /// SQLite <c>synchronous</c> mode: FULL (default) fsyncs the WAL at every commit, so an ack survives a power
