@@ -2,6 +2,7 @@ using Irrigation.Server.Api;
 using Irrigation.Server.Auth;
 using Irrigation.Server.Cli;
 using Irrigation.Server.Observability;
+using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
 using Irrigation.Server.Storage;
 
@@ -20,6 +21,7 @@ if (hostArgs is null)
 }
 
 var builder = WebApplication.CreateBuilder(hostArgs);
+builder.Configuration.AddBinaryFolderDefaults(builder.Environment);
 // Sockets close within a second on shutdown; this only bounds a misbehaving handler.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.Services.AddObservability();
