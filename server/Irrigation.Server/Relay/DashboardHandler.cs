@@ -75,6 +75,13 @@ public sealed class DashboardHandler(
             hub.Remove(session);
             session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
             await writer;
+            if (session.SendTimedOut)
+            {
+                // A send that did not complete within the stuck timeout: the peer stopped reading.
+                metrics.DashboardDisconnected("stuck");
+                log.LogWarning("Dashboard of {User} disconnected: a send blocked longer than {Timeout}", user, o.StuckTimeout);
+            }
+
             metrics.DashboardConnected(-1);
             log.LogInformation("Dashboard of {User} disconnected ({State})", user, socket.State);
         }

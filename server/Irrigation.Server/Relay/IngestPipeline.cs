@@ -84,7 +84,15 @@ public sealed class IngestPipeline : BackgroundService
             var now = _clock.GetUtcNow().ToUnixTimeSeconds();
             for (var i = 0; i < batch.Count; i++)
             {
-                Complete(batch[i], inserted[i], now);
+                try
+                {
+                    Complete(batch[i], inserted[i], now);
+                }
+                catch (Exception e)
+                {
+                    // A bug in one item's fan-out must not stop ingest for everyone.
+                    _log.LogError(e, "Completing an ingest item of {Device} failed", batch[i].State.DeviceId);
+                }
             }
         }
     }

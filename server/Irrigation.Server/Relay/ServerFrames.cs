@@ -36,23 +36,6 @@ public static class ServerFrames
         w.WriteString("message", message);
     });
 
-    /// <summary>{"event":"irrigate","data":{"id":I,"zones":[...],"duration":D}}</summary>
-    public static byte[] Irrigate(string id, IReadOnlyList<string> zones, int durationSeconds) => Build(w =>
-    {
-        Start(w, EventNames.Irrigate);
-        w.WriteString("id", id);
-        WriteZones(w, zones);
-        w.WriteNumber("duration", durationSeconds);
-    });
-
-    /// <summary>{"event":"stop","data":{"id":I,"zones":[...]}} (empty zones = all).</summary>
-    public static byte[] Stop(string id, IReadOnlyList<string> zones) => Build(w =>
-    {
-        Start(w, EventNames.Stop);
-        w.WriteString("id", id);
-        WriteZones(w, zones);
-    });
-
     /// <summary>
     /// A controller event as dashboards receive it: {"event":E,"device":D,"seq":S,"data":&lt;the controller's data
     /// bytes, copied verbatim&gt;}.
@@ -121,17 +104,6 @@ public static class ServerFrames
         w.WriteStartObject();
         w.WriteString("event", eventName);
         w.WriteStartObject("data");
-    }
-
-    private static void WriteZones(Utf8JsonWriter w, IReadOnlyList<string> zones)
-    {
-        w.WriteStartArray("zones");
-        foreach (var zone in zones)
-        {
-            w.WriteStringValue(zone);
-        }
-
-        w.WriteEndArray();
     }
 
     private static Utf8JsonWriter Writer(out ArrayBufferWriter<byte> buffer)
