@@ -1,7 +1,46 @@
-var builder = WebApplication.CreateBuilder(args);
+using Irrigation.Server.Api;
+using Irrigation.Server.Auth;
+using Irrigation.Server.Cli;
+using Irrigation.Server.Observability;
+using Irrigation.Server.Options;
+using Irrigation.Server.Relay;
+using Irrigation.Server.Storage;
+
+// Provisioning commands (users add, devices add/import/list) run without the web host.
+if (CommandLine.IsToolCommand(args))
+{
+    return await ToolCommands.RunAsync(args, Console.Out, Console.Error);
+}
+
+var hostArgs = CommandLine.ToHostArgs(args, out var argsError);
+if (hostArgs is null)
+{
+    Console.Error.WriteLine("error: " + argsError);
+    Console.Error.WriteLine(ToolCommands.Usage);
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(hostArgs);
+builder.Configuration.AddBinaryFolderDefaults(builder.Environment);
+// Sockets close within a second on shutdown; this only bounds a misbehaving handler.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+builder.Services.AddObservability();
+builder.Services.AddStorage();
+builder.Services.AddAuth();
+builder.Services.AddRelay();
+builder.Services.AddApi();
+// The simulator (Simulation/) plugs in here by registering an ISimulationHost, e.g. builder.Services.AddSimulation();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok());
-app.Run();
+app.MapControllerSocket();
+app.UseDashboardFiles();
+app.MapDashboardSocket();
+app.MapSessionApi();
+app.MapDevicesApi();
+app.MapHealth();
+app.MapMetrics();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Mvc.Testing;
+using Irrigation.Server.Tests.Support;
 
 namespace Irrigation.Server.Tests;
 
@@ -7,8 +7,8 @@ public class HealthTests
     [Fact]
     public async Task Healthz_Get_Returns200()
     {
-        await using var factory = new WebApplicationFactory<Program>();
-        using var client = factory.CreateClient();
+        await using var server = await TestServer.StartAsync();
+        using var client = server.Http();
 
         var response = await client.GetAsync("/healthz");
 

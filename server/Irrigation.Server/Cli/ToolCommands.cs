@@ -1,0 +1,235 @@
+using Irrigation.Server.Auth;
+using Irrigation.Server.Options;
+using Irrigation.Server.Storage;
+using Irrigation.Server.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Irrigation.Server.Cli;
+
+/// <summary>
+/// Provisioning commands: <c>users add</c>, <c>devices add</c>, <c>devices import</c>, <c>devices list</c>. Each acts on
+/// the database under <c>--data-dir</c> (default ./data, or Storage__DataDir). A token is printed once, as the last
+/// line of stdout; errors go to stderr with exit code 1 (2 for usage errors).
+/// </summary>
+public static class ToolCommands
+{
+    /// <summary>The usage text.</summary>
+    public const string Usage =
+        """
+        Usage:
+          Irrigation.Server [--urls URL] [--data-dir DIR] [--simulate N]     run the server
+          Irrigation.Server users add <userId> [--data-dir DIR]              create a user, print its token
+          Irrigation.Server devices add <deviceId> --owner <userId> [--zones zone1,zone2] [--max-duration SECONDS] [--data-dir DIR]
+                                                                            create a device, print its token
+          Irrigation.Server devices import <file.csv> [--data-dir DIR]       lines "device,owner,zone1;zone2"; prints "device,token" lines
+          Irrigation.Server devices list [--data-dir DIR]                    list devices
+        """;
+
+    /// <summary>Runs a command; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var positional = new List<string>();
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                var (name, value, consumed) = CommandLine.Split(args, i);
+                if (value is null || (consumed == 1 && value.StartsWith("--", StringComparison.Ordinal)))
+                {
+                    return UsageError(stderr, $"{name} needs a value");
+                }
+
+                if (name is not ("--data-dir" or "--owner" or "--zones" or "--max-duration"))
+                {
+                    return UsageError(stderr, $"unknown option {name}");
+                }
+
+                named[name] = value;
+                i += consumed;
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        if (positional.Count == 0 || positional[0] is "help" or "-h")
+        {
+            stdout.WriteLine(Usage);
+            return positional.Count == 0 ? 2 : 0;
+        }
+
+        var command = string.Join(' ', positional.Take(2));
+        try
+        {
+            var provisioning = Open(named.GetValueOrDefault("--data-dir"), out var accounts);
+            return command switch
+            {
+                "users add" => await UsersAddAsync(positional, provisioning, stdout, stderr),
+                "devices add" => await DevicesAddAsync(positional, named, provisioning, stdout, stderr),
+                "devices import" => await DevicesImportAsync(positional, provisioning, stdout, stderr),
+                "devices list" => await DevicesListAsync(positional, accounts, stdout, stderr),
+                _ => UsageError(stderr, $"unknown command '{command}'"),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+
+    private static Provisioning Open(string? dataDir, out IAccountStore accounts)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (dataDir is not null)
+        {
+            storage.DataDir = dataDir;
+        }
+
+        var relay = configuration.GetSection(RelayOptions.Section).Get<RelayOptions>() ?? new RelayOptions();
+        accounts = new SqliteAccountStore(new SqliteDatabase(storage));
+        return new Provisioning(accounts, Microsoft.Extensions.Options.Options.Create(relay));
+    }
+
+    private static async Task<int> UsersAddAsync(List<string> positional, Provisioning provisioning, TextWriter stdout, TextWriter stderr)
+    {
+        if (positional.Count != 3)
+        {
+            return UsageError(stderr, "usage: users add <userId>");
+        }
+
+        var outcome = await provisioning.CreateUserAsync(positional[2]);
+        if (!outcome.Ok)
+        {
+            return Failure(stderr, outcome.Error!);
+        }
+
+        stdout.WriteLine($"Created user {positional[2]}. Its token (shown only now):");
+        stdout.WriteLine(outcome.Token);
+        return 0;
+    }
+
+    private static async Task<int> DevicesAddAsync(
+        List<string> positional, Dictionary<string, string> named, Provisioning provisioning, TextWriter stdout, TextWriter stderr)
+    {
+        if (positional.Count != 3 || !named.TryGetValue("--owner", out var owner))
+        {
+            return UsageError(stderr, "usage: devices add <deviceId> --owner <userId> [--zones zone1,zone2] [--max-duration SECONDS]");
+        }
+
+        int? maxDuration = null;
+        if (named.TryGetValue("--max-duration", out var maxText))
+        {
+            if (!int.TryParse(maxText, out var parsed) || parsed < 1)
+            {
+                return UsageError(stderr, "--max-duration must be a whole number of seconds, at least 1");
+            }
+
+            maxDuration = parsed;
+        }
+
+        var zones = SplitZones(named.GetValueOrDefault("--zones"), ',');
+        var outcome = await provisioning.AddDeviceAsync(positional[2], owner, zones, maxDuration);
+        if (!outcome.Ok)
+        {
+            return Failure(stderr, outcome.Error!);
+        }
+
+        stdout.WriteLine($"Created device {positional[2]} owned by {owner}" +
+            (zones.Length > 0 ? $" with zones {string.Join(", ", zones)}" : " (zones come from its hello)") + ". Its token (shown only now):");
+        stdout.WriteLine(outcome.Token);
+        return 0;
+    }
+
+    private static async Task<int> DevicesImportAsync(List<string> positional, Provisioning provisioning, TextWriter stdout, TextWriter stderr)
+    {
+        if (positional.Count != 3)
+        {
+            return UsageError(stderr, "usage: devices import <file.csv>");
+        }
+
+        if (!File.Exists(positional[2]))
+        {
+            return Failure(stderr, $"no such file: {positional[2]}");
+        }
+
+        var specs = new List<DeviceSpec>();
+        var lineNumber = 0;
+        foreach (var rawLine in await File.ReadAllLinesAsync(positional[2]))
+        {
+            lineNumber++;
+            var line = rawLine.Trim();
+            if (line.Length == 0 || line.StartsWith('#')
+                || (specs.Count == 0 && line.Equals("device,owner,zones", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // Blank lines, comments and an optional header.
+            }
+
+            var fields = line.Split(',');
+            if (fields.Length is < 2 or > 3)
+            {
+                return Failure(stderr, $"line {lineNumber}: expected device,owner,zones (zones separated by ';'), got '{line}'");
+            }
+
+            specs.Add(new DeviceSpec(fields[0].Trim(), fields[1].Trim(), SplitZones(fields.Length == 3 ? fields[2] : null, ';'), Line: lineNumber));
+        }
+
+        if (specs.Count == 0)
+        {
+            return Failure(stderr, $"{positional[2]} has no device lines");
+        }
+
+        var outcome = await provisioning.ImportAsync(specs);
+        if (!outcome.Ok)
+        {
+            return Failure(stderr, outcome.Error! + " (nothing was created)");
+        }
+
+        foreach (var (device, token) in outcome.Tokens)
+        {
+            stdout.WriteLine($"{device},{token}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> DevicesListAsync(List<string> positional, IAccountStore accounts, TextWriter stdout, TextWriter stderr)
+    {
+        if (positional.Count != 2)
+        {
+            return UsageError(stderr, "usage: devices list");
+        }
+
+        var devices = await accounts.ListDevicesAsync(null);
+        stdout.WriteLine($"{"DEVICE",-24} {"OWNER",-16} {"MAX_DURATION",12}  ZONES");
+        foreach (var device in devices)
+        {
+            stdout.WriteLine($"{device.DeviceId,-24} {device.Owner,-16} {device.MaxDurationSeconds,12}  {string.Join(",", device.Zones)}");
+        }
+
+        stdout.WriteLine($"{devices.Count} device(s)");
+        return 0;
+    }
+
+    private static string[] SplitZones(string? text, char separator) =>
+        text is null ? [] : text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static int Failure(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("error: " + message);
+        return 1;
+    }
+
+    private static int UsageError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("error: " + message);
+        stderr.WriteLine(Usage);
+        return 2;
+    }
+}

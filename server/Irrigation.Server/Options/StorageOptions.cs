@@ -1,0 +1,38 @@
+namespace Irrigation.Server.Options;
+
+/// <summary>Where and how data is stored (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Storage";
+
+    /// <summary>Folder of the SQLite database (<c>--data-dir</c>); relative paths are relative to the working directory.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>Raw readings older than this many days (by server receive time) are pruned.</summary>
+    public int RetentionDays { get; set; } = 400;
+
+    /// <summary>Time between two pruning passes.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Rows deleted per pruning transaction; small so ingest never waits long for the write lock.</summary>
+    public int PruneBatchSize { get; set; } = 2000;
+
+    /// <summary>Accepted events waiting for the storage writer; a full queue slows the sending controllers down.</summary>
+    public int IngestQueueLength { get; set; } = 20000;
+
+    /// <summary>
+    /// Most events committed in one transaction. One commit's events reach a dashboard queue at once, so keep this
+    /// well below Relay:DashboardQueueLength (default 4 batches of headroom).
+    /// </summary>
+    public int IngestBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// SQLite <c>synchronous</c> mode: FULL (default) fsyncs the WAL at every commit, so an ack survives a power
+    /// loss; NORMAL survives a process crash (SIGKILL) but may lose the last commits on power loss.
+    /// </summary>
+    public string Synchronous { get; set; } = "FULL";
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDir, "irrigation.db"));
+}

@@ -1,0 +1,91 @@
+using System.Net.WebSockets;
+using Irrigation.Server.Auth;
+using Irrigation.Server.Observability;
+using Irrigation.Server.Options;
+using Irrigation.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Irrigation.Server.Relay;
+
+/// <summary>
+/// The dashboard side on <c>ws://HOST/clients/{userId}</c>: authenticated before the upgrade (401 without a valid
+/// token, 403 for another user's), a snapshot first, then every event of the user's devices.
+/// </summary>
+public sealed class DashboardHandler(
+    UserAuthenticator authenticator,
+    IAccountStore accounts,
+    DeviceStateRegistry states,
+    UserHubs hubs,
+    RelayMetrics metrics,
+    IOptions<RelayOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<DashboardHandler> log)
+{
+    /// <summary>Authenticates, upgrades and runs one dashboard connection.</summary>
+    public async Task<IResult?> HandleAsync(HttpContext context, string userId)
+    {
+        var (credential, user) = await authenticator.AuthenticateAsync(context, allowQueryToken: true);
+        if (user is null)
+        {
+            metrics.AuthFailed();
+            return TypedResults.Json(new { error = credential == UserCredential.None ? "token required" : "unknown token" },
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (!string.Equals(user, userId, StringComparison.Ordinal))
+        {
+            metrics.AuthFailed();
+            return TypedResults.Json(new { error = "this token belongs to another user" }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return TypedResults.Json(new { error = "WebSocket upgrade expected" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var o = options.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = o.KeepAliveInterval,
+            KeepAliveTimeout = o.KeepAliveInterval,
+        });
+        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), o.StuckTimeout, metrics, log);
+        var devices = await accounts.ListDevicesAsync(user);
+        var deviceStates = await states.GetAllAsync(devices);
+        var hub = hubs.Get(user);
+        lock (hub.Gate)
+        {
+            // Snapshot and registration under the same gate as the ingest writer's broadcasts: nothing missed or doubled.
+            session.Enqueue(DeviceListJson.Snapshot(deviceStates, clock.GetUtcNow().ToUnixTimeSeconds()), droppable: false);
+            hub.Add(session);
+        }
+
+        metrics.DashboardConnected(1);
+        log.LogInformation("Dashboard of {User} connected ({Devices} devices)", user, devices.Count);
+        var writer = session.RunWriterAsync();
+        using var stopping = lifetime.ApplicationStopping.Register(
+            () => session.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        try
+        {
+            await session.RunReceiveAsync(o.MaxFrameBytes);
+        }
+        finally
+        {
+            hub.Remove(session);
+            session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+            await writer;
+            if (session.SendTimedOut)
+            {
+                // A send that did not complete within the stuck timeout: the peer stopped reading.
+                metrics.DashboardDisconnected("stuck");
+                log.LogWarning("Dashboard of {User} disconnected: a send blocked longer than {Timeout}", user, o.StuckTimeout);
+            }
+
+            metrics.DashboardConnected(-1);
+            log.LogInformation("Dashboard of {User} disconnected ({State})", user, socket.State);
+        }
+
+        return null;
+    }
+}

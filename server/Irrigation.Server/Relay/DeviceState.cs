@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Irrigation.Server.Storage;
+
+namespace Irrigation.Server.Relay;
+
+/// <summary>
+/// What the server knows now about one device: presence, last values, zone states. Mutated by the ingest writer
+/// and read by snapshots and the REST API, always inside the owner's <see cref="UserHub.Gate"/>
+/// (<see cref="LastSeen"/> alone is written lock-free by the receive loop).
+/// </summary>
+public sealed class DeviceState
+{
+    private readonly LatestReading?[] _latest = new LatestReading?[4];
+    private readonly Dictionary<string, ZoneState> _zoneStates = new(StringComparer.Ordinal);
+    private long _lastSeen;
+
+    /// <summary>Creates the state from the stored record and what storage knows about recent activity.</summary>
+    public DeviceState(DeviceRecord record, DeviceLatest latest, UserHub hub, RateLimiter rate)
+    {
+        DeviceId = record.DeviceId;
+        Owner = record.Owner;
+        Zones = record.Zones;
+        MaxDurationSeconds = record.MaxDurationSeconds;
+        Hub = hub;
+        Rate = rate;
+        _lastSeen = latest.LastSeen ?? 0;
+        foreach (var reading in latest.Readings)
+        {
+            _latest[(int)reading.Kind] = reading;
+        }
+    }
+
+    /// <summary>The device id.</summary>
+    public string DeviceId { get; }
+
+    /// <summary>The owning user.</summary>
+    public string Owner { get; }
+
+    /// <summary>The owner's hub (lock + dashboards).</summary>
+    public UserHub Hub { get; }
+
+    /// <summary>The device's event rate limit.</summary>
+    public RateLimiter Rate { get; }
+
+    /// <summary>The device's zones (provisioned, or from its hello when none were provisioned).</summary>
+    public string[] Zones { get; set; }
+
+    /// <summary>Longest irrigate duration the API accepts, seconds.</summary>
+    public int MaxDurationSeconds { get; set; }
+
+    /// <summary>True between the ingest writer's device_online and device_offline.</summary>
+    public bool Online { get; set; }
+
+    /// <summary>Server time of the last frame received, Unix seconds, or null.</summary>
+    public long? LastSeen
+    {
+        get => Volatile.Read(ref _lastSeen) is var v and > 0 ? v : null;
+    }
+
+    /// <summary>Records that a frame arrived now (lock-free).</summary>
+    public void Seen(long now) => Volatile.Write(ref _lastSeen, now);
+
+    /// <summary>Keeps the newest reading per kind (a replayed older reading does not replace a newer one).</summary>
+    public void ApplyReading(LatestReading reading)
+    {
+        var current = _latest[(int)reading.Kind];
+        if (current is null || reading.Time >= current.Time)
+        {
+            _latest[(int)reading.Kind] = reading;
+        }
+    }
+
+    /// <summary>irrigation_started: the zones are open until now + the lease.</summary>
+    public void ApplyStarted(IEnumerable<string> zones, long durationSeconds, long now)
+    {
+        foreach (var zone in zones)
+        {
+            _zoneStates[zone] = new ZoneState(true, now + durationSeconds);
+        }
+    }
+
+    /// <summary>irrigation_stopped: the zones (all when empty) are closed.</summary>
+    public void ApplyStopped(IReadOnlyCollection<string> zones)
+    {
+        if (zones.Count == 0)
+        {
+            foreach (var zone in _zoneStates.Keys.ToArray())
+            {
+                _zoneStates[zone] = default;
+            }
+
+            return;
+        }
+
+        foreach (var zone in zones)
+        {
+            _zoneStates[zone] = default;
+        }
+    }
+
+    /// <summary>status.open_zones: exactly these zones are open (leases already known are kept).</summary>
+    public void ApplyOpenZones(IReadOnlyCollection<string> open)
+    {
+        foreach (var zone in _zoneStates.Keys.ToArray())
+        {
+            if (!open.Contains(zone))
+            {
+                _zoneStates[zone] = default;
+            }
+        }
+
+        foreach (var zone in open)
+        {
+            if (!_zoneStates.TryGetValue(zone, out var state) || !state.Open)
+            {
+                _zoneStates[zone] = new ZoneState(true, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the device as the snapshot and GET /api/devices show it:
+    /// {device, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record, ...}}, max_duration}.
+    /// </summary>
+    public void WriteJson(Utf8JsonWriter w, long now)
+    {
+        w.WriteStartObject();
+        w.WriteString("device", DeviceId);
+        w.WriteBoolean("online", Online);
+        if (LastSeen is long seen)
+        {
+            w.WriteNumber("last_seen", seen);
+        }
+        else
+        {
+            w.WriteNull("last_seen");
+        }
+
+        w.WriteStartArray("zones");
+        foreach (var zone in ZoneNames())
+        {
+            var state = _zoneStates.GetValueOrDefault(zone);
+            w.WriteStartObject();
+            w.WriteString("zone", zone);
+            w.WriteBoolean("open", state.Open);
+            // Seconds left on the lease; 0 when closed or when the lease is not known (opened before a restart).
+            w.WriteNumber("remaining", state.Open && state.LeaseEnd > now ? state.LeaseEnd - now : 0);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("last");
+        foreach (var reading in _latest)
+        {
+            if (reading is null)
+            {
+                continue;
+            }
+
+            w.WriteStartObject(ReadingKinds.ToEventName(reading.Kind));
+            w.WriteNumber("time", reading.Time);
+            w.WriteNumber("record", reading.Value);
+            if (reading.Raw is long raw)
+            {
+                w.WriteNumber("raw", raw);
+            }
+
+            if (reading.Zone is not null)
+            {
+                w.WriteString("zone", reading.Zone);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("max_duration", MaxDurationSeconds);
+        w.WriteEndObject();
+    }
+
+    private IEnumerable<string> ZoneNames()
+    {
+        foreach (var zone in Zones)
+        {
+            yield return zone;
+        }
+
+        foreach (var zone in _zoneStates.Keys)
+        {
+            if (Array.IndexOf(Zones, zone) < 0)
+            {
+                yield return zone;
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using Irrigation.Core.Protocol;
+using Irrigation.Server.Observability;
+using Irrigation.Server.Options;
+using Irrigation.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Irrigation.Server.Relay;
+
+/// <summary>
+/// The bounded ingest channel and its single writer. Receivers enqueue (waiting when the channel is full, which
+/// pushes back on the sending controllers through TCP); the writer takes what is there (up to a batch), commits it
+/// in one transaction, and only then updates device state, broadcasts to dashboards and acks. One writer keeps
+/// every device's events in order, and an ack can never overtake the commit that made it true.
+/// </summary>
+public sealed class IngestPipeline : BackgroundService
+{
+    private readonly Channel<IngestItem> _channel;
+    private readonly IEventStore _store;
+    private readonly RelayMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<IngestPipeline> _log;
+    private readonly int _batchSize;
+
+    /// <summary>Creates the channel with the configured bound.</summary>
+    public IngestPipeline(IEventStore store, IOptions<StorageOptions> options, RelayMetrics metrics, TimeProvider clock, ILogger<IngestPipeline> log)
+    {
+        _store = store;
+        _metrics = metrics;
+        _clock = clock;
+        _log = log;
+        _batchSize = Math.Max(1, options.Value.IngestBatchSize);
+        _channel = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(Math.Max(1, options.Value.IngestQueueLength))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        metrics.IngestQueueDepth = () => _channel.Reader.Count;
+    }
+
+    /// <summary>Adds an item, waiting while the channel is full. Throws ChannelClosedException after shutdown.</summary>
+    public ValueTask EnqueueAsync(IngestItem item, CancellationToken ct = default) => _channel.Writer.WriteAsync(item, ct);
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The web server stopped first (it is the last hosted service started): nothing enqueues any more.
+        // Completing the channel lets the writer drain and commit what is left before it exits.
+        _channel.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // The writer blocks on SQLite: give it its own thread instead of a pool thread.
+        Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void RunWriter()
+    {
+        using var session = _store.OpenIngestSession();
+        var batch = new List<IngestItem>(_batchSize);
+        var records = new List<IngestRecord?>(_batchSize);
+        var inserted = new bool[_batchSize];
+        var reader = _channel.Reader;
+        // Blocking wait on purpose: the loop stays on its own thread.
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            records.Clear();
+            var toStore = 0;
+            while (batch.Count < _batchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                records.Add(item.Record);
+                toStore += item.Record is null ? 0 : 1;
+            }
+
+            Array.Clear(inserted);
+            if (toStore > 0)
+            {
+                Write(session, records, inserted);
+            }
+
+            var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    Complete(batch[i], inserted[i], now);
+                }
+                catch (Exception e)
+                {
+                    // A bug in one item's fan-out must not stop ingest for everyone.
+                    _log.LogError(e, "Completing an ingest item of {Device} failed", batch[i].State.DeviceId);
+                }
+            }
+        }
+    }
+
+    private void Write(IIngestSession session, List<IngestRecord?> records, bool[] inserted)
+    {
+        // Nothing is acked until this returns: on a storage error keep retrying the same batch (the channel fills
+        // up and the controllers wait) rather than acknowledge what is not stored.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                session.WriteBatch(records, inserted);
+                return;
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "Storing a batch of {Count} events failed (attempt {Attempt}); retrying", records.Count, attempt);
+                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(5, attempt)));
+            }
+        }
+    }
+
+    private void Complete(IngestItem item, bool inserted, long now)
+    {
+        var state = item.State;
+        switch (item.Kind)
+        {
+            case IngestItemKind.Event:
+                if (inserted)
+                {
+                    _metrics.Stored();
+                    lock (state.Hub.Gate)
+                    {
+                        Apply(state, item, now);
+                        state.Hub.Broadcast(item.Frame!, item.Droppable);
+                    }
+                }
+                else
+                {
+                    _metrics.Duplicate();
+                }
+
+                item.Origin?.Handled(item.Seq);
+                break;
+            case IngestItemKind.Rejected:
+                item.Origin?.Handled(item.Seq);
+                break;
+            case IngestItemKind.Presence:
+                lock (state.Hub.Gate)
+                {
+                    state.Online = item.Online;
+                    state.Hub.Broadcast(item.Frame!, droppable: false);
+                }
+
+                break;
+            case IngestItemKind.Command:
+                if (inserted)
+                {
+                    lock (state.Hub.Gate)
+                    {
+                        state.Hub.Broadcast(item.Frame!, droppable: false);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static void Apply(DeviceState state, IngestItem item, long now)
+    {
+        var record = item.Record!;
+        if (record.Kind is ReadingKind kind)
+        {
+            state.ApplyReading(new LatestReading(kind, record.Time, record.Value, record.Raw, record.Zone));
+            return;
+        }
+
+        switch (record.Event)
+        {
+            case EventNames.IrrigationStarted:
+                state.ApplyStarted(item.Zones ?? [], item.Duration, now);
+                break;
+            case EventNames.IrrigationStopped:
+                state.ApplyStopped(item.Zones ?? []);
+                break;
+            case EventNames.Status:
+                state.ApplyOpenZones(item.Zones ?? []);
+                break;
+        }
+    }
+}

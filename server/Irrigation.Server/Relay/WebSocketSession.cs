@@ -1,0 +1,168 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace Irrigation.Server.Relay;
+
+/// <summary>
+/// One WebSocket with its single writer loop (a WebSocket allows one send in flight). Subclasses own the bounded
+/// queue; they call <see cref="Signal"/> after enqueueing and hand frames out in <see cref="TryDequeue"/>.
+/// A send that does not complete within the send timeout aborts the socket (the peer is stuck). Closing is
+/// requested from anywhere (policy, replacement, shutdown); the writer sends the close frame after the frames
+/// already queued, and the socket is aborted if the peer does not finish the close handshake within the grace.
+/// </summary>
+public abstract class WebSocketSession
+{
+    /// <summary>How long a peer has to answer our close frame before the socket is aborted.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private readonly TimeSpan _sendTimeout;
+    private int _closeRequested;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "";
+
+    /// <summary>Wraps an accepted socket.</summary>
+    protected WebSocketSession(WebSocket socket, TimeSpan sendTimeout)
+    {
+        Socket = socket;
+        _sendTimeout = sendTimeout;
+    }
+
+    /// <summary>The socket.</summary>
+    public WebSocket Socket { get; }
+
+    /// <summary>True once a close was requested.</summary>
+    public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+
+    /// <summary>True when the writer gave up because a send did not complete in time.</summary>
+    public bool SendTimedOut { get; private set; }
+
+    /// <summary>Wakes the writer loop.</summary>
+    protected void Signal() => _signal.Writer.TryWrite(true);
+
+    /// <summary>The next frame to send, if any.</summary>
+    protected abstract bool TryDequeue(out ReadOnlyMemory<byte> frame);
+
+    /// <summary>Called after each frame went out.</summary>
+    protected virtual void OnSent()
+    {
+    }
+
+    /// <summary>
+    /// Asks the writer to send a close frame after what is queued (first request wins). The socket is aborted if
+    /// the handshake has not finished after <see cref="CloseGrace"/> plus the send timeout.
+    /// </summary>
+    public void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeReason = reason;
+        OnCloseRequested();
+        Signal();
+        _ = AbortLaterAsync(CloseGrace + (status == WebSocketCloseStatus.EndpointUnavailable ? TimeSpan.Zero : _sendTimeout));
+    }
+
+    /// <summary>Called once when a close is requested (drop queued frames that should not go out).</summary>
+    protected virtual void OnCloseRequested()
+    {
+    }
+
+    /// <summary>The writer loop: sends queued frames until a close is requested, then the close frame.</summary>
+    public async Task RunWriterAsync()
+    {
+        using var timeout = new CancellationTokenSource();
+        try
+        {
+            while (true)
+            {
+                while (TryDequeue(out var frame))
+                {
+                    timeout.CancelAfter(_sendTimeout);
+                    await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    if (!timeout.TryReset())
+                    {
+                        break;
+                    }
+
+                    OnSent();
+                }
+
+                if (IsClosing)
+                {
+                    break;
+                }
+
+                await _signal.Reader.ReadAsync();
+            }
+
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                timeout.CancelAfter(CloseGrace);
+                await Socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            SendTimedOut = !IsClosing;
+            Socket.Abort();
+        }
+        catch (WebSocketException)
+        {
+            Socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended under us.
+        }
+    }
+
+    /// <summary>
+    /// Reads one whole message into <paramref name="buffer"/> (at least <paramref name="maxBytes"/> + 1 long). A
+    /// longer message is read to its end and discarded, so memory stays bounded; <c>Oversize</c> is then true.
+    /// </summary>
+    public static async Task<(WebSocketMessageType Type, int Length, bool Oversize)> ReceiveMessageAsync(
+        WebSocket socket, byte[] buffer, int maxBytes, CancellationToken ct)
+    {
+        var length = 0;
+        var oversize = false;
+        while (true)
+        {
+            // While not oversize, length <= maxBytes < buffer.Length: there is always room for one more byte.
+            var space = oversize ? buffer.AsMemory() : buffer.AsMemory(length);
+            var result = await socket.ReceiveAsync(space, ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (WebSocketMessageType.Close, 0, false);
+            }
+
+            if (!oversize)
+            {
+                length += result.Count;
+                oversize = length > maxBytes;
+            }
+
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, oversize ? 0 : length, oversize);
+            }
+        }
+    }
+
+    private async Task AbortLaterAsync(TimeSpan delay)
+    {
+        await Task.Delay(delay);
+        if (Socket.State != WebSocketState.Closed)
+        {
+            Socket.Abort();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Irrigation.Server.Storage;
+
+/// <summary>Readings and events: the ingest path and the history queries.</summary>
+public interface IEventStore
+{
+    /// <summary>Opens the session of the single ingest writer.</summary>
+    IIngestSession OpenIngestSession();
+
+    /// <summary>Highest stored seq for (device, boot), 0 if none.</summary>
+    Task<long> GetResumeSeqAsync(string deviceId, long boot, CancellationToken ct = default);
+
+    /// <summary>
+    /// Readings with <paramref name="from"/> ≤ time &lt; <paramref name="to"/> grouped in buckets of
+    /// <paramref name="widthSeconds"/> starting at <paramref name="from"/>; empty buckets are omitted.
+    /// </summary>
+    Task<IReadOnlyList<ReadingBucket>> GetReadingBucketsAsync(string deviceId, ReadingKind kind, long from, long to, long widthSeconds, CancellationToken ct = default);
+
+    /// <summary>Events of the given categories with from ≤ time &lt; to, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetEventsAsync(string deviceId, long from, long to, int limit, IReadOnlyCollection<string> categories, CancellationToken ct = default);
+
+    /// <summary>The newest reading per kind and the last receive time of a device.</summary>
+    Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default);
+
+    /// <summary>Deletes at most <paramref name="batchSize"/> of the oldest readings received before the cutoff; returns how many.</summary>
+    Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default);
+
+    /// <summary>The largest N of the stored command ids "c-N" (0 if none), so ids stay unique across restarts.</summary>
+    Task<long> GetLastCommandNumberAsync(CancellationToken ct = default);
+}

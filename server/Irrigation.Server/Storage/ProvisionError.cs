@@ -1,0 +1,17 @@
+namespace Irrigation.Server.Storage;
+
+/// <summary>Why a provisioning write was refused (failure is data: the CLI turns it into a message).</summary>
+public enum ProvisionError
+{
+    /// <summary>Written.</summary>
+    None,
+
+    /// <summary>A user or device with that id already exists.</summary>
+    Duplicate,
+
+    /// <summary>The owner named for a device does not exist.</summary>
+    UnknownOwner,
+
+    /// <summary>The user or device to update does not exist.</summary>
+    NotFound,
+}

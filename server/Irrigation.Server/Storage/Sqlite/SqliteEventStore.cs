@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Irrigation.Server.Storage.Sqlite;
+
+/// <summary>Readings and events in SQLite; queries open pooled connections and read while the writer commits (WAL).</summary>
+public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys keys) : IEventStore
+{
+    /// <inheritdoc />
+    public IIngestSession OpenIngestSession() => new SqliteIngestSession(database, keys);
+
+    /// <inheritdoc />
+    public Task<long> GetResumeSeqAsync(string deviceId, long boot, CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        if (keys.Find(connection, deviceId) is not long device)
+        {
+            return Task.FromResult(0L);
+        }
+
+        using var query = connection.CreateCommand();
+        query.CommandText =
+            """
+            SELECT MAX(COALESCE((SELECT MAX(seq) FROM readings WHERE device = $d AND boot = $b), 0),
+                       COALESCE((SELECT MAX(seq) FROM events WHERE device = $d AND boot = $b), 0))
+            """;
+        query.Parameters.AddWithValue("$d", device);
+        query.Parameters.AddWithValue("$b", boot);
+        return Task.FromResult(Convert.ToInt64(query.ExecuteScalar()));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReadingBucket>> GetReadingBucketsAsync(
+        string deviceId, ReadingKind kind, long from, long to, long widthSeconds, CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        var buckets = new List<ReadingBucket>();
+        if (keys.Find(connection, deviceId) is not long device)
+        {
+            return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
+        }
+
+        // The aggregate runs in SQLite over the covering index readings_series(device, kind, time, value).
+        using var query = connection.CreateCommand();
+        query.CommandText =
+            """
+            SELECT (time - $from) / $w AS bucket, COUNT(*), MIN(value), MAX(value), AVG(value)
+            FROM readings
+            WHERE device = $d AND kind = $k AND time >= $from AND time < $to
+            GROUP BY bucket ORDER BY bucket
+            """;
+        query.Parameters.AddWithValue("$d", device);
+        query.Parameters.AddWithValue("$k", (int)kind);
+        query.Parameters.AddWithValue("$from", from);
+        query.Parameters.AddWithValue("$to", to);
+        query.Parameters.AddWithValue("$w", widthSeconds);
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            buckets.Add(new ReadingBucket(
+                from + reader.GetInt64(0) * widthSeconds,
+                reader.GetInt64(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetDouble(4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEvent>> GetEventsAsync(
+        string deviceId, long from, long to, int limit, IReadOnlyCollection<string> categories, CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        var events = new List<StoredEvent>();
+        if (keys.Find(connection, deviceId) is not long device || categories.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<StoredEvent>>(events);
+        }
+
+        using var query = connection.CreateCommand();
+        var names = new List<string>();
+        foreach (var category in categories)
+        {
+            var name = "$c" + names.Count;
+            names.Add(name);
+            query.Parameters.AddWithValue(name, category);
+        }
+
+        query.CommandText =
+            $"""
+            SELECT event, category, time, received, boot, seq, data
+            FROM events
+            WHERE device = $d AND time >= $from AND time < $to AND category IN ({string.Join(", ", names)})
+            ORDER BY time DESC, id DESC
+            LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$d", device);
+        query.Parameters.AddWithValue("$from", from);
+        query.Parameters.AddWithValue("$to", to);
+        query.Parameters.AddWithValue("$limit", limit);
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            events.Add(new StoredEvent(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                reader.GetString(6)));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(events);
+    }
+
+    /// <inheritdoc />
+    public Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        if (keys.Find(connection, deviceId) is not long device)
+        {
+            return Task.FromResult(new DeviceLatest(null, []));
+        }
+
+        var readings = new List<LatestReading>();
+        using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT time, value, raw, zone FROM readings WHERE device = $d AND kind = $k ORDER BY time DESC, id DESC LIMIT 1";
+            query.Parameters.AddWithValue("$d", device);
+            var kind = query.Parameters.Add("$k", SqliteType.Integer);
+            foreach (var k in ReadingKinds.All)
+            {
+                kind.Value = (int)k;
+                using var reader = query.ExecuteReader();
+                if (reader.Read())
+                {
+                    readings.Add(new LatestReading(
+                        k,
+                        reader.GetInt64(0),
+                        reader.GetInt64(1),
+                        reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3)));
+                }
+            }
+        }
+
+        using var seen = connection.CreateCommand();
+        seen.CommandText = "SELECT last_seen FROM devices WHERE id = $d";
+        seen.Parameters.AddWithValue("$d", device);
+        var lastSeen = seen.ExecuteScalar() is long value ? value : (long?)null;
+        return Task.FromResult(new DeviceLatest(lastSeen, readings));
+    }
+
+    /// <inheritdoc />
+    public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        using var delete = connection.CreateCommand();
+        // Rows arrive in receive order, so the oldest are the lowest ids: look only at the first batch of ids
+        // instead of scanning the table for old receive times.
+        delete.CommandText =
+            "DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT $n) AND received < $cutoff";
+        delete.Parameters.AddWithValue("$n", batchSize);
+        delete.Parameters.AddWithValue("$cutoff", receivedBefore);
+        return Task.FromResult(delete.ExecuteNonQuery());
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetLastCommandNumberAsync(CancellationToken ct = default)
+    {
+        using var connection = database.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT data FROM events WHERE seq IS NULL ORDER BY id DESC LIMIT 1";
+        if (query.ExecuteScalar() is not string data)
+        {
+            return Task.FromResult(0L);
+        }
+
+        using var document = JsonDocument.Parse(data);
+        var number = 0L;
+        if (document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            && id.GetString() is { } text && text.StartsWith("c-", StringComparison.Ordinal))
+        {
+            long.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.None, null, out number);
+        }
+
+        return Task.FromResult(number);
+    }
+}

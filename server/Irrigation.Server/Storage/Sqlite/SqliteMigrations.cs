@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace Irrigation.Server.Storage.Sqlite;
+
+/// <summary>
+/// Versioned schema: each entry of <see cref="Steps"/> moves the database one version up, inside a transaction,
+/// and records the version in schema_version. Never edit a released step; append a new one.
+/// </summary>
+public static class SqliteMigrations
+{
+    /// <summary>The migration scripts; index 0 brings version 0 to 1.</summary>
+    public static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL UNIQUE,
+            token_hash BLOB NOT NULL UNIQUE,
+            created INTEGER NOT NULL);
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            device_id TEXT NOT NULL UNIQUE,
+            owner INTEGER NOT NULL REFERENCES users(id),
+            token_hash BLOB NOT NULL,
+            zones TEXT NOT NULL,
+            max_duration INTEGER NOT NULL,
+            created INTEGER NOT NULL,
+            -- Latest receive time of a stored frame, written once per device per ingest batch.
+            last_seen INTEGER);
+        CREATE INDEX devices_owner ON devices(owner);
+        -- Raw sensor readings. (device, boot, seq) is unique across readings and events: the ingest writer inserts
+        -- into one table only when the other does not hold the triple.
+        CREATE TABLE readings (
+            id INTEGER PRIMARY KEY,
+            device INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            boot INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            value INTEGER NOT NULL,
+            raw INTEGER,
+            zone TEXT);
+        CREATE UNIQUE INDEX readings_seq ON readings(device, boot, seq);
+        -- Covers the bucket query (min/max/avg over a time range) without touching the table.
+        CREATE INDEX readings_series ON readings(device, kind, time, value);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            device INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            event TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            boot INTEGER NOT NULL,
+            seq INTEGER,
+            data TEXT NOT NULL);
+        -- Server-originated commands have seq NULL, which never conflicts.
+        CREATE UNIQUE INDEX events_seq ON events(device, boot, seq);
+        CREATE INDEX events_time ON events(device, time);
+        -- Finds the newest server command quickly, so command ids "c-N" keep counting after a restart.
+        CREATE INDEX events_server_commands ON events(id) WHERE seq IS NULL;
+        """,
+    ];
+
+    /// <summary>The version a fully migrated database has.</summary>
+    public static int LatestVersion => Steps.Length;
+
+    /// <summary>Applies every step above the database's current version.</summary>
+    public static void Apply(SqliteConnection connection)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        while (true)
+        {
+            // BEGIN IMMEDIATE (the default) takes the write lock first, so a CLI command and a server starting at
+            // the same moment cannot both run the same step: the second one re-reads the version inside the lock.
+            using var transaction = connection.BeginTransaction();
+            var current = CurrentVersion(connection, transaction);
+            if (current > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The database has schema version {current}, newer than this server ({LatestVersion}). Use a newer server or another --data-dir.");
+            }
+
+            if (current == LatestVersion)
+            {
+                return;
+            }
+
+            using (var step = connection.CreateCommand())
+            {
+                step.Transaction = transaction;
+                step.CommandText = Steps[current];
+                step.ExecuteNonQuery();
+            }
+
+            using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES ($v)";
+                record.Parameters.AddWithValue("$v", current + 1);
+                record.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The schema version stored in the database (0 for a new file).</summary>
+    public static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        return Convert.ToInt32(read.ExecuteScalar());
+    }
+}
