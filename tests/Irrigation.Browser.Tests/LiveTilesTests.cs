@@ -57,5 +57,24 @@ namespace Irrigation.Browser.Tests
             await Expect(card.GetByTestId("status-buffered")).ToHaveTextAsync("3");
             await Expect(card.GetByTestId("status-dropped")).ToHaveTextAsync("1");
         }
+
+        [Fact]
+        public async Task StaleBadge_NewestReadingOlderThanThreeIntervals_ShownUntilFreshData()
+        {
+            // greenhouse gets no reading in the other tests of this class (status is not a reading).
+            await using var controller = await farm.ConnectAsync("greenhouse");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-stale");
+            var stale = page.Card("greenhouse").GetByTestId("stale-badge");
+            await Expect(stale).ToBeHiddenAsync();
+
+            await controller.SendReadingAsync("temperature", 180, controller.ServerTime - 400);
+
+            await Expect(stale).ToBeVisibleAsync();
+            await Expect(page.Card("greenhouse").GetByTestId("online-badge")).ToHaveTextAsync("Online");
+
+            await controller.SendReadingAsync("temperature", 181);
+
+            await Expect(stale).ToBeHiddenAsync();
+        }
     }
 }

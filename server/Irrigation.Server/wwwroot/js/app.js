@@ -105,7 +105,7 @@ class Dashboard {
       onMessage: (msg) => this.message(msg),
     });
     this.live.start();
-    this.loadAlertHistory();
+    this.loadHistory();
   }
 
   async signOut(message) {
@@ -128,7 +128,10 @@ class Dashboard {
       this.store.applySnapshot(msg.data?.devices ?? []);
       this.sync();
       // A resync after a reconnect: the charts may miss what arrived while we were away.
-      if (this.snapshots > 1) for (const card of this.cards.values()) card.chart.load();
+      if (this.snapshots > 1) {
+        for (const card of this.cards.values()) card.chart.load();
+        this.loadHistory();
+      }
       return;
     }
     const id = msg.device;
@@ -285,18 +288,30 @@ class Dashboard {
     this.updateWaiting();
   }
 
-  /** Alerts of the last day from GET /api/devices/{id}/events, so a reload does not forget them. */
-  async loadAlertHistory() {
+  /**
+   * The last day of stored events (GET /api/devices/{id}/events): past alerts, so a reload does not forget them,
+   * and the lease / sensor state a snapshot does not carry.
+   */
+  async loadHistory() {
     const to = nowSeconds() + 1;
-    for (const id of this.store.devices.keys()) {
+    for (const id of [...this.store.devices.keys()]) {
+      let events;
       try {
-        const events = await this.api.events(id, to - 86400, to, 100);
-        for (const e of events) {
-          const name = e.event ?? e.kind ?? e.type;
-          const data = e.data && typeof e.data === 'object' ? { time: e.time, ...e.data } : e;
-          this.alerts.add(toAlert(id, name, data));
-        }
-      } catch { /* history is a nicety; live alerts still arrive */ }
+        events = await this.api.events(id, to - 86400, to, 200);
+      } catch {
+        continue; // history is a nicety; live events still arrive
+      }
+      const normalized = events.map((e) => {
+        const data = e.data && typeof e.data === 'object' ? { ...e.data } : { ...e };
+        data.time = Number(data.time ?? e.time) || 0;
+        return { name: e.event ?? e.kind ?? e.type, data };
+      }).sort((a, b) => a.data.time - b.data.time);
+      for (const e of normalized) this.alerts.add(toAlert(id, e.name, e.data));
+      const state = this.store.devices.get(id);
+      if (state) {
+        state.applyHistory(normalized);
+        this.cards.get(id)?.render();
+      }
     }
     this.summary();
   }

@@ -5,9 +5,9 @@ import { ago, clock, duration, tenths, time } from './format.js';
 import { HistoryChart } from './chart.js';
 
 const TILES = [
-  { kind: 'temperature', label: 'Temperature', unit: '°C', icon: 'thermo', sensor: 'temperature' },
-  { kind: 'humidity', label: 'Humidity', unit: '%RH', icon: 'drop', sensor: 'humidity' },
-  { kind: 'soil_moisture', label: 'Soil moisture', unit: '%', icon: 'sprout', sensor: 'soil_moisture' },
+  { kind: 'temperature', label: 'Temperature', short: 'Temp.', unit: '°C', icon: 'thermo' },
+  { kind: 'humidity', label: 'Humidity', short: 'Humidity', unit: '%RH', icon: 'drop' },
+  { kind: 'soil_moisture', label: 'Soil moisture', short: 'Soil', unit: '%', icon: 'sprout' },
 ];
 
 const DEFAULT_MINUTES = 10;
@@ -68,12 +68,13 @@ export class DeviceCard {
     this.chart.load();
   }
 
-  #tile({ kind, label, unit, icon: name }) {
+  #tile({ kind, label, short, unit, icon: name }) {
     const value = el('span', { className: 'tile-number', dataset: { testid: 'value' }, text: '—' });
     const unitEl = el('span', { className: 'tile-unit', dataset: { testid: 'unit' }, text: unit });
     const sub = el('span', { className: 'tile-sub muted small', dataset: { testid: 'tile-sub' }, text: 'no reading yet' });
     const root = el('div', { className: `tile tile-${kind}`, dataset: { testid: `tile-${kind}` }, attrs: { role: 'group', 'aria-label': label } },
-      el('span', { className: 'tile-label' }, icon(name), label),
+      el('span', { className: 'tile-label' }, icon(name),
+        el('span', { className: 'long', text: label }), el('span', { className: 'short', attrs: { 'aria-hidden': 'true' }, text: short })),
       el('span', { className: 'tile-value' }, value, ' ', unitEl),
       sub);
     return { kind, root, value, sub };
@@ -160,14 +161,14 @@ export class DeviceCard {
       const soil = s.soilByZone[name];
       setText(row.soil, soil ? `· soil ${tenths(soil.record)} %` : '');
       if (max) row.minutes.max = String(max);
-      row.start.disabled = !s.online;
-      row.stop.disabled = !s.online;
+      // Buttons stay usable while the device looks offline: this page's view can lag, and the server is the
+      // authority (it answers 409 when the device really is offline, and the page says so in plain words).
     }
     for (const [name, row] of this.zoneRows) {
       if (!s.zones.has(name)) { row.root.remove(); this.zoneRows.delete(name); }
     }
     this.noZones.hidden = s.zones.size > 0;
-    this.stopAll.disabled = !s.online || s.zones.size === 0;
+    this.stopAll.disabled = s.zones.size === 0;
 
     const st = s.status;
     setText(this.statusItems.rssi.value, st?.rssi !== undefined ? `${st.rssi} dBm` : '—');

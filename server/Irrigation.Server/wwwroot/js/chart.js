@@ -5,16 +5,23 @@ import { el, setText } from './dom.js';
 import { tenths } from './format.js';
 
 export const RANGES = {
-  hour: { seconds: 3600, label: 'Hour', points: 360 },
-  day: { seconds: 86400, label: 'Day', points: 288 },
-  week: { seconds: 604800, label: 'Week', points: 336 },
+  hour: { seconds: 3600, label: 'hour', short: '1 h', points: 360 },
+  day: { seconds: 86400, label: 'day', short: '24 h', points: 288 },
+  week: { seconds: 604800, label: 'week', short: '7 d', points: 336 },
 };
 
 export const KINDS = {
-  temperature: { label: 'Temperature', unit: '°C', color: '--chart-temp' },
-  humidity: { label: 'Humidity', unit: '%RH', color: '--chart-hum' },
-  soil_moisture: { label: 'Soil moisture', unit: '%', color: '--chart-soil' },
+  temperature: { label: 'Temperature', short: 'Temp.', unit: '°C', color: '--chart-temp' },
+  humidity: { label: 'Humidity', short: 'Humidity', unit: '%RH', color: '--chart-hum' },
+  soil_moisture: { label: 'Soil moisture', short: 'Soil', unit: '%', color: '--chart-soil' },
 };
+
+/** Axis labels: clock time within a day, weekday + hour for the week. */
+function axisLabel(range, t) {
+  const d = new Date(t * 1000);
+  if (range === 'week') return d.toLocaleDateString([], { weekday: 'short', day: 'numeric' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
 
 function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -41,8 +48,8 @@ export class HistoryChart {
       attrs: { 'aria-label': `History chart of ${device}` },
     },
     el('div', { className: 'chart-toolbar' },
-      this.#segmented('Reading', Object.entries(KINDS).map(([k, v]) => [k, v.label]), () => this.kind, (k) => this.setKind(k), 'kind'),
-      this.#segmented('Time range', Object.entries(RANGES).map(([k, v]) => [k, v.label]), () => this.range, (r) => this.setRange(r), 'range')),
+      this.#segmented('Reading', Object.entries(KINDS).map(([k, v]) => [k, v.short, v.label]), () => this.kind, (k) => this.setKind(k), 'kind'),
+      this.#segmented('Time range', Object.entries(RANGES).map(([k, v]) => [k, v.short, `Last ${v.label}`]), () => this.range, (r) => this.setRange(r), 'range')),
     el('div', { className: 'chart-frame' }, this.canvasHost, this.empty),
     this.caption);
 
@@ -53,11 +60,12 @@ export class HistoryChart {
 
   #segmented(label, options, current, pick, testid) {
     const group = el('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': label } });
-    const buttons = options.map(([value, text]) => el('button', {
+    const buttons = options.map(([value, text, title]) => el('button', {
       type: 'button',
       className: 'seg',
+      title,
       dataset: { testid: `${testid}-${value}`, value },
-      attrs: { 'aria-pressed': String(current() === value) },
+      attrs: { 'aria-pressed': String(current() === value), 'aria-label': title },
       text,
       on: { click: () => { pick(value); refresh(); } },
     }));
@@ -123,15 +131,15 @@ export class HistoryChart {
     this.root.dataset.points = String(n);
     this.root.dataset.last = n ? tenths(this.ys[n - 1] * 10) : '';
     this.empty.hidden = n > 0;
-    setText(this.empty, this.error ?? `No ${kind.label.toLowerCase()} readings in the last ${RANGES[this.range].label.toLowerCase()}.`);
+    setText(this.empty, this.error ?? `No ${kind.label.toLowerCase()} readings in the last ${RANGES[this.range].label}.`);
+    this.summaryText = '';
     if (n) {
       const min = Math.min(...this.ys);
       const max = Math.max(...this.ys);
-      setText(this.caption, `${kind.label}, last ${RANGES[this.range].label.toLowerCase()}: ${n} points, `
-        + `latest ${tenths(this.ys[n - 1] * 10)} ${kind.unit}, range ${tenths(min * 10)}–${tenths(max * 10)} ${kind.unit}.`);
-    } else {
-      setText(this.caption, '');
+      this.summaryText = `${kind.label}, last ${RANGES[this.range].label}: ${n} points, `
+        + `latest ${tenths(this.ys[n - 1] * 10)} ${kind.unit}, range ${tenths(min * 10)}–${tenths(max * 10)} ${kind.unit}.`;
     }
+    setText(this.caption, this.summaryText);
     const data = [this.xs, this.ys];
     if (this.plot && !rebuild) {
       this.plot.setData(data);
@@ -139,6 +147,7 @@ export class HistoryChart {
     }
     this.plot?.destroy();
     const color = css(kind.color);
+    const range = this.range;
     const axis = { stroke: css('--muted'), grid: { stroke: css('--grid'), width: 1 }, ticks: { stroke: css('--grid'), width: 1 }, font: '12px system-ui, sans-serif' };
     this.plot = new uPlot({
       width: Math.max(200, this.canvasHost.clientWidth || 600),
@@ -146,7 +155,21 @@ export class HistoryChart {
       cursor: { points: { size: 7 } },
       legend: { show: false },
       scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 48, values: (u, vals) => vals.map((v) => `${v.toFixed(1)}`) }],
+      axes: [
+        { ...axis, values: (u, vals) => vals.map((v) => axisLabel(range, v)) },
+        { ...axis, size: 48, values: (u, vals) => vals.map((v) => `${v.toFixed(1)}`) },
+      ],
+      hooks: {
+        // Hovering reads a point out in the caption (the legend is off: one series needs no table).
+        setCursor: [(u) => {
+          const i = u.cursor.idx;
+          const x = u.data[0][i];
+          const y = u.data[1][i];
+          setText(this.caption, i === null || i === undefined || y === undefined
+            ? this.summaryText
+            : `${axisLabel('day', x)}${range === 'week' ? `, ${axisLabel('week', x)}` : ''}: ${tenths(y * 10)} ${kind.unit}`);
+        }],
+      },
       series: [
         {},
         {

@@ -119,6 +119,26 @@ export class DeviceState {
     }
   }
 
+  /**
+   * Stored events (GET /api/devices/{id}/events), oldest first: fills in what a snapshot does not carry, the
+   * remaining lease of zones that are open and which sensors are disconnected right now.
+   */
+  applyHistory(events) {
+    const leases = new Map();
+    const down = new Set();
+    for (const e of events) {
+      const z = e.data.zones ?? [];
+      if (e.name === 'irrigation_started') for (const zone of z) leases.set(zone, e.data.time + Number(e.data.duration || 0));
+      else if (e.name === 'irrigation_stopped') for (const zone of (z.length ? z : [...leases.keys()])) leases.delete(zone);
+      else if (e.name === 'sensor_disconnected') down.add(e.data.sensor);
+      else if (e.name === 'sensor_reconnected') down.delete(e.data.sensor);
+    }
+    for (const [name, zone] of this.zones) {
+      if (zone.open && !zone.until && leases.has(name)) zone.until = leases.get(name);
+    }
+    for (const sensor of down) this.sensorsDown.add(sensor);
+  }
+
   #reading(kind, r) {
     const record = number(r.record);
     const time = number(r.time);
