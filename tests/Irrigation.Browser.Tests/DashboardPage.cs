@@ -84,12 +84,12 @@ namespace Irrigation.Browser.Tests
         /// <summary>Fails with the script errors the page logged (a broken module shows up here, not as a timeout).</summary>
         public void AssertNoScriptErrors() => Assert.Empty(_scriptErrors);
 
-        /// <summary>Saves a full-page screenshot as artifacts/screenshots/NAME.png and returns the path.</summary>
-        public async Task<string> ScreenshotAsync(string? name = null)
+        /// <summary>Saves a screenshot (full page by default) as artifacts/screenshots/NAME.png and returns the path.</summary>
+        public async Task<string> ScreenshotAsync(string? name = null, bool fullPage = true)
         {
             Directory.CreateDirectory(ScreenshotDir);
             var path = Path.Combine(ScreenshotDir, (name ?? _name) + ".png");
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
             return path;
         }
 

@@ -42,6 +42,7 @@ namespace Irrigation.Browser.Tests
                 // Nothing may stick out sideways on a phone.
                 Assert.True(await phone.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll on a phone");
                 shots.Add(await phone.ScreenshotAsync());
+                shots.Add(await phone.ScreenshotAsync("dashboard-phone-top", fullPage: false));
             }
 
             Assert.All(shots, s => Assert.True(new FileInfo(s).Length > 10_000, s + " is suspiciously small"));
