@@ -56,7 +56,8 @@ export class DeviceState {
           if (typeof z.open === 'boolean') zone.open = z.open;
           const until = number(z.until ?? z.lease_until);
           const remaining = number(z.remaining ?? z.remaining_seconds);
-          zone.until = zone.open ? (until ?? (remaining !== null ? Date.now() / 1000 + remaining : zone.until)) : null;
+          // remaining 0 on an open zone = lease unknown (e.g. opened before a server restart): keep what we know.
+          zone.until = zone.open ? (until ?? (remaining > 0 ? Date.now() / 1000 + remaining : zone.until)) : null;
         }
       }
       for (const name of [...this.zones.keys()]) if (!names.has(name)) this.zones.delete(name);
