@@ -76,5 +76,21 @@ namespace Irrigation.Browser.Tests
 
             await Expect(stale).ToBeHiddenAsync();
         }
+
+        [Fact]
+        public async Task Status_SentBeforeThePageOpened_ShownFromStoredHistory()
+        {
+            await using var controller = await farm.ConnectAsync("farm-02");
+            await controller.SendAsync("status", new()
+            {
+                ["uptime"] = 59, ["free_heap"] = 90000, ["rssi"] = -72, ["open_zones"] = new System.Text.Json.Nodes.JsonArray(),
+                ["buffered"] = 0, ["dropped"] = 0,
+            });
+
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-status-stored");
+
+            await Expect(page.Card("farm-02").GetByTestId("status-rssi")).ToHaveTextAsync("-72 dBm");
+            await Expect(page.Card("farm-02").GetByTestId("status-uptime")).ToHaveTextAsync("59 s");
+        }
     }
 }

@@ -36,9 +36,10 @@ export class Api {
     return body?.buckets ?? [];
   }
 
-  /** GET events (irrigation, sensor and command events) of the device. */
-  async events(device, from, to, limit = 50) {
+  /** GET events (irrigation, sensor and command events) of the device; kind picks other categories (e.g. status). */
+  async events(device, from, to, limit = 50, kind = undefined) {
     const q = new URLSearchParams({ from: String(Math.floor(from)), to: String(Math.ceil(to)), limit: String(limit) });
+    if (kind) q.set('kind', kind);
     const body = await this.#send('GET', `/api/devices/${encodeURIComponent(device)}/events?${q}`, undefined, device);
     return Array.isArray(body) ? body : (body?.events ?? []);
   }

@@ -308,10 +308,14 @@ class Dashboard {
       }).sort((a, b) => a.data.time - b.data.time);
       for (const e of normalized) this.alerts.add(toAlert(id, e.name, e.data));
       const state = this.store.devices.get(id);
-      if (state) {
-        state.applyHistory(normalized);
-        this.cards.get(id)?.render();
-      }
+      if (!state) continue;
+      state.applyHistory(normalized);
+      try {
+        // The snapshot has no status report: the newest stored one fills signal, uptime and buffers until the next.
+        const [latest] = await this.api.events(id, to - 7 * 86400, to, 1, 'status');
+        if (latest && (latest.event ?? latest.kind) === 'status') state.applyStoredStatus({ time: latest.time, ...latest.data });
+      } catch { /* a server without the kind filter: the next live status fills it */ }
+      this.cards.get(id)?.render();
     }
     this.summary();
   }

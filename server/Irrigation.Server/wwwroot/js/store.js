@@ -140,6 +140,13 @@ export class DeviceState {
     for (const sensor of down) this.sensorsDown.add(sensor);
   }
 
+  /** The newest stored status report, unless a live one is already newer (zones stay as the snapshot says). */
+  applyStoredStatus(data) {
+    const t = number(data?.time);
+    if (!t || (this.status && number(this.status.time) >= t)) return;
+    this.status = { ...data };
+  }
+
   #reading(kind, r) {
     const record = number(r.record);
     const time = number(r.time);
