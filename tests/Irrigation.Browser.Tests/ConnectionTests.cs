@@ -88,5 +88,29 @@ namespace Irrigation.Browser.Tests
             await Expect(page.GetByTestId("connection")).ToHaveAttributeAsync("data-state", "live");
             await Expect(page.Locator("[data-testid='device-card'][data-device='bob-01']")).ToBeVisibleAsync();
         }
+
+        [Fact]
+        public async Task ServerRestart_PageReconnectsWithBackoffAndResyncsWithoutReload()
+        {
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "server-restart");
+            // Every connection state the pill goes through, recorded in the page (transient states are too quick to poll).
+            await page.Page.EvaluateAsync(@"() => {
+                window.__sameDocument = true;
+                window.__states = [];
+                const pill = document.querySelector('[data-testid=connection]');
+                new MutationObserver(() => window.__states.push(pill.dataset.state)).observe(pill, { attributes: true, attributeFilter: ['data-state'] });
+            }");
+
+            await farm.Server.RestartAsync();
+
+            await Expect(page.Connection).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30000 });
+            var states = await page.Page.EvaluateAsync<string[]>("() => window.__states");
+            Assert.Contains("waiting", states);
+            await using var controller = await farm.ConnectAsync("farm-01");
+            await controller.SendReadingAsync("temperature", 205);
+            await Expect(page.TileValue("farm-01", "temperature")).ToHaveTextAsync("20.5");
+            await Expect(page.Card("farm-01")).ToHaveAttributeAsync("data-online", "true");
+            Assert.True(await page.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
+        }
     }
 }

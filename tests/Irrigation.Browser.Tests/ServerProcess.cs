@@ -54,10 +54,18 @@ namespace Irrigation.Browser.Tests
         public Task<string> AddDeviceAsync(string deviceId, string owner, params string[] zones) =>
             RunCliAsync("devices", "add", deviceId, "--owner", owner, "--zones", string.Join(",", zones));
 
-        /// <summary>Starts the server and waits until it says which port it got and answers /healthz.</summary>
-        public async Task StartAsync()
+        /// <summary>Stops the server (like a crash: killed) and starts it again on the same port and data dir.</summary>
+        public async Task RestartAsync()
         {
-            var psi = StartInfo("--urls", "http://127.0.0.1:0", "--data-dir", DataDir);
+            await StopAsync();
+            _output.Clear();
+            await StartAsync(BaseUri.Port);
+        }
+
+        /// <summary>Starts the server (port 0: any free one) and waits until it says its port and answers /healthz.</summary>
+        public async Task StartAsync(int port = 0)
+        {
+            var psi = StartInfo("--urls", $"http://127.0.0.1:{port}", "--data-dir", DataDir);
             var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             DataReceivedEventHandler collect = (_, e) =>
@@ -94,13 +102,7 @@ namespace Irrigation.Browser.Tests
 
         public async ValueTask DisposeAsync()
         {
-            if (_process is { HasExited: false })
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process?.Dispose();
+            await StopAsync();
             try
             {
                 Directory.Delete(DataDir, recursive: true);
@@ -109,6 +111,18 @@ namespace Irrigation.Browser.Tests
             {
                 // REVIEW: a file still held by a dying child; the OS temp cleaner gets it.
             }
+        }
+
+        private async Task StopAsync()
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process?.Dispose();
+            _process = null;
         }
 
         private async Task<string> RunCliAsync(params string[] args)
