@@ -66,24 +66,24 @@ namespace Irrigation.Browser.Tests
         public async Task StartAsync(int port = 0)
         {
             var psi = StartInfo("--urls", $"http://127.0.0.1:{port}", "--data-dir", DataDir);
-            var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             DataReceivedEventHandler collect = (_, e) =>
             {
                 if (e.Data is null) return;
                 _output.Enqueue(e.Data);
                 var m = ListeningOn().Match(e.Data);
-                if (m.Success && int.Parse(m.Groups[1].Value) != 0) port.TrySetResult(int.Parse(m.Groups[1].Value));
+                if (m.Success && int.Parse(m.Groups[1].Value) != 0) bound.TrySetResult(int.Parse(m.Groups[1].Value));
             };
             _process.OutputDataReceived += collect;
             _process.ErrorDataReceived += collect;
-            _process.Exited += (_, _) => port.TrySetException(new InvalidOperationException("The server exited early:\n" + Output));
+            _process.Exited += (_, _) => bound.TrySetException(new InvalidOperationException("The server exited early:\n" + Output));
             _process.Start();
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
             using var timeout = new CancellationTokenSource(StartTimeout);
-            timeout.Token.Register(() => port.TrySetException(new TimeoutException("The server did not print its address:\n" + Output)));
-            BaseUri = new Uri($"http://127.0.0.1:{await port.Task}");
+            timeout.Token.Register(() => bound.TrySetException(new TimeoutException("The server did not print its address:\n" + Output)));
+            BaseUri = new Uri($"http://127.0.0.1:{await bound.Task}");
 
             using var http = new HttpClient { BaseAddress = BaseUri };
             for (var i = 0; ; i++)
