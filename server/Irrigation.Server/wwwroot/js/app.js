@@ -198,7 +198,10 @@ class Dashboard {
     try {
       body = await send();
     } catch (e) {
-      card.say(e.message, 'error');
+      const max = card.state.maxDuration;
+      const limit = e instanceof ApiError && e.status === 400 && max
+        ? ` ${device} allows runs of 1 to ${Math.floor(max / 60)} min.` : '';
+      card.say(e.message + limit, 'error');
       return;
     }
     const id = body?.id ?? body?.command_id ?? body?.command;
@@ -251,6 +254,12 @@ class Dashboard {
     } else {
       this.retryAt = null;
       setText($('connection-text'), text ?? state);
+    }
+    // Screen readers hear state changes once, not the per-second countdown of the pill.
+    const spoken = { live: 'Live updates connected.', waiting: 'Connection lost. Reconnecting.', refused: 'Signed out by the server.' }[state];
+    if (spoken && this.lastSpoken !== spoken) {
+      this.lastSpoken = spoken;
+      setText($('connection-announce'), spoken);
     }
     const lost = state === 'waiting' || state === 'reconnecting';
     $('offline-banner').hidden = !lost;
