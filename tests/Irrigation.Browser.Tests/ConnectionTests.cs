@@ -82,6 +82,8 @@ namespace Irrigation.Browser.Tests
             await page.GetByLabel("Access token").FillAsync("not-a-token");
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await Expect(page.GetByTestId("signin-error")).ToContainTextAsync("not accepted");
+            Directory.CreateDirectory(DashboardPage.ScreenshotDir);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardPage.ScreenshotDir, "signin-error.png") });
 
             await page.GetByLabel("Access token").FillAsync(farm.BobToken);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
