@@ -13,6 +13,20 @@ status=0
 step() { printf '\n== %s ==\n' "$*"; }
 record() { echo "$1 $2 $3" >> "$tally"; }   # runner passed failed
 
+step "tools (Chromium for the browser tests, Node/npm for the dashboard build)"
+# Debian's packages, installed once per machine; non-interactive (CI has no stdin). Never `playwright install`.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm > /dev/null 2>&1 || need+=(nodejs npm)
+if [ "${#need[@]}" -gt 0 ]; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing ${need[*]} (apt)"
+    if ! { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; } < /dev/null > "$results/apt.log" 2>&1; then
+        echo "apt-get install ${need[*]} failed: see $results/apt.log"
+    fi
+fi
+/usr/bin/chromium --version 2>/dev/null || echo "chromium is missing: the browser tests will fail"
+
 step "build (dotnet build Irrigation.sln)"
 if ! dotnet build Irrigation.sln -c Release -nologo -v minimal 2>&1 | tee "$results/build.log" | grep -E "error|Warn|warn|Build succeeded|Elapsed" | grep -v "warning NU1701"; then :; fi
 if ! grep -q "Build succeeded" "$results/build.log"; then

@@ -1,0 +1,333 @@
+// Composition of the dashboard: sign-in, REST, the live connection, the device cards and the alerts.
+import { Api, ApiError } from './api.js';
+import { AlertList, toAlert } from './alerts.js';
+import { DeviceCard } from './card.js';
+import { setText } from './dom.js';
+import { nowSeconds, words } from './format.js';
+import { LiveConnection } from './live.js';
+import { READING_KINDS, Store } from './store.js';
+
+const TOKEN_KEY = 'irrigation.token';
+const USER_KEY = 'irrigation.user';
+const COMMAND_TIMEOUT_MS = 20000;
+
+const $ = (id) => document.getElementById(id);
+
+class Dashboard {
+  constructor() {
+    this.store = new Store();
+    this.cards = new Map();
+    this.alerts = new AlertList();
+    this.pending = new Map();      // command id -> {card, what, timer}
+    this.earlyResults = new Map(); // command_result that beat the POST's 202 (same tick races)
+    this.snapshots = 0;
+    this.live = null;
+    this.api = null;
+    $('alerts-slot').replaceWith(this.alerts.root);
+    this.alerts.render();
+    $('signin-form').addEventListener('submit', (e) => { e.preventDefault(); this.signIn($('token').value.trim(), 'form'); });
+    $('signout').addEventListener('click', () => this.signOut());
+    $('retry').addEventListener('click', () => this.live?.retryNow());
+    window.addEventListener('online', () => this.live?.retryNow());
+    setInterval(() => this.tick(), 1000);
+  }
+
+  /** ?token= in the address bar wins, then the token kept for this browser session, then the form. */
+  boot() {
+    const url = new URL(location.href);
+    const fromUrl = url.searchParams.get('token');
+    if (fromUrl) {
+      // Out of the address bar (and history) at once: a shared screenshot or link must not leak it.
+      url.searchParams.delete('token');
+      history.replaceState(history.state, '', url.pathname + (url.search ? url.search : '') + url.hash);
+      this.signIn(fromUrl, 'link');
+      return;
+    }
+    const kept = sessionStorage.getItem(TOKEN_KEY);
+    if (kept) this.signIn(kept, 'session');
+    else this.showSignIn();
+  }
+
+  showSignIn(message) {
+    document.body.dataset.view = 'signin';
+    $('signin').hidden = false;
+    $('app').hidden = true;
+    const err = $('signin-error');
+    err.hidden = !message;
+    setText(err, message ?? '');
+    $('token').focus();
+  }
+
+  async signIn(token, source) {
+    if (!token) { this.showSignIn('Paste the access token you were given.'); return; }
+    $('signin-submit').disabled = true;
+    const api = new Api(token);
+    let body;
+    try {
+      body = await api.signIn();
+    } catch (e) {
+      $('signin-submit').disabled = false;
+      sessionStorage.removeItem(TOKEN_KEY);
+      const why = e instanceof ApiError && (e.status === 401 || e.status === 403)
+        ? (source === 'link' ? 'The token in that link was not accepted. Paste a valid token.' : 'That token was not accepted. Check it and try again.')
+        : e.message;
+      this.showSignIn(why);
+      return;
+    }
+    $('signin-submit').disabled = false;
+    const user = body?.user ?? body?.user_id ?? body?.userId ?? body?.id;
+    if (!user) {
+      this.showSignIn('The server accepted the token but did not say which user it belongs to.');
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, String(user));
+    $('token').value = '';
+    this.api = api;
+    this.user = String(user);
+    this.start();
+  }
+
+  async start() {
+    document.body.dataset.view = 'dashboard';
+    $('signin').hidden = true;
+    $('app').hidden = false;
+    setText($('user-name'), this.user);
+    try {
+      this.store.applySnapshot(await this.api.devices());
+      this.sync();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) { this.signOut('Your sign-in has expired. Sign in again.'); return; }
+      this.banner(e.message);
+    }
+    this.live = new LiveConnection(this.user, {
+      onState: (state, detail) => this.connection(state, detail),
+      onMessage: (msg) => this.message(msg),
+    });
+    this.live.start();
+    this.loadHistory();
+  }
+
+  async signOut(message) {
+    this.live?.stop();
+    this.live = null;
+    await this.api?.signOut();
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+    for (const card of this.cards.values()) card.root.remove();
+    this.cards.clear();
+    this.store = new Store();
+    this.alerts.keepDevices(new Set());
+    this.connection('signed-out');
+    this.showSignIn(message);
+  }
+
+  message(msg) {
+    if (msg.event === 'snapshot') {
+      this.snapshots += 1;
+      this.store.applySnapshot(msg.data?.devices ?? []);
+      this.sync();
+      // A resync after a reconnect: the charts may miss what arrived while we were away.
+      if (this.snapshots > 1) {
+        for (const card of this.cards.values()) card.chart.load();
+        this.loadHistory();
+      }
+      return;
+    }
+    const id = msg.device;
+    if (!id) return;
+    const data = msg.data ?? {};
+    if (msg.event === 'command_result') { this.commandResult(id, data); return; }
+    const isNew = !this.store.devices.has(id);
+    const state = this.store.device(id);
+    if (!state.applyEvent(msg.event, data) && !isNew) return;
+    if (isNew) this.sync();
+    const card = this.cards.get(id);
+    card?.render();
+    if (READING_KINDS.includes(msg.event)) card?.chart.addReading(msg.event, data.time, data.record);
+    this.alerts.add(toAlert(id, msg.event, data));
+    this.summary();
+  }
+
+  /** Cards follow the store: new devices get a card, removed ones lose it. Sorted by name. */
+  sync() {
+    const grid = $('devices');
+    for (const [id, card] of this.cards) {
+      if (!this.store.devices.has(id)) { card.root.remove(); this.cards.delete(id); }
+    }
+    const ids = [...this.store.devices.keys()].sort();
+    for (const id of ids) {
+      let card = this.cards.get(id);
+      if (!card) {
+        card = new DeviceCard(this.store.devices.get(id), {
+          api: this.api,
+          onStart: (c, zone, minutes) => this.startZone(c, zone, minutes),
+          onStop: (c, zones) => this.stopZones(c, zones),
+        });
+        this.cards.set(id, card);
+      } else {
+        card.state = this.store.devices.get(id);
+        card.render();
+      }
+      grid.append(card.root); // append moves an existing node: keeps the sorted order
+    }
+    $('no-devices').hidden = ids.length > 0;
+    this.alerts.keepDevices(new Set(ids));
+    this.summary();
+  }
+
+  async startZone(card, zone, minutesText) {
+    const minutes = Number(minutesText);
+    if (!Number.isInteger(minutes) || minutes < 1) {
+      card.say(`Enter a whole number of minutes (1 or more) for ${zone}.`, 'error');
+      return;
+    }
+    await this.command(card, `start ${zone} for ${minutes} min`,
+      () => this.api.irrigate(card.state.id, [zone], minutes * 60));
+  }
+
+  async stopZones(card, zones) {
+    await this.command(card, zones.length ? `stop ${zones.join(', ')}` : 'stop all zones',
+      () => this.api.stop(card.state.id, zones));
+  }
+
+  async command(card, what, send) {
+    const device = card.state.id;
+    card.say(`Sending “${what}” to ${device}…`, 'info');
+    let body;
+    try {
+      body = await send();
+    } catch (e) {
+      const max = card.state.maxDuration;
+      const limit = e instanceof ApiError && e.status === 400 && max
+        ? ` ${device} allows runs of 1 to ${Math.floor(max / 60)} min.` : '';
+      card.say(e.message + limit, 'error');
+      return;
+    }
+    const id = body?.id ?? body?.command_id ?? body?.command;
+    if (!id) { card.say(`${device} accepted “${what}”.`, 'ok'); return; }
+    const early = this.earlyResults.get(id);
+    if (early) {
+      this.earlyResults.delete(id);
+      this.finish(card, what, early);
+      return;
+    }
+    card.say(`Sent “${what}” — waiting for ${device} to confirm…`, 'info');
+    const timer = setTimeout(() => {
+      if (!this.pending.delete(id)) return;
+      card.say(`${device} has not confirmed “${what}” yet. It will apply it when it answers, or check that it is online.`, 'error');
+    }, COMMAND_TIMEOUT_MS);
+    this.pending.set(id, { card, what, timer });
+  }
+
+  commandResult(device, data) {
+    const p = this.pending.get(data.id);
+    if (!p) {
+      this.earlyResults.set(data.id, data);
+      if (this.earlyResults.size > 20) this.earlyResults.delete(this.earlyResults.keys().next().value);
+      return;
+    }
+    this.pending.delete(data.id);
+    clearTimeout(p.timer);
+    this.finish(p.card, p.what, data);
+  }
+
+  finish(card, what, result) {
+    const device = card.state.id;
+    if (result.ok) card.say(`${device} confirmed “${what}”.`, 'ok');
+    else card.say(`${device} could not ${what}: ${words(result.error) || 'no reason given'}.`, 'error');
+  }
+
+  connection(state, detail) {
+    const pill = $('connection');
+    pill.dataset.state = state;
+    const text = {
+      connecting: 'Connecting…',
+      reconnecting: 'Reconnecting…',
+      live: 'Live',
+      refused: 'Not signed in',
+      'signed-out': 'Signed out',
+    }[state];
+    if (state === 'waiting') {
+      this.retryAt = detail.retryAt;
+      this.updateWaiting();
+    } else {
+      this.retryAt = null;
+      setText($('connection-text'), text ?? state);
+    }
+    // Screen readers hear state changes once, not the per-second countdown of the pill.
+    const spoken = { live: 'Live updates connected.', waiting: 'Connection lost. Reconnecting.', refused: 'Signed out by the server.' }[state];
+    if (spoken && this.lastSpoken !== spoken) {
+      this.lastSpoken = spoken;
+      setText($('connection-announce'), spoken);
+    }
+    const lost = state === 'waiting' || state === 'reconnecting';
+    $('offline-banner').hidden = !lost;
+    document.body.classList.toggle('is-disconnected', lost);
+    if (state === 'refused') this.signOut('The server refused this sign-in. Sign in again.');
+  }
+
+  updateWaiting() {
+    if (!this.retryAt) return;
+    const s = Math.max(0, Math.ceil((this.retryAt - Date.now()) / 1000));
+    setText($('connection-text'), `Offline · retry in ${s} s`);
+    setText($('offline-text'), `Connection to the server lost. Showing the last known values; reconnecting in ${s} s.`);
+  }
+
+  banner(text) {
+    const b = $('error-banner');
+    b.hidden = !text;
+    setText(b, text ?? '');
+  }
+
+  summary() {
+    const devices = [...this.store.devices.values()];
+    const online = devices.filter((d) => d.online).length;
+    let open = 0;
+    for (const d of devices) for (const z of d.zones.values()) if (z.open) open += 1;
+    setText($('sum-devices'), String(devices.length));
+    setText($('sum-online'), `${online} of ${devices.length}`);
+    setText($('sum-watering'), String(open));
+    setText($('sum-alerts'), String(this.alerts.items.length));
+  }
+
+  tick() {
+    const now = nowSeconds();
+    for (const card of this.cards.values()) card.render(now);
+    this.updateWaiting();
+  }
+
+  /**
+   * The last day of stored events (GET /api/devices/{id}/events): past alerts, so a reload does not forget them,
+   * and the lease / sensor state a snapshot does not carry.
+   */
+  async loadHistory() {
+    const to = nowSeconds() + 1;
+    for (const id of [...this.store.devices.keys()]) {
+      let events;
+      try {
+        events = await this.api.events(id, to - 86400, to, 200);
+      } catch {
+        continue; // history is a nicety; live events still arrive
+      }
+      const normalized = events.map((e) => {
+        const data = e.data && typeof e.data === 'object' ? { ...e.data } : { ...e };
+        data.time = Number(data.time ?? e.time) || 0;
+        return { name: e.event ?? e.kind ?? e.type, data };
+      }).sort((a, b) => a.data.time - b.data.time);
+      for (const e of normalized) this.alerts.add(toAlert(id, e.name, e.data));
+      const state = this.store.devices.get(id);
+      if (!state) continue;
+      state.applyHistory(normalized);
+      try {
+        // The snapshot has no status report: the newest stored one fills signal, uptime and buffers until the next.
+        const [latest] = await this.api.events(id, to - 7 * 86400, to, 1, 'status');
+        if (latest && (latest.event ?? latest.kind) === 'status') state.applyStoredStatus({ time: latest.time, ...latest.data });
+      } catch { /* a server without the kind filter: the next live status fills it */ }
+      this.cards.get(id)?.render();
+    }
+    this.summary();
+  }
+}
+
+new Dashboard().boot();

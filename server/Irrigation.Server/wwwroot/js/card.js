@@ -1,0 +1,195 @@
+// One device card: badges, live tiles, zones with manual control, status, history chart. Built once per device
+// and updated in place, so typing a duration or looking at the chart survives every live update.
+import { el, icon, setText } from './dom.js';
+import { ago, clock, duration, tenths, time } from './format.js';
+import { HistoryChart } from './chart.js';
+
+const TILES = [
+  { kind: 'temperature', label: 'Temperature', short: 'Temp.', unit: '°C', icon: 'thermo' },
+  { kind: 'humidity', label: 'Humidity', short: 'Humidity', unit: '%RH', icon: 'drop' },
+  { kind: 'soil_moisture', label: 'Soil moisture', short: 'Soil', unit: '%', icon: 'sprout' },
+];
+
+const DEFAULT_MINUTES = 10;
+
+export class DeviceCard {
+  /**
+   * @param {import('./store.js').DeviceState} state
+   * @param {{api: import('./api.js').Api, onStart: Function, onStop: Function}} actions
+   */
+  constructor(state, actions) {
+    this.state = state;
+    this.actions = actions;
+    this.zoneRows = new Map();
+    const id = state.id;
+    const headingId = `dev-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+    this.onlineBadge = el('span', { className: 'badge', dataset: { testid: 'online-badge' } });
+    this.staleBadge = el('span', { className: 'badge badge-warn', hidden: true, dataset: { testid: 'stale-badge' }, attrs: { title: 'No readings for three intervals' } }, 'Stale');
+    this.lastSeen = el('span', { dataset: { testid: 'last-seen' } });
+    this.tiles = TILES.map((t) => this.#tile(t));
+    this.zoneList = el('ul', { className: 'zones', dataset: { testid: 'zones' } });
+    this.noZones = el('p', { className: 'muted small', hidden: true, text: 'This controller reports no zones.' });
+    this.stopAll = el('button', {
+      type: 'button',
+      className: 'btn btn-danger-quiet',
+      dataset: { testid: 'stop-all' },
+      attrs: { 'aria-label': `Stop all zones of ${id}` },
+      on: { click: () => this.actions.onStop(this, []) },
+    }, icon('stop'), 'Stop all');
+    this.commandStatus = el('p', { className: 'command-status', hidden: true, dataset: { testid: 'command-status' }, attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.statusItems = {
+      rssi: this.#stat('Signal', 'status-rssi'),
+      uptime: this.#stat('Uptime', 'status-uptime'),
+      buffered: this.#stat('Buffered', 'status-buffered'),
+      dropped: this.#stat('Dropped', 'status-dropped'),
+    };
+    this.chart = new HistoryChart(id, actions.api);
+
+    this.root = el('article', {
+      className: 'card device',
+      dataset: { testid: 'device-card', device: id },
+      attrs: { 'aria-labelledby': headingId },
+    },
+    el('header', { className: 'card-head' },
+      el('div', { className: 'card-title' },
+        el('h2', { id: headingId, text: id }),
+        el('p', { className: 'muted small' }, 'Last seen ', this.lastSeen)),
+      el('div', { className: 'badges' }, this.onlineBadge, this.staleBadge)),
+    el('div', { className: 'tiles' }, this.tiles.map((t) => t.root)),
+    el('section', { className: 'zones-section', attrs: { 'aria-label': `Zones of ${id}` } },
+      el('div', { className: 'section-head' }, el('h3', { text: 'Zones' }), this.stopAll),
+      this.zoneList, this.noZones, this.commandStatus),
+    el('dl', { className: 'status-row', dataset: { testid: 'status' }, attrs: { 'aria-label': `Controller status of ${id}` } },
+      Object.values(this.statusItems).map((s) => s.root)),
+    this.chart.root);
+
+    this.render();
+    this.chart.load();
+  }
+
+  #tile({ kind, label, short, unit, icon: name }) {
+    const value = el('span', { className: 'tile-number', dataset: { testid: 'value' }, text: '—' });
+    const unitEl = el('span', { className: 'tile-unit', dataset: { testid: 'unit' }, text: unit });
+    const sub = el('span', { className: 'tile-sub muted small', dataset: { testid: 'tile-sub' }, text: 'no reading yet' });
+    const root = el('div', { className: `tile tile-${kind}`, dataset: { testid: `tile-${kind}` }, attrs: { role: 'group', 'aria-label': label } },
+      el('span', { className: 'tile-label' }, icon(name),
+        el('span', { className: 'long', text: label }), el('span', { className: 'short', attrs: { 'aria-hidden': 'true' }, text: short })),
+      el('span', { className: 'tile-value' }, value, ' ', unitEl),
+      sub);
+    return { kind, root, value, sub };
+  }
+
+  #stat(label, testid) {
+    const value = el('dd', { dataset: { testid }, text: '—' });
+    return { root: el('div', { className: 'stat' }, el('dt', { text: label }), value), value };
+  }
+
+  #zoneRow(name) {
+    const inputId = `min-${this.state.id}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const stateText = el('span', { className: 'zone-state', dataset: { testid: 'zone-state' } });
+    const soil = el('span', { className: 'muted small', dataset: { testid: 'zone-soil' } });
+    const minutes = el('input', {
+      id: inputId,
+      type: 'number',
+      className: 'minutes',
+      min: '1',
+      step: '1',
+      value: String(DEFAULT_MINUTES),
+      inputMode: 'numeric',
+      dataset: { testid: 'zone-minutes' },
+    });
+    const start = el('button', {
+      type: 'button',
+      className: 'btn btn-primary',
+      dataset: { testid: 'zone-start' },
+      attrs: { 'aria-label': `Start ${name}` },
+      on: { click: () => this.actions.onStart(this, name, minutes.value) },
+    }, icon('play'), 'Start');
+    const stop = el('button', {
+      type: 'button',
+      className: 'btn',
+      dataset: { testid: 'zone-stop' },
+      attrs: { 'aria-label': `Stop ${name}` },
+      on: { click: () => this.actions.onStop(this, [name]) },
+    }, icon('stop'), 'Stop');
+    minutes.addEventListener('keydown', (e) => { if (e.key === 'Enter') start.click(); });
+    const root = el('li', { className: 'zone', dataset: { testid: 'zone', zone: name, open: 'false' } },
+      el('div', { className: 'zone-info' },
+        el('span', { className: 'zone-dot', attrs: { 'aria-hidden': 'true' } }),
+        el('div', {}, el('span', { className: 'zone-name', text: name }), el('br'), stateText, ' ', soil)),
+      el('div', { className: 'zone-controls' },
+        el('label', { htmlFor: inputId, className: 'visually-hidden', text: `Minutes for ${name}` }),
+        el('span', { className: 'minutes-wrap' }, minutes, el('span', { className: 'minutes-unit', attrs: { 'aria-hidden': 'true' }, text: 'min' })),
+        start, stop));
+    return { root, stateText, soil, minutes, start, stop };
+  }
+
+  /** Re-reads the model; cheap enough to run on every event and every second. */
+  render(now = Date.now() / 1000) {
+    const s = this.state;
+    const stale = s.isStale(now);
+    this.root.dataset.online = String(s.online);
+    this.root.dataset.stale = String(stale);
+    this.root.classList.toggle('is-offline', !s.online);
+    setText(this.onlineBadge, s.online ? 'Online' : 'Offline');
+    this.onlineBadge.className = `badge ${s.online ? 'badge-ok' : 'badge-off'}`;
+    this.staleBadge.hidden = !stale;
+    setText(this.lastSeen, s.lastSeen ? ago(s.lastSeen, now) : 'never');
+    this.lastSeen.title = s.lastSeen ? new Date(s.lastSeen * 1000).toLocaleString() : '';
+
+    for (const t of this.tiles) {
+      const r = s.last[t.kind];
+      const down = s.sensorsDown.has(t.kind);
+      setText(t.value, r ? tenths(r.record) : '—');
+      setText(t.sub, down ? 'sensor disconnected' : r ? `at ${time(r.time)}` : 'no reading yet');
+      t.root.classList.toggle('is-down', down);
+    }
+
+    const max = s.maxDuration ? Math.floor(s.maxDuration / 60) : null;
+    for (const [name, zone] of s.zones) {
+      let row = this.zoneRows.get(name);
+      if (!row) {
+        row = this.#zoneRow(name);
+        this.zoneRows.set(name, row);
+        this.zoneList.append(row.root);
+      }
+      row.root.dataset.open = String(zone.open);
+      row.root.classList.toggle('is-open', zone.open);
+      const left = zone.open && zone.until ? zone.until - now : null;
+      setText(row.stateText, zone.open ? (left !== null && left > 0 ? `Watering · ${clock(left)} left` : 'Watering') : 'Closed');
+      const soil = s.soilByZone[name];
+      setText(row.soil, soil ? `· soil ${tenths(soil.record)} %` : '');
+      if (max) row.minutes.max = String(max);
+      // Buttons stay usable while the device looks offline: this page's view can lag, and the server is the
+      // authority (it answers 409 when the device really is offline, and the page says so in plain words).
+    }
+    for (const [name, row] of this.zoneRows) {
+      if (!s.zones.has(name)) { row.root.remove(); this.zoneRows.delete(name); }
+    }
+    this.noZones.hidden = s.zones.size > 0;
+    this.stopAll.disabled = s.zones.size === 0;
+
+    const st = s.status;
+    setText(this.statusItems.rssi.value, st?.rssi !== undefined ? `${st.rssi} dBm` : '—');
+    this.statusItems.rssi.value.title = st?.rssi !== undefined ? signalWords(st.rssi) : '';
+    setText(this.statusItems.uptime.value, st?.uptime !== undefined ? duration(st.uptime) : '—');
+    setText(this.statusItems.buffered.value, st?.buffered !== undefined ? String(st.buffered) : '—');
+    setText(this.statusItems.dropped.value, st?.dropped !== undefined ? String(st.dropped) : '—');
+    this.statusItems.dropped.root.classList.toggle('is-bad', Number(st?.dropped) > 0);
+  }
+
+  /** Plain-words feedback under the zones; kind: info | ok | error. */
+  say(text, kind = 'info') {
+    this.commandStatus.hidden = false;
+    this.commandStatus.dataset.kind = kind;
+    setText(this.commandStatus, text);
+  }
+}
+
+function signalWords(rssi) {
+  if (rssi >= -60) return 'excellent signal';
+  if (rssi >= -70) return 'good signal';
+  if (rssi >= -80) return 'fair signal';
+  return 'weak signal';
+}

@@ -1,0 +1,192 @@
+// History chart of one device: uPlot over GET /api/devices/{id}/readings buckets, extended live from the
+// WebSocket. The container carries data-points / data-last so tests and screen readers see what is drawn.
+import uPlot from '../lib/uPlot.esm.js';
+import { el, setText } from './dom.js';
+import { tenths } from './format.js';
+
+export const RANGES = {
+  hour: { seconds: 3600, label: 'hour', short: '1 h', points: 360 },
+  day: { seconds: 86400, label: 'day', short: '24 h', points: 288 },
+  week: { seconds: 604800, label: 'week', short: '7 d', points: 336 },
+};
+
+export const KINDS = {
+  temperature: { label: 'Temperature', short: 'Temp.', unit: '°C', color: '--chart-temp' },
+  humidity: { label: 'Humidity', short: 'Humidity', unit: '%RH', color: '--chart-hum' },
+  soil_moisture: { label: 'Soil moisture', short: 'Soil', unit: '%', color: '--chart-soil' },
+};
+
+/** Axis labels: clock time within a day, weekday + hour for the week. */
+function axisLabel(range, t) {
+  const d = new Date(t * 1000);
+  if (range === 'week') return d.toLocaleDateString([], { weekday: 'short', day: 'numeric' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function css(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+export class HistoryChart {
+  /** @param {string} device @param {import('./api.js').Api} api */
+  constructor(device, api) {
+    this.device = device;
+    this.api = api;
+    this.kind = 'temperature';
+    this.range = 'hour';
+    this.xs = [];
+    this.ys = [];
+    this.plot = null;
+    this.loadToken = 0;
+
+    this.canvasHost = el('div', { className: 'chart-canvas' });
+    this.empty = el('p', { className: 'chart-empty', hidden: true, text: '' });
+    this.caption = el('p', { className: 'chart-caption', dataset: { testid: 'chart-caption' } });
+    this.root = el('section', {
+      className: 'chart',
+      dataset: { testid: 'chart', kind: this.kind, range: this.range, points: '0', last: '' },
+      attrs: { 'aria-label': `History chart of ${device}` },
+    },
+    el('div', { className: 'chart-toolbar' },
+      this.#segmented('Reading', Object.entries(KINDS).map(([k, v]) => [k, v.short, v.label]), () => this.kind, (k) => this.setKind(k), 'kind'),
+      this.#segmented('Time range', Object.entries(RANGES).map(([k, v]) => [k, v.short, `Last ${v.label}`]), () => this.range, (r) => this.setRange(r), 'range')),
+    el('div', { className: 'chart-frame' }, this.canvasHost, this.empty),
+    this.caption);
+
+    this.resize = new ResizeObserver(() => this.#fit());
+    this.resize.observe(this.canvasHost);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#draw(true));
+  }
+
+  #segmented(label, options, current, pick, testid) {
+    const group = el('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': label } });
+    const buttons = options.map(([value, text, title]) => el('button', {
+      type: 'button',
+      className: 'seg',
+      title,
+      dataset: { testid: `${testid}-${value}`, value },
+      attrs: { 'aria-pressed': String(current() === value), 'aria-label': title },
+      text,
+      on: { click: () => { pick(value); refresh(); } },
+    }));
+    const refresh = () => buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.value === current())));
+    group.append(...buttons);
+    return group;
+  }
+
+  setKind(kind) {
+    if (this.kind === kind) return;
+    this.kind = kind;
+    this.load();
+  }
+
+  setRange(range) {
+    if (this.range === range) return;
+    this.range = range;
+    this.load();
+  }
+
+  /** Fetches the history of the current kind and range; a newer load wins over a slower older one. */
+  async load() {
+    const token = ++this.loadToken;
+    const to = Date.now() / 1000 + 1;
+    const range = RANGES[this.range];
+    const from = to - range.seconds;
+    this.root.dataset.kind = this.kind;
+    this.root.dataset.range = this.range;
+    this.root.dataset.loading = 'true';
+    try {
+      const buckets = await this.api.readings(this.device, this.kind, from, to, range.points);
+      if (token !== this.loadToken) return;
+      const sorted = buckets.filter((b) => Number.isFinite(Number(b.time)) && Number.isFinite(Number(b.avg)))
+        .sort((a, b) => a.time - b.time);
+      this.xs = sorted.map((b) => Number(b.time));
+      this.ys = sorted.map((b) => Number(b.avg) / 10);
+      this.error = null;
+    } catch (e) {
+      if (token !== this.loadToken) return;
+      this.xs = [];
+      this.ys = [];
+      this.error = e.message;
+    }
+    delete this.root.dataset.loading;
+    this.#draw(true);
+  }
+
+  /** A live reading of this device; appended when it is of the shown kind and newer than the last point. */
+  addReading(kind, time, record) {
+    if (kind !== this.kind || this.root.dataset.loading) return;
+    const t = Number(time);
+    if (!Number.isFinite(t) || (this.xs.length && t <= this.xs[this.xs.length - 1])) return;
+    this.xs.push(t);
+    this.ys.push(Number(record) / 10);
+    const from = Date.now() / 1000 - RANGES[this.range].seconds;
+    while (this.xs.length && this.xs[0] < from) { this.xs.shift(); this.ys.shift(); }
+    this.#draw(false);
+  }
+
+  #draw(rebuild) {
+    const kind = KINDS[this.kind];
+    const n = this.xs.length;
+    this.root.dataset.points = String(n);
+    this.root.dataset.last = n ? tenths(this.ys[n - 1] * 10) : '';
+    this.empty.hidden = n > 0;
+    setText(this.empty, this.error ?? `No ${kind.label.toLowerCase()} readings in the last ${RANGES[this.range].label}.`);
+    this.summaryText = '';
+    if (n) {
+      const min = Math.min(...this.ys);
+      const max = Math.max(...this.ys);
+      this.summaryText = `${kind.label}, last ${RANGES[this.range].label}: ${n} points, `
+        + `latest ${tenths(this.ys[n - 1] * 10)} ${kind.unit}, range ${tenths(min * 10)}–${tenths(max * 10)} ${kind.unit}.`;
+    }
+    setText(this.caption, this.summaryText);
+    const data = [this.xs, this.ys];
+    if (this.plot && !rebuild) {
+      this.plot.setData(data);
+      return;
+    }
+    this.plot?.destroy();
+    const color = css(kind.color);
+    const range = this.range;
+    const axis = { stroke: css('--muted'), grid: { stroke: css('--grid'), width: 1 }, ticks: { stroke: css('--grid'), width: 1 }, font: '12px system-ui, sans-serif' };
+    this.plot = new uPlot({
+      width: Math.max(200, this.canvasHost.clientWidth || 600),
+      height: 200,
+      cursor: { points: { size: 7 } },
+      legend: { show: false },
+      scales: { x: { time: true } },
+      axes: [
+        { ...axis, values: (u, vals) => vals.map((v) => axisLabel(range, v)) },
+        { ...axis, size: 48, values: (u, vals) => vals.map((v) => `${v.toFixed(1)}`) },
+      ],
+      hooks: {
+        // Hovering reads a point out in the caption (the legend is off: one series needs no table).
+        setCursor: [(u) => {
+          const i = u.cursor.idx;
+          const x = u.data[0][i];
+          const y = u.data[1][i];
+          setText(this.caption, i === null || i === undefined || y === undefined
+            ? this.summaryText
+            : `${axisLabel('day', x)}${range === 'week' ? `, ${axisLabel('week', x)}` : ''}: ${tenths(y * 10)} ${kind.unit}`);
+        }],
+      },
+      series: [
+        {},
+        {
+          label: `${kind.label} (${kind.unit})`,
+          stroke: color,
+          width: 2,
+          fill: `${color}22`,
+          points: { show: n < 40, size: 5, fill: color },
+          value: (u, v) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ${kind.unit}`),
+        },
+      ],
+    }, data, this.canvasHost);
+  }
+
+  #fit() {
+    if (!this.plot) return;
+    const width = Math.max(200, this.canvasHost.clientWidth);
+    if (Math.abs(width - this.plot.width) > 2) this.plot.setSize({ width, height: 200 });
+  }
+}

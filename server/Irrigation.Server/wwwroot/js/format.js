@@ -1,0 +1,60 @@
+// Formatting helpers. The wire carries integers in tenths (223 = 22.3 °C); the page formats them itself so the
+// result never depends on float noise or the browser's locale for the decimal part.
+
+/** Tenths (integer or average) -> "22.3"; null when there is no value. */
+export function tenths(value) {
+  if (value === null || value === undefined || !Number.isFinite(Number(value))) return null;
+  const rounded = Math.round(Number(value));
+  const sign = rounded < 0 ? '-' : '';
+  const abs = Math.abs(rounded);
+  return `${sign}${Math.floor(abs / 10)}.${abs % 10}`;
+}
+
+/** Seconds -> "4:05" (minutes:seconds) or "1:02:05" for an hour or more. */
+export function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Seconds -> "3 d 4 h", "2 h 10 min", "5 min", "40 s". */
+export function duration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/** Unix seconds -> "5 s ago", "3 min ago", "2 h ago", or a date for older. */
+export function ago(unixSeconds, nowSeconds) {
+  if (!unixSeconds) return 'never';
+  const d = Math.max(0, nowSeconds - unixSeconds);
+  if (d < 5) return 'just now';
+  if (d < 60) return `${Math.floor(d)} s ago`;
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
+  return dateTime(unixSeconds);
+}
+
+/** Unix seconds -> local "14:05:09". */
+export function time(unixSeconds) {
+  return new Date(unixSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Unix seconds -> local "Dec 1, 14:05". */
+export function dateTime(unixSeconds) {
+  return new Date(unixSeconds * 1000).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** "soil_moisture" -> "soil moisture"; codes become words. */
+export function words(code) {
+  return String(code ?? '').replace(/_/g, ' ');
+}
+
+/** Now in Unix seconds. */
+export function nowSeconds() {
+  return Date.now() / 1000;
+}

@@ -1,0 +1,182 @@
+// The page's model of the user's devices, fed by REST (/api/devices), the WebSocket snapshot and live events.
+// Views never parse wire frames: they read this model and re-render the device that changed.
+
+/** Readings are expected about once a minute unless the server says otherwise; 3 missed = stale. */
+export const DEFAULT_INTERVAL_SECONDS = 60;
+export const STALE_INTERVALS = 3;
+
+export const READING_KINDS = ['temperature', 'humidity', 'soil_moisture'];
+
+function number(v) {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export class DeviceState {
+  constructor(id) {
+    this.id = id;
+    this.online = false;
+    this.lastSeen = 0;
+    this.lastData = 0;
+    this.interval = DEFAULT_INTERVAL_SECONDS;
+    this.maxDuration = null;
+    this.last = {};          // kind -> {time, record, raw?, zone?}
+    this.soilByZone = {};    // zone -> {time, record}
+    this.zones = new Map();  // zone -> {open, until|null}
+    this.status = null;      // {time, uptime, free_heap, rssi, buffered, dropped, open_zones}
+    this.sensorsDown = new Set();
+  }
+
+  isStale(now) {
+    return this.online && this.lastData > 0 && now - this.lastData > STALE_INTERVALS * this.interval;
+  }
+
+  zone(name) {
+    if (!this.zones.has(name)) this.zones.set(name, { open: false, until: null });
+    return this.zones.get(name);
+  }
+
+  /** A device object from the snapshot or GET /api/devices (extra fields are welcome, missing ones are fine). */
+  applySummary(d) {
+    if (typeof d.online === 'boolean') this.online = d.online;
+    const seen = number(d.last_seen);
+    if (seen) this.lastSeen = Math.max(this.lastSeen, seen);
+    const interval = number(d.interval ?? d.interval_seconds);
+    if (interval && interval > 0) this.interval = interval;
+    const max = number(d.max_duration ?? d.max_duration_seconds);
+    if (max && max > 0) this.maxDuration = max;
+    if (Array.isArray(d.zones)) {
+      const names = new Set();
+      for (const z of d.zones) {
+        const name = typeof z === 'string' ? z : z?.zone;
+        if (!name) continue;
+        names.add(name);
+        const zone = this.zone(name);
+        if (typeof z === 'object') {
+          if (typeof z.open === 'boolean') zone.open = z.open;
+          const until = number(z.until ?? z.lease_until);
+          const remaining = number(z.remaining ?? z.remaining_seconds);
+          // remaining 0 on an open zone = lease unknown (e.g. opened before a server restart): keep what we know.
+          zone.until = zone.open ? (until ?? (remaining > 0 ? Date.now() / 1000 + remaining : zone.until)) : null;
+        }
+      }
+      for (const name of [...this.zones.keys()]) if (!names.has(name)) this.zones.delete(name);
+    }
+    const last = d.last && typeof d.last === 'object' ? d.last : {};
+    for (const kind of READING_KINDS) if (last[kind]) this.#reading(kind, last[kind]);
+    if (last.status) this.status = { ...last.status };
+    if (Array.isArray(d.sensors_down)) this.sensorsDown = new Set(d.sensors_down);
+  }
+
+  /** One live event of this device. Returns true when the model changed. */
+  applyEvent(name, data) {
+    const t = number(data?.time);
+    if (t) this.lastSeen = Math.max(this.lastSeen, t);
+    switch (name) {
+      case 'temperature':
+      case 'humidity':
+      case 'soil_moisture':
+        this.#reading(name, data);
+        if (!this.online) this.online = true;
+        return true;
+      case 'irrigation_started':
+        for (const z of data.zones ?? []) {
+          const zone = this.zone(z);
+          zone.open = true;
+          const duration = number(data.duration);
+          zone.until = duration ? (t ?? Date.now() / 1000) + duration : null;
+        }
+        return true;
+      case 'irrigation_stopped': {
+        const names = data.zones?.length ? data.zones : [...this.zones.keys()];
+        for (const z of names) Object.assign(this.zone(z), { open: false, until: null });
+        return true;
+      }
+      case 'status':
+        this.status = { ...data };
+        if (Array.isArray(data.open_zones)) {
+          const open = new Set(data.open_zones);
+          for (const [zname, zone] of this.zones) {
+            if (open.has(zname)) zone.open = true;
+            else Object.assign(zone, { open: false, until: null });
+          }
+          for (const z of open) this.zone(z).open = true;
+        }
+        return true;
+      case 'sensor_disconnected':
+        this.sensorsDown.add(data.sensor);
+        return true;
+      case 'sensor_reconnected':
+        this.sensorsDown.delete(data.sensor);
+        return true;
+      case 'device_online':
+        this.online = true;
+        return true;
+      case 'device_offline':
+        this.online = false;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Stored events (GET /api/devices/{id}/events), oldest first: fills in what a snapshot does not carry, the
+   * remaining lease of zones that are open and which sensors are disconnected right now.
+   */
+  applyHistory(events) {
+    const leases = new Map();
+    const down = new Set();
+    for (const e of events) {
+      const z = e.data.zones ?? [];
+      if (e.name === 'irrigation_started') for (const zone of z) leases.set(zone, e.data.time + Number(e.data.duration || 0));
+      else if (e.name === 'irrigation_stopped') for (const zone of (z.length ? z : [...leases.keys()])) leases.delete(zone);
+      else if (e.name === 'sensor_disconnected') down.add(e.data.sensor);
+      else if (e.name === 'sensor_reconnected') down.delete(e.data.sensor);
+    }
+    for (const [name, zone] of this.zones) {
+      if (zone.open && !zone.until && leases.has(name)) zone.until = leases.get(name);
+    }
+    for (const sensor of down) this.sensorsDown.add(sensor);
+  }
+
+  /** The newest stored status report, unless a live one is already newer (zones stay as the snapshot says). */
+  applyStoredStatus(data) {
+    const t = number(data?.time);
+    if (!t || (this.status && number(this.status.time) >= t)) return;
+    this.status = { ...data };
+  }
+
+  #reading(kind, r) {
+    const record = number(r.record);
+    const time = number(r.time);
+    if (record === null || !time) return;
+    const prev = this.last[kind];
+    if (prev && prev.time > time) return; // an older frame (replayed buffer) never hides a newer value
+    this.last[kind] = { ...r, time, record };
+    this.lastData = Math.max(this.lastData, time);
+    if (kind === 'soil_moisture' && r.zone) this.soilByZone[r.zone] = { time, record };
+  }
+}
+
+export class Store {
+  constructor() {
+    this.devices = new Map();
+  }
+
+  device(id) {
+    if (!this.devices.has(id)) this.devices.set(id, new DeviceState(id));
+    return this.devices.get(id);
+  }
+
+  /** The snapshot is the whole truth: devices not in it are gone (e.g. after a resync). */
+  applySnapshot(list) {
+    const ids = new Set();
+    for (const d of list) {
+      if (!d?.device) continue;
+      ids.add(d.device);
+      this.device(d.device).applySummary(d);
+    }
+    for (const id of [...this.devices.keys()]) if (!ids.has(id)) this.devices.delete(id);
+  }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Irrigation.Browser.Tests
+{
+    [Collection(BrowserCollection.Name)]
+    public sealed class ConnectionTests(BrowserFixture browser, FarmFixture farm) : IClassFixture<FarmFixture>
+    {
+        [Fact]
+        public async Task ControllerDisconnect_ShowsOffline_ReconnectShowsOnlineWithoutReload()
+        {
+            var controller = await farm.ConnectAsync("farm-01");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "device-offline-online");
+            var card = page.Card("farm-01");
+            await Expect(card.GetByTestId("online-badge")).ToHaveTextAsync("Online");
+            await page.Page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+            await controller.DisposeAsync();
+
+            await Expect(card.GetByTestId("online-badge")).ToHaveTextAsync("Offline");
+            await Expect(card).ToHaveAttributeAsync("data-online", "false");
+            await Expect(page.Page.Locator("[data-testid='alert'][data-kind='device_offline'][data-device='farm-01']")).ToHaveCountAsync(1);
+
+            await using var again = await farm.ConnectAsync("farm-01");
+
+            await Expect(card.GetByTestId("online-badge")).ToHaveTextAsync("Online");
+            Assert.True(await page.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
+        }
+
+        [Fact]
+        public async Task Alerts_SensorAndFailsafe_ListedWithTheDevice()
+        {
+            await using var controller = await farm.ConnectAsync("greenhouse");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "alerts");
+
+            await controller.SendAsync("sensor_disconnected", new() { ["sensor"] = "humidity" });
+            await controller.SendAsync("irrigation_started", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "schedule", ["duration"] = 600 });
+            await controller.SendAsync("irrigation_stopped", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
+            await controller.SendAsync("sensor_reconnected", new() { ["sensor"] = "humidity" });
+
+            var alerts = page.Page.GetByTestId("alerts");
+            await Expect(alerts.Locator("[data-kind='sensor_disconnected']")).ToContainTextAsync("Humidity sensor disconnected");
+            await Expect(alerts.Locator("[data-kind='failsafe']")).ToContainTextAsync("bed-b");
+            await Expect(alerts.Locator("[data-kind='sensor_reconnected']")).ToContainTextAsync("greenhouse");
+            await Expect(page.Zone("greenhouse", "bed-b")).ToHaveAttributeAsync("data-open", "false");
+            page.AssertNoScriptErrors();
+        }
+
+        [Fact]
+        public async Task SensorDisconnected_MarksItsTile()
+        {
+            await using var controller = await farm.ConnectAsync("farm-02");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "sensor-tile");
+
+            await controller.SendAsync("sensor_disconnected", new() { ["sensor"] = "temperature" });
+
+            var tile = page.Card("farm-02").GetByTestId("tile-temperature");
+            await Expect(tile.GetByTestId("tile-sub")).ToHaveTextAsync("sensor disconnected");
+        }
+
+        [Fact]
+        public async Task SignIn_TokenInUrl_RemovedFromAddressBarAndKeptOnReload()
+        {
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "signin-url");
+
+            Assert.DoesNotContain("token", page.Page.Url, StringComparison.OrdinalIgnoreCase);
+            await page.Page.ReloadAsync();
+            await Expect(page.Connection).ToHaveAttributeAsync("data-state", "live");
+            await Expect(page.Page.GetByTestId("signin")).ToBeHiddenAsync();
+            await Expect(page.Card("farm-01")).ToBeVisibleAsync();
+        }
+
+        [Fact]
+        public async Task SignIn_TypedToken_WrongThenRight()
+        {
+            await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = farm.Server.BaseUri.ToString() });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/");
+            await Expect(page.GetByTestId("signin")).ToBeVisibleAsync();
+
+            await page.GetByLabel("Access token").FillAsync("not-a-token");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByTestId("signin-error")).ToContainTextAsync("not accepted");
+            Directory.CreateDirectory(DashboardPage.ScreenshotDir);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardPage.ScreenshotDir, "signin-error.png") });
+
+            await page.GetByLabel("Access token").FillAsync(farm.BobToken);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByTestId("connection")).ToHaveAttributeAsync("data-state", "live");
+            await Expect(page.Locator("[data-testid='device-card'][data-device='bob-01']")).ToBeVisibleAsync();
+        }
+
+        [Fact]
+        public async Task ServerRestart_PageReconnectsWithBackoffAndResyncsWithoutReload()
+        {
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "server-restart");
+            // Every connection state the pill goes through, recorded in the page (transient states are too quick to poll).
+            await page.Page.EvaluateAsync(@"() => {
+                window.__sameDocument = true;
+                window.__states = [];
+                const pill = document.querySelector('[data-testid=connection]');
+                new MutationObserver(() => window.__states.push(pill.dataset.state)).observe(pill, { attributes: true, attributeFilter: ['data-state'] });
+            }");
+
+            await farm.Server.RestartAsync();
+
+            await Expect(page.Connection).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30000 });
+            var states = await page.Page.EvaluateAsync<string[]>("() => window.__states");
+            Assert.Contains("waiting", states);
+            await using var controller = await farm.ConnectAsync("farm-01");
+            await controller.SendReadingAsync("temperature", 205);
+            await Expect(page.TileValue("farm-01", "temperature")).ToHaveTextAsync("20.5");
+            await Expect(page.Card("farm-01")).ToHaveAttributeAsync("data-online", "true");
+            Assert.True(await page.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded");
+        }
+    }
+}
