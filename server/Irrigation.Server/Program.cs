@@ -4,6 +4,7 @@ using Irrigation.Server.Cli;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Simulation;
 using Irrigation.Server.Storage;
 
 // Provisioning commands (users add, devices add/import/list) run without the web host.
@@ -29,7 +30,7 @@ builder.Services.AddStorage();
 builder.Services.AddAuth();
 builder.Services.AddRelay();
 builder.Services.AddApi();
-// The simulator (Simulation/) plugs in here by registering an ISimulationHost, e.g. builder.Services.AddSimulation();
+builder.Services.AddSimulation();
 
 var app = builder.Build();
 app.MapControllerSocket();

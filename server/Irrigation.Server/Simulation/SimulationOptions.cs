@@ -22,7 +22,7 @@ public sealed class SimulationOptions
     public int ZonesPerDevice { get; set; } = 2;
 
     /// <summary>Chance per sensor read that a dropout starts (a loose wire: several failed reads in a row).</summary>
-    public double SensorDropoutChance { get; set; } = 0.004;
+    public double SensorDropoutChance { get; set; } = 0.002;
 
     /// <summary>Chance per real minute that a controller's link drops without a close frame.</summary>
     public double LinkDropChancePerMinute { get; set; } = 0.05;

@@ -10,6 +10,14 @@ public sealed class SimulationRunner(IReadOnlyList<SimulatedController> controll
 {
     public IReadOnlyList<SimulatedController> Controllers => controllers;
 
+    /// <summary>A runner for <paramref name="devices"/> against the controller socket at <paramref name="serverUrl"/>.</summary>
+    public static SimulationRunner Create(IReadOnlyList<SimulatedDevice> devices, string serverUrl, SimulationOptions options, Action<string> console)
+    {
+        var seeds = new Random(options.Seed != 0 ? options.Seed : Random.Shared.Next());
+        var controllers = devices.Select(d => new SimulatedController(d, serverUrl, options, seeds.Next(), console)).ToList();
+        return new SimulationRunner(controllers, TimeSpan.FromMilliseconds(100), console);
+    }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         foreach (var controller in controllers)

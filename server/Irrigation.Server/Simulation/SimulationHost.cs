@@ -1,0 +1,47 @@
+using Irrigation.Server.Auth;
+using Irrigation.Server.Relay;
+using Microsoft.Extensions.Options;
+
+namespace Irrigation.Server.Simulation;
+
+/// <summary>
+/// <c>--simulate N</c>: provisions user <c>demo</c> and controllers <c>sim-01</c>… (fresh tokens every start,
+/// since only hashes are stored), prints the dashboard link, and runs the simulated farm against this server over
+/// real WebSockets until the server stops.
+/// </summary>
+public sealed class SimulationHost(Provisioning provisioning, IOptions<SimulationOptions> options) : ISimulationHost
+{
+    private static readonly string[] Zones = ["zone1", "zone2"];
+
+    public async Task StartAsync(int count, Uri serverAddress, CancellationToken stopping)
+    {
+        var settings = options.Value;
+        var user = await provisioning.IssueUserTokenAsync(settings.Owner, stopping);
+        if (!user.Ok)
+        {
+            throw new InvalidOperationException($"cannot provision simulation user '{settings.Owner}': {user.Error}");
+        }
+
+        var zones = Zones.Take(Math.Clamp(settings.ZonesPerDevice, 1, Zones.Length)).ToArray();
+        var devices = new List<SimulatedDevice>(count);
+        for (int i = 1; i <= count; i++)
+        {
+            string id = $"sim-{i:00}";
+            var device = await provisioning.EnsureDeviceAsync(id, settings.Owner, zones, stopping);
+            if (!device.Ok)
+            {
+                throw new InvalidOperationException($"cannot provision simulated controller '{id}': {device.Error}");
+            }
+
+            devices.Add(new SimulatedDevice(id, device.Token!, zones));
+        }
+
+        var http = new UriBuilder(serverAddress) { Path = "/", Query = "token=" + Uri.EscapeDataString(user.Token!) };
+        var socket = new UriBuilder(serverAddress) { Scheme = serverAddress.Scheme == "https" ? "wss" : "ws", Path = "/", Query = "" };
+        Console.WriteLine($"Dashboard: {http.Uri}");
+        Console.WriteLine($"Simulating {count} controller(s) of user '{settings.Owner}' at {settings.TimeScale:0.#}x weather and soil speed.");
+
+        using var runner = SimulationRunner.Create(devices, socket.Uri.ToString(), settings, Console.WriteLine);
+        await runner.RunAsync(stopping);
+    }
+}
