@@ -30,6 +30,9 @@ namespace Irrigation.Browser.Tests
         /// <summary>Everything the server printed so far, for failure messages.</summary>
         public string Output => string.Join(Environment.NewLine, _output);
 
+        /// <summary>The lines the server printed so far (stdout and stderr).</summary>
+        public IReadOnlyList<string> OutputLines => [.. _output];
+
         /// <summary>The server's dll: this test build's Irrigation.Server, or IRRIGATION_SERVER_DLL when set.</summary>
         public static string ServerDll =>
             Environment.GetEnvironmentVariable("IRRIGATION_SERVER_DLL") is { Length: > 0 } overridden
@@ -63,9 +66,9 @@ namespace Irrigation.Browser.Tests
         }
 
         /// <summary>Starts the server (port 0: any free one) and waits until it says its port and answers /healthz.</summary>
-        public async Task StartAsync(int port = 0)
+        public async Task StartAsync(int port = 0, params string[] extraArgs)
         {
-            var psi = StartInfo("--urls", $"http://127.0.0.1:{port}", "--data-dir", DataDir);
+            var psi = StartInfo(["--urls", $"http://127.0.0.1:{port}", "--data-dir", DataDir, .. extraArgs]);
             var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             DataReceivedEventHandler collect = (_, e) =>

@@ -80,6 +80,15 @@ export class HistoryChart {
     this.load();
   }
 
+  /** The x axis always spans the chosen window: a fresh farm's first few points must not fill it alone. */
+  #spanWindow() {
+    const to = Date.now() / 1000;
+    const from = to - RANGES[this.range].seconds;
+    const first = this.xs.length ? this.xs[0] : to;
+    const last = this.xs.length ? this.xs[this.xs.length - 1] : to;
+    this.plot.setScale('x', { min: Math.min(from, first), max: Math.max(to, last) });
+  }
+
   setRange(range) {
     if (this.range === range) return;
     this.range = range;
@@ -136,13 +145,14 @@ export class HistoryChart {
     if (n) {
       const min = Math.min(...this.ys);
       const max = Math.max(...this.ys);
-      this.summaryText = `${kind.label}, last ${RANGES[this.range].label}: ${n} points, `
+      this.summaryText = `${kind.label}, last ${RANGES[this.range].label}: ${n} point${n === 1 ? '' : 's'}, `
         + `latest ${tenths(this.ys[n - 1] * 10)} ${kind.unit}, range ${tenths(min * 10)}–${tenths(max * 10)} ${kind.unit}.`;
     }
     setText(this.caption, this.summaryText);
     const data = [this.xs, this.ys];
     if (this.plot && !rebuild) {
       this.plot.setData(data);
+      this.#spanWindow();
       return;
     }
     this.plot?.destroy();
@@ -182,6 +192,7 @@ export class HistoryChart {
         },
       ],
     }, data, this.canvasHost);
+    this.#spanWindow();
   }
 
   #fit() {
