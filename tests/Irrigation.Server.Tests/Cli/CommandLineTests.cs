@@ -101,15 +101,27 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task Simulate_WithoutSimulator_ServerStillRunsAndSaysSo()
+    public async Task Simulate_Two_PrintsDashboardLinkForDemoWhoOwnsSimControllers()
     {
         await using var server = await ServerProcess.StartAsync(_dataDir, "--simulate", "2");
+
+        string? link = null;
+        for (var i = 0; i < 200 && link is null; i++)
+        {
+            link = server.Output.FirstOrDefault(l => l.StartsWith("Dashboard: ", StringComparison.Ordinal));
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(link);
+        var uri = new Uri(link!["Dashboard: ".Length..]);
+        Assert.Equal(server.Address!.Port, uri.Port);
+        var token = Uri.UnescapeDataString(uri.Query["?token=".Length..]);
         using var http = new HttpClient { BaseAddress = server.Address };
-
-        var response = await http.GetAsync("healthz");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(server.Output, line => line.Contains("--simulate 2") && line.Contains("simulator"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var devices = await http.GetStringAsync("api/devices");
+        Assert.Contains("\"sim-01\"", devices);
+        Assert.Contains("\"sim-02\"", devices);
+        Assert.DoesNotContain("\"sim-03\"", devices);
     }
 
     public void Dispose() => TestServer.TryDelete(_dataDir);
