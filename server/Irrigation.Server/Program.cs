@@ -13,6 +13,14 @@ if (CommandLine.IsToolCommand(args))
     return await ToolCommands.RunAsync(args, Console.Out, Console.Error);
 }
 
+// Simulated controllers against any server, without hosting one (load generation, remote demos).
+if (SimulateCommand.Matches(args))
+{
+    using var stopping = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopping.Cancel(); };
+    return await SimulateCommand.RunAsync(args, Console.Out, Console.Error, stopping.Token);
+}
+
 var hostArgs = CommandLine.ToHostArgs(args, out var argsError);
 if (hostArgs is null)
 {
