@@ -74,7 +74,7 @@ step "pester (tests/Irrigation.Flash.Tests)"
 if dotnet tool restore > "$results/pester-setup.log" 2>&1 \
     && dotnet restore tests/Irrigation.Flash.Tests/PesterRestore.csproj -nologo >> "$results/pester-setup.log" 2>&1; then
     NO_COLOR=1 dotnet pwsh -NoProfile -NonInteractive -File tests/Irrigation.Flash.Tests/run-pester.ps1 -ResultsPath "$results/pester.xml" 2>&1 \
-        | tee "$results/pester.log" | grep -E "^\[-\]|^ (Expected|at )|Tests completed|^[0-9]+ passed, [0-9]+ failed$"
+        | tee "$results/pester.log" | grep -E "^\[-\]|^ (Expected|at )|Tests completed"
     pester_rc=${PIPESTATUS[0]}
     read -r pp pf < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/pester.log" | tail -1 | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
     pp=${pp:-0}; pf=${pf:-0}
@@ -88,6 +88,7 @@ else
 fi
 
 step "summary"
-cat "$tally" | while read -r runner p f; do printf '  %-10s %5s passed, %s failed\n' "$runner" "$p" "$f"; done
+# Per runner in another wording, so that the last line is the only "N passed, N failed" line.
+while read -r runner p f; do printf '  %-8s %5s tests passed and %s failed\n' "$runner" "$p" "$f"; done < "$tally"
 awk '{p+=$2; f+=$3} END {printf "%d passed, %d failed\n", p, f}' "$tally"
 exit $status
