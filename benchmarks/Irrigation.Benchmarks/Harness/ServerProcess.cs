@@ -19,6 +19,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         Http = http;
     }
 
+    // BENCH_ECHO_SERVER=1 prints the servers' output (warnings, errors) while the benchmark runs.
+    private static readonly bool Echo = Environment.GetEnvironmentVariable("BENCH_ECHO_SERVER") == "1";
+
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri Http { get; }
 
@@ -54,6 +57,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
             if (line is null)
             {
                 return;
+            }
+
+            if (Echo)
+            {
+                Console.WriteLine("[server] " + line);
             }
 
             lock (tail)
