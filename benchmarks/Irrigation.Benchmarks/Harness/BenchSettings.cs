@@ -90,11 +90,9 @@ public sealed class BenchSettings
         s.RepoRoot = FindRepoRoot();
         if (s.ServerDll.Length == 0)
         {
-            s.ServerDll = new[] { "Release", "Debug" }
-                .Select(c => Path.Combine(s.RepoRoot, "server", "Irrigation.Server", "bin", c, "net10.0", "Irrigation.Server.dll"))
-                .Where(File.Exists)
-                .OrderByDescending(File.GetLastWriteTimeUtc)
-                .FirstOrDefault() ?? "";
+            // The server built in the same configuration as this program (run.sh: Release builds both).
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent?.Name ?? "Release";
+            s.ServerDll = Path.Combine(s.RepoRoot, "server", "Irrigation.Server", "bin", configuration, "net10.0", "Irrigation.Server.dll");
         }
 
         if (!File.Exists(s.ServerDll))
