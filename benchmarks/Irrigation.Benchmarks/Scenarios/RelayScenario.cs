@@ -1,0 +1,65 @@
+using Irrigation.Benchmarks.Harness;
+using Irrigation.Benchmarks.Measurement;
+using static Irrigation.Benchmarks.Measurement.ResultTable;
+
+namespace Irrigation.Benchmarks.Scenarios;
+
+/// <summary>
+/// Issue 3: (a) P controllers at a fixed rate with S dashboards, product with each synchronous mode; (b) saturation
+/// against the product (each mode) and the yardstick, with the product's throughput as a ratio of the yardstick's.
+/// </summary>
+public static class RelayScenario
+{
+    /// <summary>Runs both parts and emits their tables.</summary>
+    public static async Task RunAsync(BenchSettings s)
+    {
+        var rated = Table($"relay (a): {s.RateControllers} controllers at {s.Rate:0.##} event/s, {s.Dashboards} dashboards (target p99 < 20 ms)");
+        foreach (var sync in s.Sync)
+        {
+            await using var target = await Target.StartProductAsync(s, s.RateControllers, sync);
+            Add(rated, await LoadRun.RunAsync(target, s, s.RateControllers, s.Dashboards, s.Rate, 0));
+        }
+
+        rated.Notes.Add("Product limits at their defaults (20 events/s per device). Latency = controller send -> dashboard receive (e2e) and send -> ack received (ack).");
+        rated.Emit(s.Out);
+
+        var saturated = Table($"relay (b): saturation, {s.SaturationControllers} controllers (window {s.Window}), {s.Dashboards} dashboards");
+        var results = new List<LoadResult>();
+        {
+            await using var yardstick = await Target.StartYardstickAsync(s.SaturationControllers);
+            results.Add(await LoadRun.RunAsync(yardstick, s, s.SaturationControllers, s.Dashboards, null, s.Window));
+        }
+
+        foreach (var sync in s.Sync)
+        {
+            await using var target = await Target.StartProductAsync(s, s.SaturationControllers, sync, Unlimited);
+            results.Add(await LoadRun.RunAsync(target, s, s.SaturationControllers, s.Dashboards, null, s.Window));
+        }
+
+        foreach (var r in results)
+        {
+            Add(saturated, r);
+        }
+
+        var y = results[0];
+        foreach (var r in results.Skip(1))
+        {
+            saturated.Notes.Add($"{r.Label}: delivered {r.DeliveredPerSecond / y.DeliveredPerSecond:P0} of the yardstick's, acked {r.AckedPerSecond / y.AckedPerSecond:P0} (target >= 80 %).");
+        }
+
+        saturated.Notes.Add("Product per-device rate limit raised for (b) (--Relay:MaxEventsPerSecond 1000000) so the relay, not the limiter, is measured.");
+        saturated.Emit(s.Out);
+    }
+
+    /// <summary>Configuration that lifts the per-device rate limit for saturation runs.</summary>
+    public static readonly string[] Unlimited = ["--Relay:MaxEventsPerSecond=1000000", "--Relay:RateBurst=1000000"];
+
+    private static ResultTable Table(string title) => new(title,
+        "target", "P", "S", "sent/s", "acked/s", "delivered/s", "e2e p50 ms", "e2e p99 ms", "e2e max ms",
+        "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server RSS MiB");
+
+    private static void Add(ResultTable t, LoadResult r) => t.Add(
+        r.Label, r.Controllers.ToString(), r.Dashboards.ToString(), N(r.SentPerSecond), N(r.AckedPerSecond), N(r.DeliveredPerSecond),
+        Ms(r.E2eP50), Ms(r.E2eP99), Ms(r.E2eMax), Ms(r.AckP50), Ms(r.AckP99), r.Errors.ToString(),
+        r.Dropped < 0 ? "?" : r.Dropped.ToString(), N(r.ServerCpuPercent), N(r.ClientCpuPercent), MiB(r.ServerRss));
+}
