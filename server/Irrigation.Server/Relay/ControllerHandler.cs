@@ -296,50 +296,36 @@ public sealed class ControllerHandler(
         var data = check.Data;
         var raw = JsonMarshal.GetRawUtf8Value(data);
         var frame = ServerFrames.Tagged(name, session.DeviceId, check.Seq, raw);
-        IngestRecord record;
+        bool isReading = ReadingKinds.TryParse(name, out var kind);
+        bool isSoil = isReading && kind == ReadingKind.SoilMoisture;
+        var record = new IngestRecord
+        {
+            DeviceId = session.DeviceId,
+            Event = name,
+            Boot = session.Boot,
+            Seq = check.Seq,
+            Time = check.Time,
+            Received = now,
+            Kind = isReading ? kind : null,
+            Value = isReading ? data.GetProperty("record").GetInt64() : 0,
+            Raw = isSoil ? data.GetProperty("raw").GetInt64() : null,
+            Zone = isSoil && data.TryGetProperty("zone", out var zone) ? zone.GetString() : null,
+            DataJson = isReading ? null : Encoding.UTF8.GetString(raw),
+        };
         string[]? zones = null;
         long duration = 0;
-        if (ReadingKinds.TryParse(name, out var kind))
+        switch (name)
         {
-            record = new IngestRecord
-            {
-                DeviceId = session.DeviceId,
-                Event = name,
-                Boot = session.Boot,
-                Seq = check.Seq,
-                Time = check.Time,
-                Received = now,
-                Kind = kind,
-                Value = data.GetProperty("record").GetInt64(),
-                Raw = kind == ReadingKind.SoilMoisture ? data.GetProperty("raw").GetInt64() : null,
-                Zone = kind == ReadingKind.SoilMoisture && data.TryGetProperty("zone", out var zone) ? zone.GetString() : null,
-            };
-        }
-        else
-        {
-            record = new IngestRecord
-            {
-                DeviceId = session.DeviceId,
-                Event = name,
-                Boot = session.Boot,
-                Seq = check.Seq,
-                Time = check.Time,
-                Received = now,
-                DataJson = Encoding.UTF8.GetString(raw),
-            };
-            switch (name)
-            {
-                case EventNames.IrrigationStarted:
-                    zones = Strings(data.GetProperty("zones"));
-                    duration = data.GetProperty("duration").GetInt64();
-                    break;
-                case EventNames.IrrigationStopped:
-                    zones = Strings(data.GetProperty("zones"));
-                    break;
-                case EventNames.Status:
-                    zones = Strings(data.GetProperty("open_zones"));
-                    break;
-            }
+            case EventNames.IrrigationStarted:
+                zones = Strings(data.GetProperty("zones"));
+                duration = data.GetProperty("duration").GetInt64();
+                break;
+            case EventNames.IrrigationStopped:
+                zones = Strings(data.GetProperty("zones"));
+                break;
+            case EventNames.Status:
+                zones = Strings(data.GetProperty("open_zones"));
+                break;
         }
 
         return new IngestItem
