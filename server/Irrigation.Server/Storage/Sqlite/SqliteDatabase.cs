@@ -11,6 +11,7 @@ public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly int _walAutoCheckpoint;
 
     /// <summary>Creates the data dir if needed and migrates the schema to the latest version.</summary>
     public SqliteDatabase(StorageOptions options)
@@ -22,6 +23,9 @@ public sealed class SqliteDatabase
             "EXTRA" => "EXTRA",
             _ => throw new InvalidOperationException($"Storage:Synchronous must be FULL, NORMAL or EXTRA, not '{options.Synchronous}'."),
         };
+        _walAutoCheckpoint = options.WalAutoCheckpointPages > 0
+            ? options.WalAutoCheckpointPages
+            : throw new InvalidOperationException($"Storage:WalAutoCheckpointPages must be positive, not {options.WalAutoCheckpointPages}.");
         Path = options.DatabasePath;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -47,8 +51,10 @@ public sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         // journal_mode is stored in the file; synchronous and foreign_keys are per connection.
         // synchronous=FULL in WAL mode fsyncs the log at each commit: an ack (sent after commit) then survives
-        // a power loss, not only a process crash.
-        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;";
+        // a power loss, not only a process crash. wal_autocheckpoint bounds the WAL (see StorageOptions); the
+        // checkpoint runs inside the commit of whichever connection crosses it, after that commit is durable.
+        command.CommandText =
+            $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={_walAutoCheckpoint};";
         command.ExecuteNonQuery();
         return connection;
     }
