@@ -15,7 +15,7 @@ public sealed class DeviceState
     private long _lastSeen;
 
     /// <summary>Creates the state from the stored record and what storage knows about recent activity.</summary>
-    public DeviceState(DeviceRecord record, DeviceLatest latest, UserHub hub, RateLimiter rate)
+    public DeviceState(DeviceRecord record, DeviceLatest latest, UserHub hub, RateLimiter rate, long now)
     {
         DeviceId = record.DeviceId;
         Owner = record.Owner;
@@ -27,6 +27,27 @@ public sealed class DeviceState
         foreach (var reading in latest.Readings)
         {
             _latest[(int)reading.Kind] = reading;
+        }
+
+        foreach (var irrigation in latest.RecentIrrigation)
+        {
+            if (irrigation.Started)
+            {
+                ApplyStarted(irrigation.Zones, irrigation.DurationSeconds, irrigation.Received);
+            }
+            else
+            {
+                ApplyStopped(irrigation.Zones.ToArray());
+            }
+        }
+
+        // A lease that ran out while the server was down is closed: the controller enforces it on its own.
+        foreach (var (zone, state) in _zoneStates.ToArray())
+        {
+            if (state.Open && state.LeaseEnd <= now)
+            {
+                _zoneStates[zone] = default;
+            }
         }
     }
 

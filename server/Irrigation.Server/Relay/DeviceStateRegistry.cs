@@ -36,6 +36,6 @@ public sealed class DeviceStateRegistry(IEventStore events, UserHubs hubs, IOpti
     {
         var latest = await events.GetLatestAsync(record.DeviceId);
         var o = options.Value;
-        return new DeviceState(record, latest, hubs.Get(record.Owner), new RateLimiter(o.MaxEventsPerSecond, o.RateBurst, clock));
+        return new DeviceState(record, latest, hubs.Get(record.Owner), new RateLimiter(o.MaxEventsPerSecond, o.RateBurst, clock), clock.GetUtcNow().ToUnixTimeSeconds());
     }
 }

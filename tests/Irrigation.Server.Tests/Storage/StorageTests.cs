@@ -125,6 +125,34 @@ public class StorageTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Server_RestartDuringIrrigation_KeepsOpenZoneAndLeaseClosesEnded()
+    {
+        string alice;
+        string farm;
+        await using (var server = await TestServer.StartAsync(dataDir: _dataDir))
+        {
+            alice = await server.CreateUserAsync("alice");
+            farm = await server.AddDeviceAsync("farm-01", "alice", "zone1", "zone2");
+            await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+            await controller.SendAsync("irrigation_started", "{\"time\":1764547200,\"zones\":[\"zone2\"],\"reason\":\"manual\",\"duration\":1}");
+            await controller.SendAsync("irrigation_stopped", "{\"time\":1764547201,\"zones\":[\"zone2\"],\"reason\":\"completed\"}");
+            var seq = await controller.SendAsync("irrigation_started", "{\"time\":1764547202,\"zones\":[\"zone1\"],\"reason\":\"soil_dry\",\"duration\":600}");
+            await controller.WaitAckAsync(seq);
+        }
+
+        await using (var server = await TestServer.StartAsync(dataDir: _dataDir))
+        {
+            using var http = server.Http(alice);
+            using var body = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/devices"));
+
+            var zones = body.RootElement.GetProperty("devices")[0].GetProperty("zones").EnumerateArray().ToDictionary(z => z.GetProperty("zone").GetString()!);
+            Assert.True(zones["zone1"].GetProperty("open").GetBoolean());
+            Assert.InRange(zones["zone1"].GetProperty("remaining").GetInt64(), 540, 600);
+            Assert.False(zones["zone2"].GetProperty("open").GetBoolean());
+        }
+    }
+
     public void Dispose() => TestServer.TryDelete(_dataDir);
 
     private (IAccountStore, IEventStore) Open()

@@ -1,3 +1,4 @@
+using Irrigation.Core.Protocol;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -122,7 +123,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         using var connection = database.Open();
         if (keys.Find(connection, deviceId) is not long device)
         {
-            return Task.FromResult(new DeviceLatest(null, []));
+            return Task.FromResult(new DeviceLatest(null, [], []));
         }
 
         var readings = new List<LatestReading>();
@@ -151,7 +152,49 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         seen.CommandText = "SELECT last_seen FROM devices WHERE id = $d";
         seen.Parameters.AddWithValue("$d", device);
         var lastSeen = seen.ExecuteScalar() is long value ? value : (long?)null;
-        return Task.FromResult(new DeviceLatest(lastSeen, readings));
+        return Task.FromResult(new DeviceLatest(lastSeen, readings, RecentIrrigation(connection, device)));
+    }
+
+    // Enough to cover every zone's last start or stop on any real controller (16 zones at most).
+    private const int RecentIrrigationEvents = 64;
+
+    private static List<StoredIrrigation> RecentIrrigation(SqliteConnection connection, long device)
+    {
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT event, received, data FROM events
+            WHERE device = $d AND category = $c
+            ORDER BY received DESC, id DESC LIMIT $n
+            """;
+        query.Parameters.AddWithValue("$d", device);
+        query.Parameters.AddWithValue("$c", EventCategory.Irrigation);
+        query.Parameters.AddWithValue("$n", RecentIrrigationEvents);
+        var recent = new List<StoredIrrigation>();
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            // The data was validated before it was stored; a row that still does not parse is skipped, not fatal.
+            try
+            {
+                using var data = JsonDocument.Parse(reader.GetString(2));
+                var root = data.RootElement;
+                var zones = root.GetProperty("zones").EnumerateArray().Select(z => z.GetString() ?? "").ToArray();
+                bool started = reader.GetString(0) == EventNames.IrrigationStarted;
+                if (!started && reader.GetString(0) != EventNames.IrrigationStopped)
+                {
+                    continue;
+                }
+
+                long duration = started ? root.GetProperty("duration").GetInt64() : 0;
+                recent.Add(new StoredIrrigation(started, reader.GetInt64(1), zones, duration));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+            }
+        }
+
+        recent.Reverse();
+        return recent;
     }
 
     /// <inheritdoc />

@@ -60,6 +60,11 @@ public static class SqliteMigrations
         -- Finds the newest server command quickly, so command ids "c-N" keep counting after a restart.
         CREATE INDEX events_server_commands ON events(id) WHERE seq IS NULL;
         """,
+        // 1 -> 2: the newest events of one category per device, without a scan of the device's history
+        // (zone leases rebuilt after a restart; the history API's kind filter).
+        """
+        CREATE INDEX events_category ON events(device, category, received);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
