@@ -35,7 +35,7 @@ public sealed class SimulatedController : IDisposable
         for (int i = 0; i < zones; i++)
         {
             // Some zones start just above the dry threshold so the demo shows a soil-triggered run within minutes.
-            initialSoil[i] = i == 0 ? 31 + _random.NextDouble() * 2 : 34 + _random.NextDouble() * 20;
+            initialSoil[i] = i == 0 ? 30.3 + _random.NextDouble() * 0.5 : 34 + _random.NextDouble() * 20;
         }
 
         Field = new FieldModel(zones, _random, 6 * 3600 + _random.Next(0, 3600), initialSoil);
