@@ -23,6 +23,8 @@ public static class ToolCommands
                                                                             create a device, print its token
           Irrigation.Server devices import <file.csv> [--data-dir DIR]       lines "device,owner,zone1;zone2"; prints "device,token" lines
           Irrigation.Server devices list [--data-dir DIR]                    list devices
+          Irrigation.Server simulate --server ws://HOST:PORT/ --devices credentials.csv
+                                                                            simulated controllers against any server ("device,token" lines)
         """;
 
     /// <summary>Runs a command; returns the process exit code.</summary>
