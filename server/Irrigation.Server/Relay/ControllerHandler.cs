@@ -22,6 +22,7 @@ public sealed class ControllerHandler(
     DeviceStateRegistry states,
     ControllerRegistry controllers,
     IngestPipeline pipeline,
+    SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
     IHostApplicationLifetime lifetime,
@@ -61,7 +62,7 @@ public sealed class ControllerHandler(
         }
 
         var resume = await events.GetResumeSeqAsync(record.DeviceId, frame.Boot);
-        var session = new ControllerSession(socket, state, frame.Boot, o.ControllerQueueLength, o.StuckTimeout);
+        var session = new ControllerSession(socket, state, frame.Boot, o.ControllerQueueLength, watchdog);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         state.Seen(now);
         session.TrySend(ServerFrames.Welcome(now, resume));

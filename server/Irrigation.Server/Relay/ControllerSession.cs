@@ -17,8 +17,8 @@ public sealed class ControllerSession : WebSocketSession
     private bool _ackQueued;
 
     /// <summary>Wraps a socket whose hello was accepted.</summary>
-    public ControllerSession(WebSocket socket, DeviceState state, long boot, int capacity, TimeSpan sendTimeout)
-        : base(socket, sendTimeout)
+    public ControllerSession(WebSocket socket, DeviceState state, long boot, int capacity, SendWatchdog watchdog)
+        : base(socket, watchdog)
     {
         State = state;
         Boot = boot;

@@ -16,6 +16,7 @@ public sealed class DashboardHandler(
     IAccountStore accounts,
     DeviceStateRegistry states,
     UserHubs hubs,
+    SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
     IHostApplicationLifetime lifetime,
@@ -50,7 +51,7 @@ public sealed class DashboardHandler(
             KeepAliveInterval = o.KeepAliveInterval,
             KeepAliveTimeout = o.KeepAliveInterval,
         });
-        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), o.StuckTimeout, metrics, log);
+        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log);
         var devices = await accounts.ListDevicesAsync(user);
         var deviceStates = await states.GetAllAsync(devices);
         var hub = hubs.Get(user);

@@ -18,8 +18,8 @@ public sealed class DashboardSession : WebSocketSession
     private readonly ILogger _log;
 
     /// <summary>Wraps an accepted dashboard socket.</summary>
-    public DashboardSession(WebSocket socket, string userId, DashboardQueue queue, TimeSpan sendTimeout, RelayMetrics metrics, ILogger log)
-        : base(socket, sendTimeout)
+    public DashboardSession(WebSocket socket, string userId, DashboardQueue queue, SendWatchdog watchdog, RelayMetrics metrics, ILogger log)
+        : base(socket, watchdog)
     {
         UserId = userId;
         _queue = queue;

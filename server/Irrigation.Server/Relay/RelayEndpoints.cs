@@ -12,6 +12,7 @@ public static class RelayEndpoints
         services.AddSingleton<UserHubs>();
         services.AddSingleton<DeviceStateRegistry>();
         services.AddSingleton<ControllerRegistry>();
+        services.AddSingleton<SendWatchdog>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<ControllerHandler>();

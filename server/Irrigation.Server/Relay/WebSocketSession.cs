@@ -6,7 +6,7 @@ namespace Irrigation.Server.Relay;
 /// <summary>
 /// One WebSocket with its single writer loop (a WebSocket allows one send in flight). Subclasses own the bounded
 /// queue; they call <see cref="Signal"/> after enqueueing and hand frames out in <see cref="TryDequeue"/>.
-/// A send that does not complete within the send timeout aborts the socket (the peer is stuck). Closing is
+/// A send that does not complete within the stuck timeout is aborted by the <see cref="SendWatchdog"/>. Closing is
 /// requested from anywhere (policy, replacement, shutdown); the writer sends the close frame after the frames
 /// already queued, and the socket is aborted if the peer does not finish the close handshake within the grace.
 /// </summary>
@@ -21,16 +21,18 @@ public abstract class WebSocketSession
         SingleReader = true,
     });
 
-    private readonly TimeSpan _sendTimeout;
+    private readonly SendWatchdog _watchdog;
+    private long _sendStartedAt;
+    private int _sendTimedOut;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
     /// <summary>Wraps an accepted socket.</summary>
-    protected WebSocketSession(WebSocket socket, TimeSpan sendTimeout)
+    protected WebSocketSession(WebSocket socket, SendWatchdog watchdog)
     {
         Socket = socket;
-        _sendTimeout = sendTimeout;
+        _watchdog = watchdog;
     }
 
     /// <summary>The socket.</summary>
@@ -39,8 +41,22 @@ public abstract class WebSocketSession
     /// <summary>True once a close was requested.</summary>
     public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
 
-    /// <summary>True when the writer gave up because a send did not complete in time.</summary>
-    public bool SendTimedOut { get; private set; }
+    /// <summary>True when the socket was aborted because a send did not complete in time.</summary>
+    public bool SendTimedOut => Volatile.Read(ref _sendTimedOut) != 0;
+
+    /// <summary>When the send in flight started (watchdog timestamp), or 0 when none is pending.</summary>
+    public long SendStartedAt => Volatile.Read(ref _sendStartedAt);
+
+    /// <summary>Called by the watchdog: the pending send took too long, so the peer is not reading.</summary>
+    public void AbortStuckSend()
+    {
+        if (!IsClosing)
+        {
+            Volatile.Write(ref _sendTimedOut, 1);
+        }
+
+        Socket.Abort();
+    }
 
     /// <summary>Wakes the writer loop.</summary>
     protected void Signal() => _signal.Writer.TryWrite(true);
@@ -68,7 +84,7 @@ public abstract class WebSocketSession
         _closeReason = reason;
         OnCloseRequested();
         Signal();
-        _ = AbortLaterAsync(CloseGrace + (status == WebSocketCloseStatus.EndpointUnavailable ? TimeSpan.Zero : _sendTimeout));
+        _ = AbortLaterAsync(CloseGrace + (status == WebSocketCloseStatus.EndpointUnavailable ? TimeSpan.Zero : _watchdog.Timeout));
     }
 
     /// <summary>Called once when a close is requested (drop queued frames that should not go out).</summary>
@@ -79,18 +95,30 @@ public abstract class WebSocketSession
     /// <summary>The writer loop: sends queued frames until a close is requested, then the close frame.</summary>
     public async Task RunWriterAsync()
     {
-        using var timeout = new CancellationTokenSource();
+        _watchdog.Add(this);
         try
         {
             while (true)
             {
                 while (TryDequeue(out var frame))
                 {
-                    timeout.CancelAfter(_sendTimeout);
-                    await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-                    if (!timeout.TryReset())
+                    // No cancellation token: the watchdog aborts a send that hangs (see SendWatchdog for why).
+                    var send = Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    if (!send.IsCompleted)
                     {
-                        break;
+                        Volatile.Write(ref _sendStartedAt, _watchdog.Timestamp());
+                        try
+                        {
+                            await send;
+                        }
+                        finally
+                        {
+                            Volatile.Write(ref _sendStartedAt, 0);
+                        }
+                    }
+                    else
+                    {
+                        send.GetAwaiter().GetResult();
                     }
 
                     OnSent();
@@ -106,22 +134,21 @@ public abstract class WebSocketSession
 
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                timeout.CancelAfter(CloseGrace);
+                using var timeout = new CancellationTokenSource(CloseGrace);
                 await Socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
             }
         }
-        catch (OperationCanceledException)
-        {
-            SendTimedOut = !IsClosing;
-            Socket.Abort();
-        }
-        catch (WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             Socket.Abort();
         }
         catch (ObjectDisposedException)
         {
             // The request ended under us.
+        }
+        finally
+        {
+            _watchdog.Remove(this);
         }
     }
 

@@ -59,6 +59,43 @@ public class DashboardTests
     }
 
     [Fact]
+    public async Task StuckDashboard_SendBlocksWithNothingMoreQueued_WatchdogDisconnectsIt()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Relay:StuckTimeout"] = "00:00:01",
+            ["Relay:DashboardQueueLength"] = "4096",
+            ["Relay:MaxEventsPerSecond"] = "100000",
+            ["Relay:RateBurst"] = "100000",
+        });
+        var alice = await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+        var metrics = server.Services.GetRequiredService<RelayMetrics>();
+        using var tinyWindow = TinyReceiveWindow();
+        var stuck = await server.ConnectDashboardAsync("alice", alice, read: false, invoker: tinyWindow);
+        var healthy = await server.ConnectDashboardAsync("alice", alice);
+        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+        var message = new string('m', 7000);
+
+        // Far fewer frames than the queue holds, so only a send that never completes can end the stuck dashboard:
+        // 7 MB is more than the kernel buffers of a peer that reads nothing (4 MiB send buffer at most on Linux),
+        // and then nothing new is queued.
+        var sent = await SendBatchAsync(controller, healthy, 1000, "log", $"{{\"time\":1764547200,\"level\":\"W\",\"message\":\"{message}\"}}");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (metrics.DisconnectedCount("stuck") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1000, sent);
+        Assert.Equal(1, metrics.DisconnectedCount("stuck"));
+        Assert.Equal(0, metrics.DisconnectedCount("queue_overflow"));
+        Assert.False(healthy.IsClosed);
+        Assert.Equal(0, server.Services.GetRequiredService<SendWatchdog>().Count - 2); // the healthy dashboard and the controller
+        await stuck.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Upgrade_NoToken_Returns401BeforeUpgrade()
     {
         await using var server = await TestServer.StartAsync();
