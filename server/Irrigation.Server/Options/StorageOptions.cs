@@ -35,11 +35,21 @@ public sealed class StorageOptions
 
     /// <summary>
     /// SQLite <c>wal_autocheckpoint</c> in pages (4 KiB each): the commit that grows the WAL past this many pages
-    /// copies it back into the database. Each ingest batch rewrites about one index page per event (readings are
-    /// indexed by device first), and SQLite's default of 1000 pages made every fifth commit a checkpoint; 10000
-    /// checkpoints a tenth as often and writes each hot page once per checkpoint, for a WAL of at most ~40 MiB.
+    /// copies it back into the database (and fsyncs it) on the ingest writer's thread. 10000 (SQLite's default is
+    /// 1000) checkpoints less often and writes each hot page of the series index once per checkpoint, for a WAL of
+    /// at most ~40 MiB.
     /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 10000;
+
+    /// <summary>
+    /// Readings are indexed by series (device, kind, time) in steps, not one commit at a time: a step runs when this
+    /// many readings are unindexed, or <see cref="SeriesIndexInterval"/> after the last step. Queries read the
+    /// unindexed rows too, so the lag only bounds how much of the log a history query scans (at most this many rows).
+    /// </summary>
+    public int SeriesIndexRows { get; set; } = 8192;
+
+    /// <summary>Longest time between two series index steps while readings arrive (see <see cref="SeriesIndexRows"/>).</summary>
+    public TimeSpan SeriesIndexInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDir, "irrigation.db"));

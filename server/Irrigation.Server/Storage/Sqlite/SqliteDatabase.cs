@@ -26,6 +26,13 @@ public sealed class SqliteDatabase
         _walAutoCheckpoint = options.WalAutoCheckpointPages > 0
             ? options.WalAutoCheckpointPages
             : throw new InvalidOperationException($"Storage:WalAutoCheckpointPages must be positive, not {options.WalAutoCheckpointPages}.");
+        if (options.SeriesIndexRows <= 0 || options.SeriesIndexInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException(
+                $"Storage:SeriesIndexRows and Storage:SeriesIndexInterval must be positive, not {options.SeriesIndexRows} and {options.SeriesIndexInterval}.");
+        }
+
+        Options = options;
         Path = options.DatabasePath;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -39,6 +46,9 @@ public sealed class SqliteDatabase
         using var connection = Open();
         SqliteMigrations.Apply(connection);
     }
+
+    /// <summary>The options it was opened with.</summary>
+    public StorageOptions Options { get; }
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }

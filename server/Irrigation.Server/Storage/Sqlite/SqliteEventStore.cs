@@ -8,7 +8,7 @@ namespace Irrigation.Server.Storage.Sqlite;
 public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys keys) : IEventStore
 {
     /// <inheritdoc />
-    public IIngestSession OpenIngestSession() => new SqliteIngestSession(database, keys);
+    public IIngestSession OpenIngestSession() => new SqliteIngestSession(database, keys, database.Options);
 
     /// <inheritdoc />
     public Task<long> GetResumeSeqAsync(string deviceId, long boot, CancellationToken ct = default)
@@ -20,14 +20,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         using var query = connection.CreateCommand();
-        query.CommandText =
-            """
-            SELECT MAX(COALESCE((SELECT MAX(seq) FROM readings WHERE device = $d AND boot = $b), 0),
-                       COALESCE((SELECT MAX(seq) FROM events WHERE device = $d AND boot = $b), 0))
-            """;
+        query.CommandText = "SELECT seq FROM streams WHERE device = $d AND boot = $b";
         query.Parameters.AddWithValue("$d", device);
         query.Parameters.AddWithValue("$b", boot);
-        return Task.FromResult(Convert.ToInt64(query.ExecuteScalar()));
+        return Task.FromResult(query.ExecuteScalar() is long seq ? seq : 0L);
     }
 
     /// <inheritdoc />
@@ -41,13 +37,18 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
             return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
         }
 
-        // The aggregate runs in SQLite over the covering index readings_series(device, kind, time, value).
+        // The aggregate runs in SQLite over the series index plus the log's unindexed tail (a few thousand rows at
+        // most, found by id); one statement reads one snapshot, so a row is counted once while a step moves it.
         using var query = connection.CreateCommand();
         query.CommandText =
             """
             SELECT (time - $from) / $w AS bucket, COUNT(*), MIN(value), MAX(value), AVG(value)
-            FROM readings
-            WHERE device = $d AND kind = $k AND time >= $from AND time < $to
+            FROM (
+                SELECT time, value FROM readings_by_series
+                WHERE device = $d AND kind = $k AND time >= $from AND time < $to
+                UNION ALL
+                SELECT time, value FROM readings
+                WHERE id > (SELECT upto FROM readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to)
             GROUP BY bucket ORDER BY bucket
             """;
         query.Parameters.AddWithValue("$d", device);
@@ -129,7 +130,18 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         var readings = new List<LatestReading>();
         using (var query = connection.CreateCommand())
         {
-            query.CommandText = "SELECT time, value, raw, zone FROM readings WHERE device = $d AND kind = $k ORDER BY time DESC, id DESC LIMIT 1";
+            query.CommandText =
+                """
+                SELECT time, value, raw, zone FROM readings WHERE id = (
+                    SELECT id FROM (
+                        SELECT time, id FROM (
+                            SELECT time, id FROM readings_by_series WHERE device = $d AND kind = $k
+                            ORDER BY time DESC, id DESC LIMIT 1)
+                        UNION ALL
+                        SELECT time, id FROM readings
+                        WHERE id > (SELECT upto FROM readings_indexed) AND device = $d AND kind = $k)
+                    ORDER BY time DESC, id DESC LIMIT 1)
+                """;
             query.Parameters.AddWithValue("$d", device);
             var kind = query.Parameters.Add("$k", SqliteType.Integer);
             foreach (var k in ReadingKinds.All)
@@ -201,14 +213,27 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default)
     {
         using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
         using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
         // Rows arrive in receive order, so the oldest are the lowest ids: look only at the first batch of ids
-        // instead of scanning the table for old receive times.
+        // instead of scanning the table for old receive times. Their series index entries go first (found by
+        // their full key), then the rows; a row not indexed yet simply has no entry.
         delete.CommandText =
-            "DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT $n) AND received < $cutoff";
+            """
+            CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, device INTEGER, kind INTEGER, time INTEGER);
+            DELETE FROM temp.doomed;
+            INSERT INTO temp.doomed SELECT id, device, kind, time FROM readings
+                WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT $n) AND received < $cutoff;
+            DELETE FROM readings_by_series WHERE (device, kind, time, id) IN (SELECT device, kind, time, id FROM temp.doomed);
+            DELETE FROM readings WHERE id IN (SELECT id FROM temp.doomed);
+            SELECT COUNT(*) FROM temp.doomed;
+            """;
         delete.Parameters.AddWithValue("$n", batchSize);
         delete.Parameters.AddWithValue("$cutoff", receivedBefore);
-        return Task.FromResult(delete.ExecuteNonQuery());
+        var deleted = Convert.ToInt32(delete.ExecuteScalar());
+        transaction.Commit();
+        return Task.FromResult(deleted);
     }
 
     /// <inheritdoc />

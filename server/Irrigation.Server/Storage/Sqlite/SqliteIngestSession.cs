@@ -1,55 +1,52 @@
+using Irrigation.Server.Options;
 using Microsoft.Data.Sqlite;
 
 namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
 /// The ingest writer's connection with its prepared statements; one transaction per batch, so thousands of events
-/// per second cost a few commits (and fsyncs), not one each.
+/// per second cost a few commits (and fsyncs), not one each. Readings are appended to an unindexed log (a commit
+/// writes a few pages, not one per device), repeats are recognised by <see cref="SqliteStreams"/>, and
+/// <see cref="SqliteSeriesIndexer"/> indexes the log in large steps.
 /// </summary>
 public sealed class SqliteIngestSession : IIngestSession
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDeviceKeys _keys;
-    private readonly SqliteCommand _reading;
+    private readonly SqliteReadingInsert _reading;
     private readonly SqliteCommand _event;
     private readonly SqliteCommand _lastSeen;
+    private readonly SqliteStreams _streams;
+    private readonly SqliteSeriesIndexer _indexer;
     private readonly Dictionary<long, long> _lastSeenInBatch = [];
 
     /// <summary>Opens the writer connection and prepares the statements.</summary>
-    public SqliteIngestSession(SqliteDatabase database, SqliteDeviceKeys keys)
+    public SqliteIngestSession(SqliteDatabase database, SqliteDeviceKeys keys, StorageOptions options)
     {
         _connection = database.Open();
         _keys = keys;
-        // (device, boot, seq) is unique across both tables: each insert checks the other table, and INSERT OR IGNORE
-        // drops a repeat within its own table. Repeats in one batch see the earlier insert of the same transaction.
-        _reading = Prepare(
-            """
-            INSERT OR IGNORE INTO readings(device, kind, time, received, boot, seq, value, raw, zone)
-            SELECT $d, $k, $t, $r, $b, $s, $v, $raw, $z
-            WHERE NOT EXISTS (SELECT 1 FROM events WHERE device = $d AND boot = $b AND seq = $s)
-            """,
-            "$d", "$k", "$t", "$r", "$b", "$s", "$v", "$raw", "$z");
+        _reading = new SqliteReadingInsert(_connection);
+        // events_seq still rejects a repeat the stream marks could not see (it costs little: events are rare).
         _event = Prepare(
-            """
-            INSERT OR IGNORE INTO events(device, category, event, time, received, boot, seq, data)
-            SELECT $d, $c, $e, $t, $r, $b, $s, $data
-            WHERE $s IS NULL OR NOT EXISTS (SELECT 1 FROM readings WHERE device = $d AND boot = $b AND seq = $s)
-            """,
+            "INSERT OR IGNORE INTO events(device, category, event, time, received, boot, seq, data) VALUES ($d, $c, $e, $t, $r, $b, $s, $data)",
             "$d", "$c", "$e", "$t", "$r", "$b", "$s", "$data");
         _lastSeen = Prepare("UPDATE devices SET last_seen = MAX(COALESCE(last_seen, 0), $r) WHERE id = $d", "$d", "$r");
+        _streams = new SqliteStreams(_connection);
+        _indexer = new SqliteSeriesIndexer(_connection, options.SeriesIndexRows, options.SeriesIndexInterval);
     }
 
     /// <inheritdoc />
     public void WriteBatch(IReadOnlyList<IngestRecord?> batch, Span<bool> inserted)
     {
         using var transaction = _connection.BeginTransaction();
-        _reading.Transaction = transaction;
         _event.Transaction = transaction;
         _lastSeen.Transaction = transaction;
+        _streams.Begin(transaction);
         _lastSeenInBatch.Clear();
+        var readings = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            inserted[i] = batch[i] is { } record && Insert(record);
+            inserted[i] = batch[i] is { } record && Insert(record, ref readings);
         }
 
         foreach (var (device, received) in _lastSeenInBatch)
@@ -59,31 +56,31 @@ public sealed class SqliteIngestSession : IIngestSession
             _lastSeen.ExecuteNonQuery();
         }
 
+        _streams.Write();
+        var stepped = _indexer.StepIfDue(transaction, readings);
         transaction.Commit();
+        _streams.Committed();
+        _indexer.Committed(readings, stepped);
     }
 
-    private bool Insert(IngestRecord record)
+    private bool Insert(IngestRecord record, ref int readings)
     {
         if (_keys.Find(_connection, record.DeviceId) is not long device)
         {
             return false;
         }
 
+        if (record.Seq is long seq && !_streams.TryAdvance(device, record.Boot, seq))
+        {
+            return false;
+        }
+
         _lastSeenInBatch[device] = Math.Max(_lastSeenInBatch.GetValueOrDefault(device), record.Received);
-        object seq = record.Seq is long s ? s : DBNull.Value;
         if (record.Kind is ReadingKind kind)
         {
-            var p = _reading.Parameters;
-            p[0].Value = device;
-            p[1].Value = (int)kind;
-            p[2].Value = record.Time;
-            p[3].Value = record.Received;
-            p[4].Value = record.Boot;
-            p[5].Value = seq;
-            p[6].Value = record.Value;
-            p[7].Value = record.Raw is long raw ? raw : DBNull.Value;
-            p[8].Value = (object?)record.Zone ?? DBNull.Value;
-            return _reading.ExecuteNonQuery() == 1;
+            _reading.Insert(device, record, kind, record.Seq ?? 0);
+            readings++;
+            return true;
         }
 
         var e = _event.Parameters;
@@ -93,7 +90,7 @@ public sealed class SqliteIngestSession : IIngestSession
         e[3].Value = record.Time;
         e[4].Value = record.Received;
         e[5].Value = record.Boot;
-        e[6].Value = seq;
+        e[6].Value = record.Seq is long s ? s : DBNull.Value;
         e[7].Value = record.DataJson ?? "{}";
         return _event.ExecuteNonQuery() == 1;
     }
@@ -116,6 +113,8 @@ public sealed class SqliteIngestSession : IIngestSession
         _reading.Dispose();
         _event.Dispose();
         _lastSeen.Dispose();
+        _streams.Dispose();
+        _indexer.Dispose();
         _connection.Dispose();
     }
 }

@@ -65,6 +65,36 @@ public static class SqliteMigrations
         """
         CREATE INDEX events_category ON events(device, category, received);
         """,
+        // 2 -> 3: readings become an append-only log, so an ingest commit writes a few pages instead of about one
+        // index page per event (both readings indexes were device-first: one hot leaf per device per commit).
+        // - streams: the highest stored seq per (device, boot), the whole of the dedupe and the welcome's resume,
+        //   replaces the unique index readings_seq;
+        // - readings_by_series replaces the covering index readings_series. The ingest writer fills it from the
+        //   log in large steps (rows above readings_indexed.upto); queries read it plus that short unindexed tail.
+        """
+        CREATE TABLE streams (
+            device INTEGER NOT NULL,
+            boot INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (device, boot)) WITHOUT ROWID;
+        INSERT INTO streams(device, boot, seq)
+            SELECT device, boot, MAX(seq) FROM (
+                SELECT device, boot, seq FROM readings
+                UNION ALL SELECT device, boot, seq FROM events WHERE seq IS NOT NULL)
+            GROUP BY device, boot;
+        CREATE TABLE readings_by_series (
+            device INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY (device, kind, time, id)) WITHOUT ROWID;
+        INSERT INTO readings_by_series(device, kind, time, id, value) SELECT device, kind, time, id, value FROM readings;
+        CREATE TABLE readings_indexed (upto INTEGER NOT NULL);
+        INSERT INTO readings_indexed(upto) SELECT COALESCE(MAX(id), 0) FROM readings;
+        DROP INDEX readings_seq;
+        DROP INDEX readings_series;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -1,0 +1,209 @@
+using Irrigation.Server.Options;
+using Irrigation.Server.Storage;
+using Irrigation.Server.Storage.Sqlite;
+using Irrigation.Server.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Irrigation.Server.Tests.Storage;
+
+/// <summary>Readings as an append-only log with a series index filled in steps, and seq marks per stream.</summary>
+public class SeriesIndexTests : IDisposable
+{
+    private const long Day = 1764547200;
+    private readonly string _dataDir = TestServer.NewTempDir();
+
+    [Fact]
+    public async Task Queries_ReadingsBeforeAndAfterAnIndexStep_EachCountedOnce()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 10, SeriesIndexInterval = TimeSpan.FromHours(1) });
+        using var session = events.OpenIngestSession();
+
+        Write(session, 1, 7);
+        var beforeStep = (Bucket: await SingleBucketAsync(events), Latest: await LatestAsync(events), Indexed: Upto(database));
+        Write(session, 8, 12);
+        var afterStep = (Bucket: await SingleBucketAsync(events), Latest: await LatestAsync(events), Indexed: Upto(database));
+        Write(session, 13, 14);
+        var tailAfterStep = await SingleBucketAsync(events);
+
+        Assert.Equal(0, beforeStep.Indexed);
+        Assert.Equal((7L, 10L, 70L), (beforeStep.Bucket.Count, beforeStep.Bucket.Min, beforeStep.Bucket.Max));
+        Assert.Equal(70, beforeStep.Latest);
+        Assert.Equal(12, afterStep.Indexed);
+        Assert.Equal((12L, 10L, 120L), (afterStep.Bucket.Count, afterStep.Bucket.Min, afterStep.Bucket.Max));
+        Assert.Equal(65.0, afterStep.Bucket.Avg, 6);
+        Assert.Equal(120, afterStep.Latest);
+        Assert.Equal(14, tailAfterStep.Count);
+        Assert.Equal(12L, Scalar(database, "SELECT COUNT(*) FROM readings_by_series"));
+    }
+
+    [Fact]
+    public async Task WriteBatch_CommitFailsThenRetried_StoresEveryEventOnce()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        Execute(database, "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.event = 'log' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+        var batch = new IngestRecord?[] { Reading(1), Reading(2), Log(3) };
+
+        var failure = Assert.Throws<SqliteException>(() => session.WriteBatch(batch, new bool[3]));
+        Execute(database, "DROP TRIGGER refuse");
+        var inserted = new bool[3];
+        session.WriteBatch(batch, inserted);
+        var again = new bool[3];
+        session.WriteBatch(batch, again);
+
+        Assert.Contains("disk trouble", failure.Message);
+        Assert.Equal([true, true, true], inserted);
+        Assert.Equal([false, false, false], again);
+        Assert.Equal(2L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(3, await events.GetResumeSeqAsync("farm-01", 5));
+    }
+
+    [Fact]
+    public async Task WriteBatch_NewSessionAfterRestart_RepeatsStillRecognised()
+    {
+        var (_, events) = await OpenAsync(new StorageOptions());
+        using (var first = events.OpenIngestSession())
+        {
+            first.WriteBatch([Reading(1), Reading(2)], new bool[2]);
+        }
+
+        var (database, reopened) = await OpenAsync(new StorageOptions(), provision: false);
+        using var second = reopened.OpenIngestSession();
+        var inserted = new bool[4];
+        second.WriteBatch([Reading(2), Reading(3), Reading(1, boot: 6), Reading(3)], inserted);
+
+        Assert.Equal([false, true, true, false], inserted);
+        Assert.Equal(3, await reopened.GetResumeSeqAsync("farm-01", 5));
+        Assert.Equal(1, await reopened.GetResumeSeqAsync("farm-01", 6));
+        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+    }
+
+    [Fact]
+    public async Task Prune_IndexedReadings_RemovedFromLogAndIndex()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 1, RetentionDays = 400, PruneBatchSize = 4 });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using (var session = events.OpenIngestSession())
+        {
+            session.WriteBatch(Enumerable.Range(1, 10).Select(i => (IngestRecord?)Reading(i, received: i <= 6 ? now - 401L * 86400 : now)).ToList(), new bool[10]);
+        }
+
+        var options = Microsoft.Extensions.Options.Options.Create(database.Options);
+        var pruned = await new RetentionService(events, options, TimeProvider.System, NullLogger<RetentionService>.Instance).PruneOnceAsync(CancellationToken.None);
+
+        Assert.Equal(6, pruned);
+        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings_by_series"));
+        Assert.Equal(4, (await SingleBucketAsync(events)).Count);
+    }
+
+    [Fact]
+    public async Task Migration_Version2DatabaseWithData_KeepsResumeHistoryAndLatest()
+    {
+        var path = new StorageOptions { DataDir = _dataDir }.DatabasePath;
+        Directory.CreateDirectory(_dataDir);
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            Execute(old, "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);");
+            Execute(old, SqliteMigrations.Steps[0] + SqliteMigrations.Steps[1]);
+            Execute(old, """
+                INSERT INTO users VALUES (1, 'alice', x'01', 0);
+                INSERT INTO devices VALUES (1, 'farm-01', 1, x'02', '["zone1"]', 1800, 0, NULL);
+                INSERT INTO readings(device, kind, time, received, boot, seq, value) VALUES
+                    (1, 1, 1764547200, 1764547200, 5, 1, 210), (1, 1, 1764547260, 1764547260, 5, 2, 230);
+                INSERT INTO events(device, category, event, time, received, boot, seq, data) VALUES
+                    (1, 'log', 'log', 1764547300, 1764547300, 5, 3, '{}');
+                """);
+        }
+
+        var database = new SqliteDatabase(new StorageOptions { DataDir = _dataDir });
+        var events = new SqliteEventStore(database, new SqliteDeviceKeys());
+        var bucket = await SingleBucketAsync(events);
+        var latest = await LatestAsync(events);
+        using var session = events.OpenIngestSession();
+        var inserted = new bool[2];
+        session.WriteBatch([Reading(3), Reading(4)], inserted);
+
+        using (var connection = database.Open())
+        {
+            Assert.Equal(SqliteMigrations.LatestVersion, SqliteMigrations.CurrentVersion(connection));
+        }
+
+        Assert.Equal((2L, 210L, 230L), (bucket.Count, bucket.Min, bucket.Max));
+        Assert.Equal(230, latest);
+        Assert.Equal([false, true], inserted);
+        Assert.Equal(4, await events.GetResumeSeqAsync("farm-01", 5));
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series')"));
+    }
+
+    public void Dispose() => TestServer.TryDelete(_dataDir);
+
+    private async Task<(SqliteDatabase, SqliteEventStore)> OpenAsync(StorageOptions options, bool provision = true)
+    {
+        options.DataDir = _dataDir;
+        var database = new SqliteDatabase(options);
+        if (provision)
+        {
+            var accounts = new SqliteAccountStore(database);
+            await accounts.CreateUserAsync("alice", [1]);
+            await accounts.AddDevicesAsync([new NewDevice("farm-01", "alice", [], 1800, [2])]);
+        }
+
+        return (database, new SqliteEventStore(database, new SqliteDeviceKeys()));
+    }
+
+    // Readings seq first..last, value 10 x seq, one minute apart.
+    private static void Write(IIngestSession session, int first, int last)
+    {
+        var batch = Enumerable.Range(first, last - first + 1).Select(i => (IngestRecord?)Reading(i)).ToList();
+        session.WriteBatch(batch, new bool[batch.Count]);
+    }
+
+    private static IngestRecord Reading(long seq, long boot = 5, long? received = null) => new()
+    {
+        DeviceId = "farm-01",
+        Event = "temperature",
+        Boot = boot,
+        Seq = seq,
+        Time = received ?? Day + 60 * seq,
+        Received = received ?? Day + 60 * seq,
+        Kind = ReadingKind.Temperature,
+        Value = 10 * seq,
+    };
+
+    private static IngestRecord Log(long seq) => new()
+    {
+        DeviceId = "farm-01", Event = "log", Boot = 5, Seq = seq, Time = Day, Received = Day, DataJson = "{}",
+    };
+
+    private static async Task<ReadingBucket> SingleBucketAsync(IEventStore events) =>
+        Assert.Single(await events.GetReadingBucketsAsync("farm-01", ReadingKind.Temperature, 0, Day * 2, Day * 2));
+
+    private static async Task<long> LatestAsync(IEventStore events) =>
+        Assert.Single((await events.GetLatestAsync("farm-01")).Readings, r => r.Kind == ReadingKind.Temperature).Value;
+
+    private static long Upto(SqliteDatabase database) => Scalar(database, "SELECT upto FROM readings_indexed");
+
+    private static long Scalar(SqliteDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void Execute(SqliteDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        Execute(connection, sql);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
