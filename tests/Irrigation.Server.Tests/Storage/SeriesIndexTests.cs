@@ -80,6 +80,28 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task LastSeen_WrittenWithTheNextStepAndAtShutdown()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 3, SeriesIndexInterval = TimeSpan.FromHours(1) });
+        long? afterFirstBatch, afterStep, afterShutdown;
+        using (var session = events.OpenIngestSession())
+        {
+            Write(session, 1, 2);
+            afterFirstBatch = (await events.GetLatestAsync("farm-01")).LastSeen;
+            Write(session, 3, 3);
+            afterStep = (await events.GetLatestAsync("farm-01")).LastSeen;
+            Write(session, 4, 4);
+        }
+
+        afterShutdown = (await events.GetLatestAsync("farm-01")).LastSeen;
+
+        Assert.Null(afterFirstBatch);
+        Assert.Equal(Day + 60 * 3, afterStep);
+        Assert.Equal(Day + 60 * 4, afterShutdown);
+        Assert.Equal(3, Upto(database));
+    }
+
+    [Fact]
     public async Task Prune_IndexedReadings_RemovedFromLogAndIndex()
     {
         var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 1, RetentionDays = 400, PruneBatchSize = 4 });

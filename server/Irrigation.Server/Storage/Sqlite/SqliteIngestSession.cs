@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Irrigation.Server.Options;
 using Microsoft.Data.Sqlite;
 
@@ -15,10 +16,12 @@ public sealed class SqliteIngestSession : IIngestSession
     private readonly SqliteDeviceKeys _keys;
     private readonly SqliteReadingInsert _reading;
     private readonly SqliteCommand _event;
-    private readonly SqliteCommand _lastSeen;
+    private readonly SqliteCommand _lastSeenUpdate;
     private readonly SqliteStreams _streams;
     private readonly SqliteSeriesIndexer _indexer;
-    private readonly Dictionary<long, long> _lastSeenInBatch = [];
+    private readonly Dictionary<long, long> _lastSeen = [];
+    private readonly TimeSpan _lastSeenInterval;
+    private long _lastSeenWritten = Stopwatch.GetTimestamp();
 
     /// <summary>Opens the writer connection and prepares the statements.</summary>
     public SqliteIngestSession(SqliteDatabase database, SqliteDeviceKeys keys, StorageOptions options)
@@ -30,9 +33,10 @@ public sealed class SqliteIngestSession : IIngestSession
         _event = Prepare(
             "INSERT OR IGNORE INTO events(device, category, event, time, received, boot, seq, data) VALUES ($d, $c, $e, $t, $r, $b, $s, $data)",
             "$d", "$c", "$e", "$t", "$r", "$b", "$s", "$data");
-        _lastSeen = Prepare("UPDATE devices SET last_seen = MAX(COALESCE(last_seen, 0), $r) WHERE id = $d", "$d", "$r");
+        _lastSeenUpdate = Prepare("UPDATE devices SET last_seen = MAX(COALESCE(last_seen, 0), $r) WHERE id = $d", "$d", "$r");
         _streams = new SqliteStreams(_connection);
         _indexer = new SqliteSeriesIndexer(_connection, options.SeriesIndexRows, options.SeriesIndexInterval);
+        _lastSeenInterval = options.SeriesIndexInterval;
     }
 
     /// <inheritdoc />
@@ -40,27 +44,44 @@ public sealed class SqliteIngestSession : IIngestSession
     {
         using var transaction = _connection.BeginTransaction();
         _event.Transaction = transaction;
-        _lastSeen.Transaction = transaction;
+        _lastSeenUpdate.Transaction = transaction;
         _streams.Begin(transaction);
-        _lastSeenInBatch.Clear();
         var readings = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             inserted[i] = batch[i] is { } record && Insert(record, ref readings);
         }
 
-        foreach (var (device, received) in _lastSeenInBatch)
-        {
-            _lastSeen.Parameters[0].Value = device;
-            _lastSeen.Parameters[1].Value = received;
-            _lastSeen.ExecuteNonQuery();
-        }
-
         _streams.Write();
         var stepped = _indexer.StepIfDue(transaction, readings);
+        var wroteLastSeen = WriteLastSeenIfDue(stepped);
         transaction.Commit();
         _streams.Committed();
         _indexer.Committed(readings, stepped);
+        if (wroteLastSeen)
+        {
+            _lastSeen.Clear();
+            _lastSeenWritten = Stopwatch.GetTimestamp();
+        }
+    }
+
+    // devices.last_seen only matters after a restart (the live value is in memory), so it is written with the
+    // series steps, at most an interval late, instead of once per device per batch: fewer statements and pages.
+    private bool WriteLastSeenIfDue(bool stepped)
+    {
+        if (_lastSeen.Count == 0 || (!stepped && Stopwatch.GetElapsedTime(_lastSeenWritten) < _lastSeenInterval))
+        {
+            return false;
+        }
+
+        foreach (var (device, received) in _lastSeen)
+        {
+            _lastSeenUpdate.Parameters[0].Value = device;
+            _lastSeenUpdate.Parameters[1].Value = received;
+            _lastSeenUpdate.ExecuteNonQuery();
+        }
+
+        return true;
     }
 
     private bool Insert(IngestRecord record, ref int readings)
@@ -75,7 +96,7 @@ public sealed class SqliteIngestSession : IIngestSession
             return false;
         }
 
-        _lastSeenInBatch[device] = Math.Max(_lastSeenInBatch.GetValueOrDefault(device), record.Received);
+        _lastSeen[device] = Math.Max(_lastSeen.GetValueOrDefault(device), record.Received);
         if (record.Kind is ReadingKind kind)
         {
             _reading.Insert(device, record, kind, record.Seq ?? 0);
@@ -110,9 +131,24 @@ public sealed class SqliteIngestSession : IIngestSession
     /// <inheritdoc />
     public void Dispose()
     {
+        // Shutdown: the last interval's receive times would otherwise wait for the next run's first step.
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            _lastSeenUpdate.Transaction = transaction;
+            if (WriteLastSeenIfDue(stepped: true))
+            {
+                transaction.Commit();
+            }
+        }
+        catch (SqliteException)
+        {
+            // Only a display value is lost; the events themselves were committed before their acks.
+        }
+
         _reading.Dispose();
         _event.Dispose();
-        _lastSeen.Dispose();
+        _lastSeenUpdate.Dispose();
         _streams.Dispose();
         _indexer.Dispose();
         _connection.Dispose();
