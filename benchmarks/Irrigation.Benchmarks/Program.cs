@@ -9,7 +9,7 @@ const string usage = """
       --duration S (15)  --warmup S (3)  --controllers P (1000)  --rate R (1)  --dashboards S (5)
       --saturation-controllers P (100)  --window N (8)  --idle N (10000)  --ingest-counts 1,100,1000
       --sync FULL,NORMAL  --connect-parallel N (64)  --out FILE (benchmarks/results/latest.md)
-      --data-root DIR (temp)  --server-dll PATH
+      --data-root DIR (temp)  --server-dll PATH  --rounds N (3, saturation rounds)
     """;
 
 if (args.Length > 0 && args[0] == "yardstick-serve")

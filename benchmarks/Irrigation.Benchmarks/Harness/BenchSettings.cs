@@ -26,6 +26,12 @@ public sealed class BenchSettings
     /// <summary>Unacknowledged events a saturating controller keeps in flight (the firmware default send_window).</summary>
     public int Window { get; set; } = 8;
 
+    /// <summary>
+    /// Rounds of the saturation scenario (b): each round runs the yardstick and then the product, so a slow
+    /// stretch of a shared machine hits both; the ratio is taken of the medians.
+    /// </summary>
+    public int Rounds { get; set; } = 3;
+
     /// <summary>Idle controllers of the idle scenario.</summary>
     public int Idle { get; set; } = 10_000;
 
@@ -74,6 +80,7 @@ public sealed class BenchSettings
                 case "--dashboards": s.Dashboards = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--saturation-controllers": s.SaturationControllers = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--window": s.Window = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--rounds": s.Rounds = Math.Max(1, int.Parse(v, CultureInfo.InvariantCulture)); break;
                 case "--idle": s.Idle = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--ingest-counts": s.IngestCounts = v.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--sync": s.Sync = v.ToUpperInvariant().Split(','); break;
