@@ -160,6 +160,19 @@ public class SeriesIndexTests : IDisposable
         Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series')"));
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(8192, 0)]
+    public void Open_NonPositiveSeriesIndexLimits_RefusedWithTheSettingNamed(int rows, int seconds)
+    {
+        var options = new StorageOptions { DataDir = _dataDir, SeriesIndexRows = rows, SeriesIndexInterval = TimeSpan.FromSeconds(seconds) };
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SqliteDatabase(options));
+
+        Assert.Contains("Storage:SeriesIndexRows", error.Message);
+        Assert.Contains("Storage:SeriesIndexInterval", error.Message);
+    }
+
     public void Dispose() => TestServer.TryDelete(_dataDir);
 
     private async Task<(SqliteDatabase, SqliteEventStore)> OpenAsync(StorageOptions options, bool provision = true)

@@ -18,15 +18,11 @@ public sealed class SqliteSeriesIndexer : IDisposable
     private long _pending;
     private long _lastStep;
 
-    /// <summary>Prepares the step and counts the rows a previous run left unindexed.</summary>
+    /// <summary>Prepares the step and counts the rows a previous run left unindexed (limits checked by <see cref="SqliteDatabase"/>).</summary>
     public SqliteSeriesIndexer(SqliteConnection connection, int maxLagRows, TimeSpan maxLag)
     {
-        MaxLagRows = maxLagRows > 0
-            ? maxLagRows
-            : throw new InvalidOperationException($"Storage:SeriesIndexRows must be positive, not {maxLagRows}.");
-        _maxLag = maxLag > TimeSpan.Zero
-            ? maxLag
-            : throw new InvalidOperationException($"Storage:SeriesIndexInterval must be positive, not {maxLag}.");
+        MaxLagRows = maxLagRows;
+        _maxLag = maxLag;
         using (var count = connection.CreateCommand())
         {
             count.CommandText = "SELECT COUNT(*) FROM readings WHERE id > (SELECT upto FROM readings_indexed)";
