@@ -46,7 +46,7 @@ public static class RelayScenario
         }
 
         var yardstickDelivered = Median(yardsticks.Select(r => r.DeliveredPerSecond));
-        saturated.Notes.Add($"yardstick: median {N(yardstickDelivered)} delivered/s ({N(yardsticks.Min(r => r.DeliveredPerSecond))}–{N(yardsticks.Max(r => r.DeliveredPerSecond))}).");
+        saturated.Notes.Add($"yardstick: median {N(yardstickDelivered)} delivered/s ({N(yardsticks.Min(r => r.DeliveredPerSecond))}–{N(yardsticks.Max(r => r.DeliveredPerSecond))}); {CpuPerEvent(yardsticks)}.");
         foreach (var (sync, runs) in products)
         {
             var delivered = Median(runs.Select(r => r.DeliveredPerSecond));
@@ -54,7 +54,7 @@ public static class RelayScenario
             var perRound = runs.Select((r, i) => r.DeliveredPerSecond / yardsticks[i].DeliveredPerSecond).ToList();
             saturated.Notes.Add(
                 $"{runs[0].Label}: median {N(delivered)} delivered/s = {delivered / yardstickDelivered:P0} of the yardstick's median " +
-                $"(acked {acked / Median(yardsticks.Select(r => r.AckedPerSecond)):P0}; per round {perRound.Min():P0}–{perRound.Max():P0}; target >= 80 %).");
+                $"(acked {acked / Median(yardsticks.Select(r => r.AckedPerSecond)):P0}; per round {perRound.Min():P0}–{perRound.Max():P0}; target >= 80 %); {CpuPerEvent(runs)}.");
         }
 
         saturated.Notes.Add("Product per-device rate limit raised for (b) (--Relay:MaxEventsPerSecond 1000000) so the relay, not the limiter, is measured.");
@@ -67,6 +67,12 @@ public static class RelayScenario
     private static ResultTable Table(string title) => new(title,
         "target", "P", "S", "sent/s", "acked/s", "delivered/s", "e2e p50 ms", "e2e p99 ms", "e2e max ms",
         "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server RSS MiB");
+
+    // CPU time per acknowledged event varies less than throughput on a shared machine, and says where a gap comes from:
+    // with server and clients on the same cores, ratio ≈ (client + yardstick) / (client + product) per event.
+    private static string CpuPerEvent(List<LoadResult> runs) =>
+        $"median CPU per event: server {Median(runs.Select(r => r.ServerCpuPercent * 1e4 / Math.Max(1, r.AckedPerSecond))):0.0} µs, " +
+        $"clients {Median(runs.Select(r => r.ClientCpuPercent * 1e4 / Math.Max(1, r.AckedPerSecond))):0.0} µs";
 
     private static double Median(IEnumerable<double> values)
     {
