@@ -14,7 +14,7 @@ public sealed class SqliteIngestSession : IIngestSession
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDeviceKeys _keys;
-    private readonly SqliteReadingInsert _reading;
+    private readonly SqliteRawStatement _reading;
     private readonly SqliteCommand _event;
     private readonly SqliteCommand _lastSeenUpdate;
     private readonly SqliteStreams _streams;
@@ -28,7 +28,9 @@ public sealed class SqliteIngestSession : IIngestSession
     {
         _connection = database.Open();
         _keys = keys;
-        _reading = new SqliteReadingInsert(_connection);
+        _reading = new SqliteRawStatement(
+            _connection,
+            "INSERT INTO readings(device, kind, time, received, boot, seq, value, raw, zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
         // events_seq still rejects a repeat the stream marks could not see (it costs little: events are rare).
         _event = Prepare(
             "INSERT OR IGNORE INTO events(device, category, event, time, received, boot, seq, data) VALUES ($d, $c, $e, $t, $r, $b, $s, $data)",
@@ -99,7 +101,8 @@ public sealed class SqliteIngestSession : IIngestSession
         _lastSeen[device] = Math.Max(_lastSeen.GetValueOrDefault(device), record.Received);
         if (record.Kind is ReadingKind kind)
         {
-            _reading.Insert(device, record, kind, record.Seq ?? 0);
+            _reading.Bind(1, device).Bind(2, (long)kind).Bind(3, record.Time).Bind(4, record.Received).Bind(5, record.Boot)
+                .Bind(6, record.Seq ?? 0).Bind(7, record.Value).Bind(8, record.Raw).Bind(9, record.Zone).Execute();
             readings++;
             return true;
         }

@@ -15,7 +15,7 @@ public sealed class SqliteStreams : IDisposable
     private readonly Dictionary<long, (long Boot, long Seq)> _committed = [];
     private readonly Dictionary<(long Device, long Boot), long> _batch = [];
     private readonly SqliteCommand _read;
-    private readonly SqliteCommand _write;
+    private readonly SqliteRawStatement _write;
 
     /// <summary>Prepares the statements on the writer's connection.</summary>
     public SqliteStreams(SqliteConnection connection)
@@ -24,15 +24,9 @@ public sealed class SqliteStreams : IDisposable
         _read.CommandText = "SELECT seq FROM streams WHERE device = $d AND boot = $b";
         _read.Parameters.Add(new SqliteParameter { ParameterName = "$d" });
         _read.Parameters.Add(new SqliteParameter { ParameterName = "$b" });
-        _write = connection.CreateCommand();
-        _write.CommandText =
-            """
-            INSERT INTO streams(device, boot, seq) VALUES ($d, $b, $s)
-            ON CONFLICT(device, boot) DO UPDATE SET seq = MAX(seq, excluded.seq)
-            """;
-        _write.Parameters.Add(new SqliteParameter { ParameterName = "$d" });
-        _write.Parameters.Add(new SqliteParameter { ParameterName = "$b" });
-        _write.Parameters.Add(new SqliteParameter { ParameterName = "$s" });
+        _write = new SqliteRawStatement(
+            connection,
+            "INSERT INTO streams(device, boot, seq) VALUES (?1, ?2, ?3) ON CONFLICT(device, boot) DO UPDATE SET seq = MAX(seq, excluded.seq)");
     }
 
     /// <summary>Starts a batch: forgets what an earlier, uncommitted batch noted.</summary>
@@ -40,7 +34,6 @@ public sealed class SqliteStreams : IDisposable
     {
         _batch.Clear();
         _read.Transaction = transaction;
-        _write.Transaction = transaction;
     }
 
     /// <summary>
@@ -63,10 +56,7 @@ public sealed class SqliteStreams : IDisposable
     {
         foreach (var ((device, boot), seq) in _batch)
         {
-            _write.Parameters[0].Value = device;
-            _write.Parameters[1].Value = boot;
-            _write.Parameters[2].Value = seq;
-            _write.ExecuteNonQuery();
+            _write.Bind(1, device).Bind(2, boot).Bind(3, seq).Execute();
         }
     }
 
