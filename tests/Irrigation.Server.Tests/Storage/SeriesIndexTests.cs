@@ -140,6 +140,13 @@ public class SeriesIndexTests : IDisposable
                 """);
         }
 
+        var progress = new List<string>();
+        using (var upgrade = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            upgrade.Open();
+            SqliteMigrations.Apply(upgrade, progress.Add);
+        }
+
         var database = new SqliteDatabase(new StorageOptions { DataDir = _dataDir });
         var events = new SqliteEventStore(database, new SqliteDeviceKeys());
         var bucket = await SingleBucketAsync(events);
@@ -153,6 +160,8 @@ public class SeriesIndexTests : IDisposable
             Assert.Equal(SqliteMigrations.LatestVersion, SqliteMigrations.CurrentVersion(connection));
         }
 
+        Assert.Equal(2, progress.Count);
+        Assert.StartsWith("Upgrading the database schema from version 2 to 3", progress[0]);
         Assert.Equal((2L, 210L, 230L), (bucket.Count, bucket.Min, bucket.Max));
         Assert.Equal(230, latest);
         Assert.Equal([false, true], inserted);

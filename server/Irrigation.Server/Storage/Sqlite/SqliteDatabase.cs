@@ -44,7 +44,7 @@ public sealed class SqliteDatabase
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        SqliteMigrations.Apply(connection);
+        SqliteMigrations.Apply(connection, message => Console.Error.WriteLine(message));
     }
 
     /// <summary>The options it was opened with.</summary>

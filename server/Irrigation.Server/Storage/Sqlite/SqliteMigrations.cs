@@ -100,8 +100,11 @@ public static class SqliteMigrations
     /// <summary>The version a fully migrated database has.</summary>
     public static int LatestVersion => Steps.Length;
 
-    /// <summary>Applies every step above the database's current version.</summary>
-    public static void Apply(SqliteConnection connection)
+    /// <summary>
+    /// Applies every step above the database's current version. Upgrading an existing database can take a while
+    /// (step 3 rebuilds the readings index), so each such step is announced on <paramref name="progress"/>.
+    /// </summary>
+    public static void Apply(SqliteConnection connection, Action<string>? progress = null)
     {
         using (var create = connection.CreateCommand())
         {
@@ -126,6 +129,12 @@ public static class SqliteMigrations
                 return;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (current > 0)
+            {
+                progress?.Invoke($"Upgrading the database schema from version {current} to {current + 1}…");
+            }
+
             using (var step = connection.CreateCommand())
             {
                 step.Transaction = transaction;
@@ -142,6 +151,10 @@ public static class SqliteMigrations
             }
 
             transaction.Commit();
+            if (current > 0)
+            {
+                progress?.Invoke($"Database schema version {current + 1} ready ({System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s).");
+            }
         }
     }
 
