@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Irrigation.Core.Protocol;
@@ -294,11 +293,9 @@ public sealed class ControllerHandler(
     private static IngestItem Accept(ControllerSession session, in FrameCheck check, long now)
     {
         var name = check.Event!;
-        var data = check.Data;
-        var raw = JsonMarshal.GetRawUtf8Value(data);
+        var raw = check.RawData.Span;
         var frame = ServerFrames.Tagged(name, session.DeviceId, check.Seq, raw);
         bool isReading = ReadingKinds.TryParse(name, out var kind);
-        bool isSoil = isReading && kind == ReadingKind.SoilMoisture;
         var record = new IngestRecord
         {
             DeviceId = session.DeviceId,
@@ -308,11 +305,13 @@ public sealed class ControllerHandler(
             Time = check.Time,
             Received = now,
             Kind = isReading ? kind : null,
-            Value = isReading ? data.GetProperty("record").GetInt64() : 0,
-            Raw = isSoil ? data.GetProperty("raw").GetInt64() : null,
-            Zone = isSoil && data.TryGetProperty("zone", out var zone) ? zone.GetString() : null,
+            Value = check.Record,
+            Raw = check.Raw,
+            Zone = check.Zone,
             DataJson = isReading ? null : Encoding.UTF8.GetString(raw),
         };
+        // Only the other events carry a parsed document (readings may have been validated without one).
+        var data = check.Data;
         string[]? zones = null;
         long duration = 0;
         switch (name)

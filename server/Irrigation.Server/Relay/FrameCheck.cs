@@ -26,8 +26,24 @@ public struct FrameCheck : IDisposable
     /// <summary>The parsed frame (null for bad_json).</summary>
     public JsonDocument? Document { get; internal set; }
 
-    /// <summary>The data object of a valid frame.</summary>
+    /// <summary>
+    /// The data object of a valid frame; default for a reading validated by <see cref="ReadingFrameReader"/>, which
+    /// builds no document (readings need only <see cref="RawData"/>, <see cref="Record"/>, <see cref="Raw"/> and
+    /// <see cref="Zone"/>).
+    /// </summary>
     public JsonElement Data { get; internal set; }
+
+    /// <summary>The bytes of the data object of a valid frame, as the controller sent them.</summary>
+    public ReadOnlyMemory<byte> RawData { get; internal set; }
+
+    /// <summary>data.record of a valid reading.</summary>
+    public long Record { get; internal set; }
+
+    /// <summary>data.raw of a valid soil_moisture reading.</summary>
+    public long? Raw { get; internal set; }
+
+    /// <summary>data.zone of a valid soil_moisture reading, when given.</summary>
+    public string? Zone { get; internal set; }
 
     /// <summary>True when the frame is valid.</summary>
     public readonly bool Ok => ErrorCode is null;

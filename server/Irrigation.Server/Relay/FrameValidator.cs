@@ -17,8 +17,40 @@ public static class FrameValidator
 
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
 
+    /// <summary>Lowest data.time accepted (Unix seconds).</summary>
+    public const long MinTime = 1;
+
+    /// <summary>Largest soil_moisture data.raw accepted (ADC counts).</summary>
+    public const long MaxRaw = int.MaxValue;
+
     /// <summary>Validates one event frame (not hello). The caller checked the size limit.</summary>
     public static FrameCheck Validate(ReadOnlyMemory<byte> frame)
+    {
+        // Readings are nearly all the traffic: a plain, valid one is read in a single pass without a document.
+        // Anything that pass does not fully recognise comes here, and only this path reports errors.
+        if (Utf8.IsValid(frame.Span) && ReadingFrameReader.TryRead(frame, out var reading))
+        {
+            return reading;
+        }
+
+        return ValidateDocument(frame);
+    }
+
+    /// <summary>data.record's range for a reading event (tenths); false for other events.</summary>
+    public static bool TryGetRecordRange(string eventName, out long min, out long max)
+    {
+        (min, max) = eventName switch
+        {
+            // Tenths of a degree: -100.0 to 150.0 degrees C covers every sensor the firmware supports.
+            EventNames.Temperature => (-1000L, 1500L),
+            EventNames.Humidity or EventNames.SoilMoisture => (0L, 1000L),
+            _ => (0L, -1L),
+        };
+        return min <= max;
+    }
+
+    /// <summary>The whole check on a parsed document: every event, and the error of every rejected frame.</summary>
+    internal static FrameCheck ValidateDocument(ReadOnlyMemory<byte> frame)
     {
         var check = new FrameCheck();
         if (!TryParse(frame, out var document, out var parseError))
@@ -63,13 +95,26 @@ public static class FrameValidator
             return Fail(check, ErrorCodes.BadField, "\"data\" must be an object");
         }
 
-        if (!Integer(data, "time", 1, long.MaxValue, out var time, out var error) || !CheckFields(name, data, out error))
+        if (!Integer(data, "time", MinTime, long.MaxValue, out var time, out var error) || !CheckFields(name, data, out error))
         {
             return Fail(check, ErrorCodes.BadField, error);
         }
 
         check.Time = time;
         check.Data = data;
+        // The document reads the frame in place, so the data's bytes are a slice of it (copied if that ever changes).
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data);
+        check.RawData = frame.Span.Overlaps(raw, out var offset) ? frame.Slice(offset, raw.Length) : raw.ToArray();
+        if (TryGetRecordRange(name, out _, out _))
+        {
+            check.Record = data.GetProperty("record").GetInt64();
+            if (name == EventNames.SoilMoisture)
+            {
+                check.Raw = data.GetProperty("raw").GetInt64();
+                check.Zone = data.TryGetProperty("zone", out var zone) ? zone.GetString() : null;
+            }
+        }
+
         return check;
     }
 
@@ -154,13 +199,13 @@ public static class FrameValidator
         switch (name)
         {
             case EventNames.Temperature:
-                // Tenths of a degree: -100.0 to 150.0 degrees C covers every sensor the firmware supports.
-                return Integer(data, "record", -1000, 1500, out _, out error);
             case EventNames.Humidity:
-                return Integer(data, "record", 0, 1000, out _, out error);
+                TryGetRecordRange(name, out var min, out var max);
+                return Integer(data, "record", min, max, out _, out error);
             case EventNames.SoilMoisture:
-                return Integer(data, "record", 0, 1000, out _, out error)
-                    && Integer(data, "raw", 0, int.MaxValue, out _, out error)
+                TryGetRecordRange(name, out min, out max);
+                return Integer(data, "record", min, max, out _, out error)
+                    && Integer(data, "raw", 0, MaxRaw, out _, out error)
                     && OptionalZone(data, out error);
             case EventNames.IrrigationStarted:
                 return Zones(data, "zones", allowEmpty: false, out error)
