@@ -43,7 +43,7 @@ internal static class ReadingFrameReader
                 }
                 else if (reader.ValueTextEquals("seq"u8))
                 {
-                    if (seq is not null || !reader.Read() || (seq = PlainInteger(ref reader)) is null)
+                    if (!ReadInteger(ref reader, ref seq))
                     {
                         return false;
                     }
@@ -60,21 +60,21 @@ internal static class ReadingFrameReader
                     {
                         if (reader.ValueTextEquals("time"u8))
                         {
-                            if (time is not null || !reader.Read() || (time = PlainInteger(ref reader)) is null)
+                            if (!ReadInteger(ref reader, ref time))
                             {
                                 return false;
                             }
                         }
                         else if (reader.ValueTextEquals("record"u8))
                         {
-                            if (record is not null || !reader.Read() || (record = PlainInteger(ref reader)) is null)
+                            if (!ReadInteger(ref reader, ref record))
                             {
                                 return false;
                             }
                         }
                         else if (reader.ValueTextEquals("raw"u8))
                         {
-                            if (raw is not null || !reader.Read() || (raw = PlainInteger(ref reader)) is null)
+                            if (!ReadInteger(ref reader, ref raw))
                             {
                                 return false;
                             }
@@ -160,6 +160,18 @@ internal static class ReadingFrameReader
             : reader.ValueTextEquals("humidity"u8) ? EventNames.Humidity
             : reader.ValueTextEquals("soil_moisture"u8) ? EventNames.SoilMoisture
             : null;
+    }
+
+    // The value of a property seen for the first time; false for a repeat or a value that is not a plain integer.
+    private static bool ReadInteger(ref Utf8JsonReader reader, ref long? slot)
+    {
+        if (slot is not null || !reader.Read())
+        {
+            return false;
+        }
+
+        slot = PlainInteger(ref reader);
+        return slot is not null;
     }
 
     // An integer written without fraction or exponent, as the contract asks; null otherwise.
