@@ -42,15 +42,24 @@ public sealed class StorageOptions
     public int WalAutoCheckpointPages { get; set; } = 10000;
 
     /// <summary>
-    /// Readings are indexed by series (device, kind, time) in steps, not one commit at a time: a step runs when this
-    /// many readings are unindexed, or <see cref="SeriesIndexInterval"/> after the last step. Queries read the
-    /// unindexed rows too, so the lag only bounds how much of the log a history query scans (at most this many rows).
+    /// Readings are indexed by series (device, kind, time) in the background, in steps, not one commit at a time: a
+    /// step runs when this many readings are unindexed, or <see cref="SeriesIndexInterval"/> after the last step.
+    /// Queries read the unindexed rows too, so the lag only bounds how much of the log a history query scans.
     /// </summary>
-    public int SeriesIndexRows { get; set; } = 8192;
+    public int SeriesIndexRows { get; set; } = 32768;
 
-    /// <summary>Longest time between two series index steps while readings arrive (see <see cref="SeriesIndexRows"/>).</summary>
+    /// <summary>
+    /// Longest time between two series index steps while readings arrive (see <see cref="SeriesIndexRows"/>); also
+    /// how late <c>devices.last_seen</c> may be written (the live value is in memory).
+    /// </summary>
     public TimeSpan SeriesIndexInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDir, "irrigation.db"));
+
+    /// <summary>
+    /// Full path of the series index file beside the database: derived from the readings, rebuilt when missing or
+    /// when it does not match the database (after restoring a backup of <see cref="DatabasePath"/> alone).
+    /// </summary>
+    public string SeriesIndexPath => Path.GetFullPath(Path.Combine(DataDir, "irrigation-series.db"));
 }

@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteDeviceKeys>();
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
+        services.AddHostedService<SeriesIndexService>();
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddSingleton(TimeProvider.System);

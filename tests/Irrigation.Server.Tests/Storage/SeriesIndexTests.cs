@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Irrigation.Server.Tests.Storage;
 
-/// <summary>Readings as an append-only log with a series index filled in steps, and seq marks per stream.</summary>
+/// <summary>
+/// Readings as an append-only log with a series index in its own file, filled in steps off the ingest path, and seq
+/// marks per stream.
+/// </summary>
 public class SeriesIndexTests : IDisposable
 {
     private const long Day = 1764547200;
@@ -16,17 +19,19 @@ public class SeriesIndexTests : IDisposable
     [Fact]
     public async Task Queries_ReadingsBeforeAndAfterAnIndexStep_EachCountedOnce()
     {
-        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 10, SeriesIndexInterval = TimeSpan.FromHours(1) });
+        var (database, events) = await OpenAsync(new StorageOptions());
         using var session = events.OpenIngestSession();
 
         Write(session, 1, 7);
         var beforeStep = (Bucket: await SingleBucketAsync(events), Latest: await LatestAsync(events), Indexed: Upto(database));
         Write(session, 8, 12);
+        var stepped = database.SeriesIndex.Step();
         var afterStep = (Bucket: await SingleBucketAsync(events), Latest: await LatestAsync(events), Indexed: Upto(database));
         Write(session, 13, 14);
         var tailAfterStep = await SingleBucketAsync(events);
 
         Assert.Equal(0, beforeStep.Indexed);
+        Assert.Equal(12, stepped);
         Assert.Equal((7L, 10L, 70L), (beforeStep.Bucket.Count, beforeStep.Bucket.Min, beforeStep.Bucket.Max));
         Assert.Equal(70, beforeStep.Latest);
         Assert.Equal(12, afterStep.Indexed);
@@ -34,7 +39,8 @@ public class SeriesIndexTests : IDisposable
         Assert.Equal(65.0, afterStep.Bucket.Avg, 6);
         Assert.Equal(120, afterStep.Latest);
         Assert.Equal(14, tailAfterStep.Count);
-        Assert.Equal(12L, Scalar(database, "SELECT COUNT(*) FROM readings_by_series"));
+        Assert.Equal(12L, SeriesScalar(database, "SELECT COUNT(*) FROM series.readings_by_series"));
+        Assert.Equal(2, database.SeriesIndex.Pending);
     }
 
     [Fact]
@@ -80,44 +86,153 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
-    public async Task LastSeen_WrittenWithTheNextStepAndAtShutdown()
+    public async Task WriteBatch_WhileTheIndexFileIsWriteLocked_CommitsWithoutWaitingForIt()
     {
-        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 3, SeriesIndexInterval = TimeSpan.FromHours(1) });
-        long? afterFirstBatch, afterStep, afterShutdown;
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        using var indexer = new SqliteConnection($"Data Source={database.SeriesIndexPath};Pooling=False");
+        indexer.Open();
+        using var step = indexer.BeginTransaction();
+        Execute(indexer, "UPDATE readings_indexed SET upto = upto", step);
+
+        // SQLite would wait up to the 30 s busy timeout for a lock the batch needed; give it 10 s.
+        var write = Task.Run(() => Write(session, 1, 3));
+        var finished = await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(10))) == write;
+        step.Rollback();
+        await write;
+
+        Assert.True(finished, "the ingest commit waited for the series index's write lock");
+        Assert.Equal(3L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(3, database.SeriesIndex.Pending);
+    }
+
+    [Fact]
+    public async Task LastSeen_WrittenOnceTheIntervalPassedAndAtShutdown()
+    {
+        var (_, events) = await OpenAsync(new StorageOptions { SeriesIndexInterval = TimeSpan.FromMilliseconds(300) });
+        long? afterFirstBatch, afterInterval, afterShutdown;
         using (var session = events.OpenIngestSession())
         {
             Write(session, 1, 2);
             afterFirstBatch = (await events.GetLatestAsync("farm-01")).LastSeen;
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
             Write(session, 3, 3);
-            afterStep = (await events.GetLatestAsync("farm-01")).LastSeen;
+            afterInterval = (await events.GetLatestAsync("farm-01")).LastSeen;
             Write(session, 4, 4);
         }
 
         afterShutdown = (await events.GetLatestAsync("farm-01")).LastSeen;
 
         Assert.Null(afterFirstBatch);
-        Assert.Equal(Day + 60 * 3, afterStep);
+        Assert.Equal(Day + 60 * 3, afterInterval);
         Assert.Equal(Day + 60 * 4, afterShutdown);
-        Assert.Equal(3, Upto(database));
+    }
+
+    [Fact]
+    public async Task SeriesIndex_FileDeletedWhileStopped_RebuiltFromTheLog()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using (var session = events.OpenIngestSession())
+        {
+            Write(session, 1, 5);
+        }
+
+        database.SeriesIndex.StepAll();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(database.SeriesIndexPath + suffix);
+        }
+
+        var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
+        var rebuilt = (reopened.SeriesIndex.Rebuilt, reopened.SeriesIndex.Pending, Bucket: await SingleBucketAsync(reopenedEvents));
+        var indexed = reopened.SeriesIndex.StepAll();
+
+        Assert.Equal((true, 5L, 5L), (rebuilt.Rebuilt, rebuilt.Pending, rebuilt.Bucket.Count));
+        Assert.Equal(5, indexed);
+        Assert.Equal(5, (await SingleBucketAsync(reopenedEvents)).Count);
+        Assert.Equal(50, await LatestAsync(reopenedEvents));
+    }
+
+    [Fact]
+    public async Task SeriesIndex_MarkBeyondTheLog_IndexRebuilt()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using (var session = events.OpenIngestSession())
+        {
+            Write(session, 1, 3);
+        }
+
+        database.SeriesIndex.StepAll();
+        // As if the database had been restored from an older backup while this file kept its newer mark.
+        SeriesExecute(database, "UPDATE series.readings_indexed SET upto = 1000; INSERT INTO series.readings_by_series VALUES (1, 1, 0, 999, 7)");
+
+        var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
+        var rebuilt = reopened.SeriesIndex.Rebuilt;
+        reopened.SeriesIndex.StepAll();
+        var bucket = await SingleBucketAsync(reopenedEvents);
+
+        Assert.True(rebuilt);
+        Assert.Equal(3, Upto(reopened));
+        Assert.Equal((3L, 10L, 30L), (bucket.Count, bucket.Min, bucket.Max));
+    }
+
+    [Fact]
+    public async Task SeriesIndex_FileNotADatabase_ReplacedAndRebuilt()
+    {
+        var (_, events) = await OpenAsync(new StorageOptions());
+        using (var session = events.OpenIngestSession())
+        {
+            Write(session, 1, 2);
+        }
+
+        var path = new StorageOptions { DataDir = _dataDir }.SeriesIndexPath;
+        File.WriteAllText(path, "this is not an SQLite file, but long enough to look like one has a header........");
+
+        var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
+        var indexed = reopened.SeriesIndex.StepAll();
+
+        Assert.Equal(2, indexed);
+        Assert.Equal(2, (await SingleBucketAsync(reopenedEvents)).Count);
     }
 
     [Fact]
     public async Task Prune_IndexedReadings_RemovedFromLogAndIndex()
     {
-        var (database, events) = await OpenAsync(new StorageOptions { SeriesIndexRows = 1, RetentionDays = 400, PruneBatchSize = 4 });
+        var (database, events) = await OpenAsync(new StorageOptions { RetentionDays = 400, PruneBatchSize = 4 });
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using (var session = events.OpenIngestSession())
         {
             session.WriteBatch(Enumerable.Range(1, 10).Select(i => (IngestRecord?)Reading(i, received: i <= 6 ? now - 401L * 86400 : now)).ToList(), new bool[10]);
         }
 
-        var options = Microsoft.Extensions.Options.Options.Create(database.Options);
-        var pruned = await new RetentionService(events, options, TimeProvider.System, NullLogger<RetentionService>.Instance).PruneOnceAsync(CancellationToken.None);
+        database.SeriesIndex.StepAll();
+        var pruned = await PruneAsync(database, events);
 
         Assert.Equal(6, pruned);
         Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
-        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings_by_series"));
+        Assert.Equal(4L, SeriesScalar(database, "SELECT COUNT(*) FROM series.readings_by_series"));
         Assert.Equal(4, (await SingleBucketAsync(events)).Count);
+    }
+
+    [Fact]
+    public async Task Prune_UnindexedAndNewestReadings_Kept()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions { RetentionDays = 400, PruneBatchSize = 100 });
+        var old = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 401L * 86400;
+        using var session = events.OpenIngestSession();
+        session.WriteBatch(Enumerable.Range(1, 5).Select(i => (IngestRecord?)Reading(i, received: old)).ToList(), new bool[5]);
+
+        var beforeIndexing = await PruneAsync(database, events);
+        database.SeriesIndex.StepAll();
+        var afterIndexing = await PruneAsync(database, events);
+        // The kept newest row keeps new ids above the index mark: a reading written now is still found.
+        session.WriteBatch([Reading(6)], new bool[1]);
+
+        Assert.Equal(0, beforeIndexing);
+        Assert.Equal(4, afterIndexing);
+        Assert.Equal(5L, Scalar(database, "SELECT MIN(id) FROM readings"));
+        Assert.Equal(60, await LatestAsync(events));
+        Assert.Equal(2, (await SingleBucketAsync(events)).Count);
     }
 
     [Fact]
@@ -160,13 +275,14 @@ public class SeriesIndexTests : IDisposable
             Assert.Equal(SqliteMigrations.LatestVersion, SqliteMigrations.CurrentVersion(connection));
         }
 
-        Assert.Equal(2, progress.Count);
+        Assert.Equal(4, progress.Count);
         Assert.StartsWith("Upgrading the database schema from version 2 to 3", progress[0]);
+        Assert.StartsWith("Database schema version 4 ready", progress[3]);
         Assert.Equal((2L, 210L, 230L), (bucket.Count, bucket.Min, bucket.Max));
         Assert.Equal(230, latest);
         Assert.Equal([false, true], inserted);
         Assert.Equal(4, await events.GetResumeSeqAsync("farm-01", 5));
-        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series')"));
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series', 'readings_by_series')"));
     }
 
     [Theory]
@@ -228,14 +344,35 @@ public class SeriesIndexTests : IDisposable
     private static async Task<long> LatestAsync(IEventStore events) =>
         Assert.Single((await events.GetLatestAsync("farm-01")).Readings, r => r.Kind == ReadingKind.Temperature).Value;
 
-    private static long Upto(SqliteDatabase database) => Scalar(database, "SELECT upto FROM readings_indexed");
+    private static long Upto(SqliteDatabase database) => SeriesScalar(database, "SELECT upto FROM series.readings_indexed");
+
+    private static Task<long> PruneAsync(SqliteDatabase database, IEventStore events) =>
+        new RetentionService(events, Microsoft.Extensions.Options.Options.Create(database.Options), TimeProvider.System, NullLogger<RetentionService>.Instance)
+            .PruneOnceAsync(CancellationToken.None);
 
     private static long Scalar(SqliteDatabase database, string sql)
     {
         using var connection = database.Open();
+        return Scalar(connection, sql);
+    }
+
+    private static long SeriesScalar(SqliteDatabase database, string sql)
+    {
+        using var connection = database.OpenWithSeries();
+        return Scalar(connection, sql);
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)command.ExecuteScalar()!;
+    }
+
+    private static void SeriesExecute(SqliteDatabase database, string sql)
+    {
+        using var connection = database.OpenWithSeries();
+        Execute(connection, sql);
     }
 
     private static void Execute(SqliteDatabase database, string sql)
@@ -244,9 +381,10 @@ public class SeriesIndexTests : IDisposable
         Execute(connection, sql);
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

@@ -84,6 +84,8 @@ public class StorageTests : IDisposable
             session.WriteBatch(batch, new bool[batch.Count]);
         }
 
+        // Pruning takes indexed rows only; the series index service would have indexed them long before.
+        new SqliteDatabase(new StorageOptions { DataDir = _dataDir }).SeriesIndex.StepAll();
         var options = Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDir = _dataDir, RetentionDays = 400, PruneBatchSize = 7 });
         var retention = new RetentionService(events, options, TimeProvider.System, NullLogger<RetentionService>.Instance);
 

@@ -4,12 +4,15 @@ using Microsoft.Data.Sqlite;
 namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
-/// Opens connections to the one SQLite file under the data dir and migrates its schema. WAL lets the history API
-/// read while the ingest writer commits.
+/// Opens connections to the SQLite database under the data dir and migrates its schema. WAL lets the history API
+/// read while the ingest writer commits. The series index lives in a second file (see <see cref="SqliteSeriesIndexer"/>)
+/// so that indexing takes that file's write lock, never the ingest writer's.
 /// </summary>
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly string _seriesConnectionString;
+    private readonly Lazy<SqliteSeriesIndexer> _seriesIndex;
     private readonly string _synchronous;
     private readonly int _walAutoCheckpoint;
 
@@ -43,9 +46,23 @@ public sealed class SqliteDatabase
             // Seconds a command retries while another connection (the CLI, pruning) holds the write lock.
             DefaultTimeout = 30,
         }.ToString();
-        using var connection = Open();
-        SqliteMigrations.Apply(connection, message => Console.Error.WriteLine(message));
+        // Unpooled: a pooled connection would keep the attached file, and the same pool serves Open().
+        _seriesConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        SeriesIndexPath = options.SeriesIndexPath;
+        using (var connection = Open())
+        {
+            SqliteMigrations.Apply(connection, message => Console.Error.WriteLine(message));
+        }
+
+        // Created on first use: CLI commands never touch the series index.
+        _seriesIndex = new Lazy<SqliteSeriesIndexer>(() => new SqliteSeriesIndexer(this));
     }
+
+    /// <summary>Full path of the series index file.</summary>
+    public string SeriesIndexPath { get; }
+
+    /// <summary>The series index of this database (its schema is checked, and rebuilt if stale, on first use).</summary>
+    public SqliteSeriesIndexer SeriesIndex => _seriesIndex.Value;
 
     /// <summary>The options it was opened with.</summary>
     public StorageOptions Options { get; }
@@ -53,10 +70,33 @@ public sealed class SqliteDatabase
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
-    /// <summary>An open connection with the per-connection settings applied.</summary>
-    public SqliteConnection Open()
+    /// <summary>An open (pooled) connection to the database alone, with the per-connection settings applied.</summary>
+    public SqliteConnection Open() => Configure(new SqliteConnection(_connectionString));
+
+    /// <summary>
+    /// A connection with the series index attached as schema <c>series</c>, for queries and pruning. Never use it for
+    /// ingest: a BEGIN IMMEDIATE on it would take the series index's write lock too.
+    /// </summary>
+    public SqliteConnection OpenWithSeries()
     {
-        var connection = new SqliteConnection(_connectionString);
+        _ = SeriesIndex;
+        return OpenWithSeriesUnchecked();
+    }
+
+    /// <summary>Like <see cref="OpenWithSeries"/>, for the indexer that creates the schema.</summary>
+    internal SqliteConnection OpenWithSeriesUnchecked()
+    {
+        var connection = Configure(new SqliteConnection(_seriesConnectionString));
+        using var attach = connection.CreateCommand();
+        // The index is derived data: NORMAL survives a crash, and a power loss costs at most a re-index of the tail.
+        attach.CommandText = "ATTACH DATABASE $path AS series; PRAGMA series.journal_mode=WAL; PRAGMA series.synchronous=NORMAL;";
+        attach.Parameters.AddWithValue("$path", SeriesIndexPath);
+        attach.ExecuteNonQuery();
+        return connection;
+    }
+
+    private SqliteConnection Configure(SqliteConnection connection)
+    {
         connection.Open();
         using var command = connection.CreateCommand();
         // journal_mode is stored in the file; synchronous and foreign_keys are per connection.

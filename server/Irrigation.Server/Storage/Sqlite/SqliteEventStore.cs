@@ -30,25 +30,27 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     public Task<IReadOnlyList<ReadingBucket>> GetReadingBucketsAsync(
         string deviceId, ReadingKind kind, long from, long to, long widthSeconds, CancellationToken ct = default)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenWithSeries();
         var buckets = new List<ReadingBucket>();
         if (keys.Find(connection, deviceId) is not long device)
         {
             return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
         }
 
-        // The aggregate runs in SQLite over the series index plus the log's unindexed tail (a few thousand rows at
-        // most, found by id); one statement reads one snapshot, so a row is counted once while a step moves it.
+        // The aggregate runs in SQLite over the series index plus the log's unindexed tail (found by id), read in
+        // one snapshot of each file, so a row is counted once while a step moves it.
+        using var snapshot = BeginSeriesSnapshot(connection);
         using var query = connection.CreateCommand();
+        query.Transaction = snapshot;
         query.CommandText =
             """
             SELECT (time - $from) / $w AS bucket, COUNT(*), MIN(value), MAX(value), AVG(value)
             FROM (
-                SELECT time, value FROM readings_by_series
+                SELECT time, value FROM series.readings_by_series
                 WHERE device = $d AND kind = $k AND time >= $from AND time < $to
                 UNION ALL
-                SELECT time, value FROM readings
-                WHERE id > (SELECT upto FROM readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to)
+                SELECT time, value FROM main.readings
+                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to)
             GROUP BY bucket ORDER BY bucket
             """;
         query.Parameters.AddWithValue("$d", device);
@@ -121,25 +123,27 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     /// <inheritdoc />
     public Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenWithSeries();
         if (keys.Find(connection, deviceId) is not long device)
         {
             return Task.FromResult(new DeviceLatest(null, [], []));
         }
 
         var readings = new List<LatestReading>();
+        using var snapshot = BeginSeriesSnapshot(connection);
         using (var query = connection.CreateCommand())
         {
+            query.Transaction = snapshot;
             query.CommandText =
                 """
-                SELECT time, value, raw, zone FROM readings WHERE id = (
+                SELECT time, value, raw, zone FROM main.readings WHERE id = (
                     SELECT id FROM (
                         SELECT time, id FROM (
-                            SELECT time, id FROM readings_by_series WHERE device = $d AND kind = $k
+                            SELECT time, id FROM series.readings_by_series WHERE device = $d AND kind = $k
                             ORDER BY time DESC, id DESC LIMIT 1)
                         UNION ALL
-                        SELECT time, id FROM readings
-                        WHERE id > (SELECT upto FROM readings_indexed) AND device = $d AND kind = $k)
+                        SELECT time, id FROM main.readings
+                        WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k)
                     ORDER BY time DESC, id DESC LIMIT 1)
                 """;
             query.Parameters.AddWithValue("$d", device);
@@ -161,18 +165,32 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         using var seen = connection.CreateCommand();
+        seen.Transaction = snapshot;
         seen.CommandText = "SELECT last_seen FROM devices WHERE id = $d";
         seen.Parameters.AddWithValue("$d", device);
         var lastSeen = seen.ExecuteScalar() is long value ? value : (long?)null;
-        return Task.FromResult(new DeviceLatest(lastSeen, readings, RecentIrrigation(connection, device)));
+        return Task.FromResult(new DeviceLatest(lastSeen, readings, RecentIrrigation(connection, snapshot, device)));
+    }
+
+    // A read transaction that takes the index file's snapshot first: every row it lists as indexed was committed
+    // to the log before, so the log snapshot taken next holds it too (a statement alone would open the log first).
+    private static SqliteTransaction BeginSeriesSnapshot(SqliteConnection connection)
+    {
+        var transaction = connection.BeginTransaction(deferred: true);
+        using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+        mark.CommandText = "SELECT upto FROM series.readings_indexed";
+        mark.ExecuteScalar();
+        return transaction;
     }
 
     // Enough to cover every zone's last start or stop on any real controller (16 zones at most).
     private const int RecentIrrigationEvents = 64;
 
-    private static List<StoredIrrigation> RecentIrrigation(SqliteConnection connection, long device)
+    private static List<StoredIrrigation> RecentIrrigation(SqliteConnection connection, SqliteTransaction transaction, long device)
     {
         using var query = connection.CreateCommand();
+        query.Transaction = transaction;
         query.CommandText = """
             SELECT event, received, data FROM events
             WHERE device = $d AND category = $c
@@ -212,28 +230,37 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     /// <inheritdoc />
     public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default)
     {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
+        using var connection = database.OpenWithSeries();
+        using var select = connection.CreateCommand();
         // Rows arrive in receive order, so the oldest are the lowest ids: look only at the first batch of ids
-        // instead of scanning the table for old receive times. Their series index entries go first (found by
-        // their full key), then the rows; a row not indexed yet simply has no entry.
-        delete.CommandText =
-            """
-            CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, device INTEGER, kind INTEGER, time INTEGER);
-            DELETE FROM temp.doomed;
-            INSERT INTO temp.doomed SELECT id, device, kind, time FROM readings
-                WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT $n) AND received < $cutoff;
-            DELETE FROM readings_by_series WHERE (device, kind, time, id) IN (SELECT device, kind, time, id FROM temp.doomed);
-            DELETE FROM readings WHERE id IN (SELECT id FROM temp.doomed);
-            SELECT COUNT(*) FROM temp.doomed;
-            """;
-        delete.Parameters.AddWithValue("$n", batchSize);
-        delete.Parameters.AddWithValue("$cutoff", receivedBefore);
-        var deleted = Convert.ToInt32(delete.ExecuteScalar());
-        transaction.Commit();
-        return Task.FromResult(deleted);
+        // instead of scanning the table for old receive times. Only indexed rows go (so the indexer, which reads
+        // above the mark, never meets a pruned one), and never the newest row: new rows then keep getting ids above
+        // the mark. The first statement takes the index file's write lock, so the mark holds still meanwhile.
+        // Two files, two commits: the index entries go first, so a crash in between leaves rows past retention that
+        // no query sees and the next pass deletes.
+        using (var transaction = connection.BeginTransaction(deferred: true))
+        {
+            select.Transaction = transaction;
+            select.CommandText =
+                """
+                UPDATE series.readings_indexed SET upto = upto;
+                CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, device INTEGER, kind INTEGER, time INTEGER);
+                DELETE FROM temp.doomed;
+                INSERT INTO temp.doomed SELECT id, device, kind, time FROM main.readings
+                    WHERE id IN (SELECT id FROM main.readings ORDER BY id LIMIT $n) AND received < $cutoff
+                      AND id <= (SELECT upto FROM series.readings_indexed) AND id < (SELECT MAX(id) FROM main.readings);
+                DELETE FROM series.readings_by_series
+                    WHERE (device, kind, time, id) IN (SELECT device, kind, time, id FROM temp.doomed);
+                """;
+            select.Parameters.AddWithValue("$n", batchSize);
+            select.Parameters.AddWithValue("$cutoff", receivedBefore);
+            select.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM main.readings WHERE id IN (SELECT id FROM temp.doomed); SELECT COUNT(*) FROM temp.doomed;";
+        return Task.FromResult(Convert.ToInt32(delete.ExecuteScalar()));
     }
 
     /// <inheritdoc />

@@ -8,7 +8,8 @@ namespace Irrigation.Server.Storage.Sqlite;
 /// The ingest writer's connection with its prepared statements; one transaction per batch, so thousands of events
 /// per second cost a few commits (and fsyncs), not one each. Readings are appended to an unindexed log (a commit
 /// writes a few pages, not one per device), repeats are recognised by <see cref="SqliteStreams"/>, and
-/// <see cref="SqliteSeriesIndexer"/> indexes the log in large steps.
+/// <see cref="SqliteSeriesIndexer"/> indexes the log in large steps on its own thread and file. The connection
+/// has the database alone: its BEGIN IMMEDIATE must not take the series index's write lock.
 /// </summary>
 public sealed class SqliteIngestSession : IIngestSession
 {
@@ -37,7 +38,7 @@ public sealed class SqliteIngestSession : IIngestSession
             "$d", "$c", "$e", "$t", "$r", "$b", "$s", "$data");
         _lastSeenUpdate = Prepare("UPDATE devices SET last_seen = MAX(COALESCE(last_seen, 0), $r) WHERE id = $d", "$d", "$r");
         _streams = new SqliteStreams(_connection);
-        _indexer = new SqliteSeriesIndexer(_connection, options.SeriesIndexRows, options.SeriesIndexInterval);
+        _indexer = database.SeriesIndex;
         _lastSeenInterval = options.SeriesIndexInterval;
     }
 
@@ -55,11 +56,10 @@ public sealed class SqliteIngestSession : IIngestSession
         }
 
         _streams.Write();
-        var stepped = _indexer.StepIfDue(transaction, readings);
-        var wroteLastSeen = WriteLastSeenIfDue(stepped);
+        var wroteLastSeen = WriteLastSeenIfDue(force: false);
         transaction.Commit();
         _streams.Committed();
-        _indexer.Committed(readings, stepped);
+        _indexer.Added(readings);
         if (wroteLastSeen)
         {
             _lastSeen.Clear();
@@ -67,11 +67,11 @@ public sealed class SqliteIngestSession : IIngestSession
         }
     }
 
-    // devices.last_seen only matters after a restart (the live value is in memory), so it is written with the
-    // series steps, at most an interval late, instead of once per device per batch: fewer statements and pages.
-    private bool WriteLastSeenIfDue(bool stepped)
+    // devices.last_seen only matters after a restart (the live value is in memory), so it is written at most an
+    // interval late, instead of once per device per batch: fewer statements and pages.
+    private bool WriteLastSeenIfDue(bool force)
     {
-        if (_lastSeen.Count == 0 || (!stepped && Stopwatch.GetElapsedTime(_lastSeenWritten) < _lastSeenInterval))
+        if (_lastSeen.Count == 0 || (!force && Stopwatch.GetElapsedTime(_lastSeenWritten) < _lastSeenInterval))
         {
             return false;
         }
@@ -139,7 +139,7 @@ public sealed class SqliteIngestSession : IIngestSession
         {
             using var transaction = _connection.BeginTransaction();
             _lastSeenUpdate.Transaction = transaction;
-            if (WriteLastSeenIfDue(stepped: true))
+            if (WriteLastSeenIfDue(force: true))
             {
                 transaction.Commit();
             }
@@ -153,7 +153,6 @@ public sealed class SqliteIngestSession : IIngestSession
         _event.Dispose();
         _lastSeenUpdate.Dispose();
         _streams.Dispose();
-        _indexer.Dispose();
         _connection.Dispose();
     }
 }

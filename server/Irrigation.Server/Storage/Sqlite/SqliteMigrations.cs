@@ -95,6 +95,12 @@ public static class SqliteMigrations
         DROP INDEX readings_seq;
         DROP INDEX readings_series;
         """,
+        // 3 -> 4: the series index moves to its own file (irrigation-series.db, see SqliteSeriesIndexer), whose
+        // write lock the ingest writer never waits for. It is derived data: the indexer rebuilds it from the log.
+        """
+        DROP TABLE readings_by_series;
+        DROP TABLE readings_indexed;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
@@ -102,7 +108,7 @@ public static class SqliteMigrations
 
     /// <summary>
     /// Applies every step above the database's current version. Upgrading an existing database can take a while
-    /// (step 3 rebuilds the readings index), so each such step is announced on <paramref name="progress"/>.
+    /// (step 3 rebuilds the readings index; after step 4 the series index file is rebuilt in the background), so each such step is announced on <paramref name="progress"/>.
     /// </summary>
     public static void Apply(SqliteConnection connection, Action<string>? progress = null)
     {
