@@ -8,14 +8,21 @@ using Microsoft.Extensions.Options;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// The bounded ingest channel and its single writer. Receivers enqueue (waiting when the channel is full, which
-/// pushes back on the sending controllers through TCP); the writer takes what is there (up to a batch), commits it
-/// in one transaction, and only then updates device state, broadcasts to dashboards and acks. One writer keeps
-/// every device's events in order, and an ack can never overtake the commit that made it true.
+/// The bounded ingest channel, its single writer and its single completer. Receivers enqueue (waiting when the
+/// channel is full, which pushes back on the sending controllers through TCP); the writer takes what is there (up to
+/// a batch) and commits it in one transaction; only then does the completer update device state, broadcast to
+/// dashboards and ack, batch after batch in commit order. One writer and one completer keep every device's events in
+/// order, and an ack can never overtake the commit that made it true. The completer runs on the thread pool while the
+/// writer commits the next batch: fan-out and SQLite overlap, and the wake-ups of the sockets' writer loops come from
+/// a pool thread (its local queue) instead of the writer's own thread.
 /// </summary>
 public sealed class IngestPipeline : BackgroundService
 {
+    // Committed batches waiting for the completer; when it lags this far the writer waits for it.
+    private const int CommittedBatches = 4;
+
     private readonly Channel<IngestItem> _channel;
+    private readonly Channel<CommittedBatch> _committed;
     private readonly IEventStore _store;
     private readonly RelayMetrics _metrics;
     private readonly TimeProvider _clock;
@@ -35,6 +42,12 @@ public sealed class IngestPipeline : BackgroundService
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _committed = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(CommittedBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         metrics.IngestQueueDepth = () => _channel.Reader.Count;
     }
 
@@ -51,47 +64,65 @@ public sealed class IngestPipeline : BackgroundService
     }
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         // The writer blocks on SQLite: give it its own thread instead of a pool thread.
-        Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return Task.WhenAll(writer, RunCompleterAsync());
+    }
 
     private void RunWriter()
     {
-        using var session = _store.OpenIngestSession();
-        var batch = new List<IngestItem>(_batchSize);
-        var records = new List<IngestRecord?>(_batchSize);
-        var inserted = new bool[_batchSize];
-        var reader = _channel.Reader;
-        // Blocking wait on purpose: the loop stays on its own thread.
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        try
         {
-            batch.Clear();
-            records.Clear();
-            var toStore = 0;
-            while (batch.Count < _batchSize && reader.TryRead(out var item))
+            using var session = _store.OpenIngestSession();
+            var reader = _channel.Reader;
+            // Blocking waits on purpose: the loop stays on its own thread.
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                batch.Add(item);
-                records.Add(item.Record);
-                toStore += item.Record is null ? 0 : 1;
-            }
+                // A fresh batch each time: the completer may still be working through the previous ones.
+                var batch = new CommittedBatch(_batchSize);
+                var toStore = 0;
+                while (batch.Items.Count < _batchSize && reader.TryRead(out var item))
+                {
+                    batch.Items.Add(item);
+                    batch.Records.Add(item.Record);
+                    toStore += item.Record is null ? 0 : 1;
+                }
 
-            Array.Clear(inserted);
-            if (toStore > 0)
-            {
-                Write(session, records, inserted);
-            }
+                if (toStore > 0)
+                {
+                    Write(session, batch.Records, batch.Inserted);
+                }
 
+                if (!_committed.Writer.TryWrite(batch))
+                {
+                    _committed.Writer.WriteAsync(batch).AsTask().GetAwaiter().GetResult();
+                }
+            }
+        }
+        finally
+        {
+            // Lets the completer finish what was committed, then stop.
+            _committed.Writer.TryComplete();
+        }
+    }
+
+    private async Task RunCompleterAsync()
+    {
+        await foreach (var batch in _committed.Reader.ReadAllAsync())
+        {
             var now = _clock.GetUtcNow().ToUnixTimeSeconds();
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = 0; i < batch.Items.Count; i++)
             {
                 try
                 {
-                    Complete(batch[i], inserted[i], now);
+                    Complete(batch.Items[i], batch.Inserted[i], now);
                 }
                 catch (Exception e)
                 {
                     // A bug in one item's fan-out must not stop ingest for everyone.
-                    _log.LogError(e, "Completing an ingest item of {Device} failed", batch[i].State.DeviceId);
+                    _log.LogError(e, "Completing an ingest item of {Device} failed", batch.Items[i].State.DeviceId);
                 }
             }
         }
