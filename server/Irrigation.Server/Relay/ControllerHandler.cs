@@ -99,7 +99,7 @@ public sealed class ControllerHandler(
     private async Task<(DeviceRecord, HelloFrame)?> ReadHelloAsync(WebSocket socket, byte[] buffer, string remote)
     {
         var o = options.Value;
-        var receive = WebSocketSession.ReceiveMessageAsync(socket, buffer, o.MaxFrameBytes, CancellationToken.None);
+        var receive = WebSocketSession.ReceiveMessageAsync(socket, buffer, o.MaxFrameBytes, CancellationToken.None).AsTask();
         var stopping = lifetime.ApplicationStopping;
         var first = await Task.WhenAny(receive, Task.Delay(o.HelloTimeout, stopping));
         if (first != receive)

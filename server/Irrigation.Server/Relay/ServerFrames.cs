@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using Irrigation.Core.Protocol;
 
@@ -22,11 +23,17 @@ public static class ServerFrames
     });
 
     /// <summary>{"event":"ack","data":{"seq":S}}</summary>
-    public static byte[] Ack(long seq) => Build(w =>
+    public static byte[] Ack(long seq)
     {
-        Start(w, EventNames.Ack);
-        w.WriteNumber("seq", seq);
-    });
+        // One per controller per committed batch: written directly, like the writer would ({"event":"ack","data":{"seq":N}}).
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(seq, digits, out var n);
+        var frame = new byte[AckPrefix.Length + n + 2];
+        AckPrefix.CopyTo(frame);
+        digits[..n].CopyTo(frame.AsSpan(AckPrefix.Length));
+        "}}"u8.CopyTo(frame.AsSpan(AckPrefix.Length + n));
+        return frame;
+    }
 
     /// <summary>{"event":"error","data":{"code":C,"message":M}}</summary>
     public static byte[] Error(string code, string message) => Build(w =>
@@ -42,6 +49,11 @@ public static class ServerFrames
     /// </summary>
     public static byte[] Tagged(string eventName, string device, long? seq, ReadOnlySpan<byte> rawData)
     {
+        if (IsPlain(eventName) && IsPlain(device))
+        {
+            return TaggedPlain(eventName, device, seq, rawData);
+        }
+
         var w = Writer(out var buffer);
         w.WriteStartObject();
         w.WriteString("event", eventName);
@@ -104,6 +116,58 @@ public static class ServerFrames
         w.WriteStartObject();
         w.WriteString("event", eventName);
         w.WriteStartObject("data");
+    }
+
+    private static ReadOnlySpan<byte> AckPrefix => "{\"event\":\"ack\",\"data\":{\"seq\":"u8;
+
+    // Every frame to dashboards goes through here: names and ids that need no JSON escaping (event names, and device
+    // ids by their rule) are copied as they are, giving the bytes the writer would, without its per-character checks.
+    private static byte[] TaggedPlain(string eventName, string device, long? seq, ReadOnlySpan<byte> rawData)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        var n = 0;
+        if (seq is long s)
+        {
+            Utf8Formatter.TryFormat(s, digits, out n);
+        }
+
+        var length = "{\"event\":\""u8.Length + eventName.Length + "\",\"device\":\""u8.Length + device.Length + 1
+            + (seq is null ? 0 : ",\"seq\":"u8.Length + n) + ",\"data\":"u8.Length + rawData.Length + 1;
+        var frame = new byte[length];
+        var at = Put(frame, 0, "{\"event\":\""u8);
+        at += System.Text.Encoding.ASCII.GetBytes(eventName, frame.AsSpan(at));
+        at = Put(frame, at, "\",\"device\":\""u8);
+        at += System.Text.Encoding.ASCII.GetBytes(device, frame.AsSpan(at));
+        frame[at++] = (byte)'"';
+        if (seq is not null)
+        {
+            at = Put(frame, at, ",\"seq\":"u8);
+            at = Put(frame, at, digits[..n]);
+        }
+
+        at = Put(frame, at, ",\"data\":"u8);
+        at = Put(frame, at, rawData);
+        frame[at] = (byte)'}';
+        return frame;
+    }
+
+    private static int Put(byte[] frame, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(frame.AsSpan(at));
+        return at + bytes.Length;
+    }
+
+    private static bool IsPlain(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return text.Length > 0;
     }
 
     private static Utf8JsonWriter Writer(out ArrayBufferWriter<byte> buffer)

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Irrigation.Server.Relay;
@@ -155,8 +156,10 @@ public abstract class WebSocketSession
     /// <summary>
     /// Reads one whole message into <paramref name="buffer"/> (at least <paramref name="maxBytes"/> + 1 long). A
     /// longer message is read to its end and discarded, so memory stays bounded; <c>Oversize</c> is then true.
+    /// Await the result once (or take <c>AsTask()</c>): its state machine is pooled, as every frame comes through here.
     /// </summary>
-    public static async Task<(WebSocketMessageType Type, int Length, bool Oversize)> ReceiveMessageAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<(WebSocketMessageType Type, int Length, bool Oversize)> ReceiveMessageAsync(
         WebSocket socket, byte[] buffer, int maxBytes, CancellationToken ct)
     {
         var length = 0;
