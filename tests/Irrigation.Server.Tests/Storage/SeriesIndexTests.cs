@@ -107,6 +107,21 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckpointLog_AfterCommits_CopiesEveryWalFrameIntoTheDatabase()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        Write(session, 1, 50);
+        var sizeBefore = new FileInfo(database.Path).Length;
+
+        var copied = database.SeriesIndex.CheckpointLog();
+
+        Assert.True(copied > 0);
+        Assert.True(new FileInfo(database.Path).Length > sizeBefore);
+        Assert.Equal(50L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+    }
+
+    [Fact]
     public async Task LastSeen_WrittenOnceTheIntervalPassedAndAtShutdown()
     {
         var (_, events) = await OpenAsync(new StorageOptions { SeriesIndexInterval = TimeSpan.FromMilliseconds(300) });

@@ -5,8 +5,9 @@ namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
 /// Runs the <see cref="SqliteSeriesIndexer"/> on its own thread: a step when enough readings wait or the interval
-/// passed, off the ingest writer's path (the ack of an event never waits for indexing). A long backlog (a rebuilt
-/// index, an upgrade) is worked off in bounded steps with progress in the log.
+/// passed, off the ingest writer's path (the ack of an event never waits for indexing), and a passive checkpoint of
+/// the database's WAL about once an interval (<see cref="SqliteSeriesIndexer.CheckpointLog"/>). A long backlog (a
+/// rebuilt index, an upgrade) is worked off in bounded steps with progress in the log.
 /// </summary>
 public sealed class SeriesIndexService(SqliteDatabase database, ILogger<SeriesIndexService> log) : BackgroundService
 {
@@ -29,11 +30,23 @@ public sealed class SeriesIndexService(SqliteDatabase database, ILogger<SeriesIn
         }
 
         var lastProgress = Stopwatch.GetTimestamp();
+        var lastCheckpoint = Stopwatch.GetTimestamp();
         long done = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             index.WaitUntilDue(stoppingToken);
-            if (stoppingToken.IsCancellationRequested || index.Pending == 0)
+            if (stoppingToken.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            if (Stopwatch.GetElapsedTime(lastCheckpoint) >= index.Interval)
+            {
+                Checkpoint(index);
+                lastCheckpoint = Stopwatch.GetTimestamp();
+            }
+
+            if (index.Pending == 0)
             {
                 continue;
             }
@@ -56,6 +69,19 @@ public sealed class SeriesIndexService(SqliteDatabase database, ILogger<SeriesIn
                 log.LogInformation("Series index: {Done} readings indexed, {Left} left", done, index.Pending);
                 lastProgress = Stopwatch.GetTimestamp();
             }
+        }
+    }
+
+    private void Checkpoint(SqliteSeriesIndexer index)
+    {
+        try
+        {
+            index.CheckpointLog();
+        }
+        catch (SqliteException e)
+        {
+            // The writer's own automatic checkpoint still bounds the WAL.
+            log.LogWarning(e, "Checkpoint of the database's WAL failed; retrying at the next interval");
         }
     }
 }

@@ -102,6 +102,23 @@ public sealed class SqliteSeriesIndexer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies the database's WAL back into the file (a passive checkpoint: it never blocks the ingest writer). Run
+    /// from the indexer's thread about once an interval, it leaves the writer's own automatic checkpoint (after the
+    /// commit that crosses <c>Storage:WalAutoCheckpointPages</c>, on the ack path) only the last interval's pages to
+    /// copy. Returns the frames copied.
+    /// </summary>
+    public long CheckpointLog()
+    {
+        lock (_gate)
+        {
+            using var checkpoint = _connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE)";
+            using var reader = checkpoint.ExecuteReader();
+            return reader.Read() ? reader.GetInt64(2) : 0;
+        }
+    }
+
     /// <summary>Steps until nothing is left to index (tests, tools).</summary>
     public long StepAll()
     {
