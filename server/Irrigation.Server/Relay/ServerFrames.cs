@@ -47,13 +47,12 @@ public static class ServerFrames
     /// A controller event as dashboards receive it: {"event":E,"device":D,"seq":S,"data":&lt;the controller's data
     /// bytes, copied verbatim&gt;}.
     /// </summary>
-    public static byte[] Tagged(string eventName, string device, long? seq, ReadOnlySpan<byte> rawData)
-    {
-        if (IsPlain(eventName) && IsPlain(device))
-        {
-            return TaggedPlain(eventName, device, seq, rawData);
-        }
+    public static byte[] Tagged(string eventName, string device, long? seq, ReadOnlySpan<byte> rawData) =>
+        IsPlain(eventName) && IsPlain(device) ? TaggedPlain(eventName, device, seq, rawData) : TaggedWithWriter(eventName, device, seq, rawData);
 
+    /// <summary>The tagged frame through Utf8JsonWriter, escaping what needs it (and what the fast path is checked against).</summary>
+    internal static byte[] TaggedWithWriter(string eventName, string device, long? seq, ReadOnlySpan<byte> rawData)
+    {
         var w = Writer(out var buffer);
         w.WriteStartObject();
         w.WriteString("event", eventName);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Irrigation.Server.Relay;
@@ -18,7 +17,7 @@ public class ServerFramesTests
 
         var frame = ServerFrames.Tagged(eventName, device, seq, raw);
 
-        Assert.Equal(Encoding.UTF8.GetString(WithWriter(eventName, device, seq, raw)), Encoding.UTF8.GetString(frame));
+        Assert.Equal(Encoding.UTF8.GetString(ServerFrames.TaggedWithWriter(eventName, device, seq, raw)), Encoding.UTF8.GetString(frame));
     }
 
     [Fact]
@@ -43,24 +42,5 @@ public class ServerFramesTests
         });
 
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(ServerFrames.Ack(seq)));
-    }
-
-    private static byte[] WithWriter(string eventName, string device, long? seq, byte[] raw)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using var w = new Utf8JsonWriter(buffer);
-        w.WriteStartObject();
-        w.WriteString("event", eventName);
-        w.WriteString("device", device);
-        if (seq is long s)
-        {
-            w.WriteNumber("seq", s);
-        }
-
-        w.WritePropertyName("data");
-        w.WriteRawValue(raw, skipInputValidation: true);
-        w.WriteEndObject();
-        w.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 }
