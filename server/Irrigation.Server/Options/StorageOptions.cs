@@ -35,9 +35,9 @@ public sealed class StorageOptions
 
     /// <summary>
     /// SQLite <c>wal_autocheckpoint</c> in pages (4 KiB each): the commit that grows the WAL past this many pages
-    /// copies it back into the database (and fsyncs it) on the ingest writer's thread. 10000 (SQLite's default is
-    /// 1000) checkpoints less often and writes each hot page of the series index once per checkpoint, for a WAL of
-    /// at most ~40 MiB.
+    /// copies it back into the database (and fsyncs it) on the ingest writer's thread, for a WAL of at most ~40 MiB.
+    /// A passive checkpoint from the series indexer's thread every <see cref="SeriesIndexInterval"/> normally leaves
+    /// that one only the last interval's pages to copy.
     /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 10000;
 
