@@ -169,6 +169,25 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Step_LogStartingFarAboveTheMark_IndexesTheNextRows()
+    {
+        // As after a rebuild of a long-running database: pruning removed the first hundred thousand ids.
+        var (database, events) = await OpenAsync(new StorageOptions());
+        Execute(database, $"""
+            INSERT INTO readings(id, device, kind, time, received, boot, seq, value) VALUES
+                (100001, 1, 1, {Day}, {Day}, 5, 1, 10), (100002, 1, 1, {Day + 60}, {Day + 60}, 5, 2, 20);
+            """);
+
+        var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
+        var indexed = reopened.SeriesIndex.StepAll();
+
+        Assert.Equal(2, indexed);
+        Assert.Equal(100002, Upto(reopened));
+        Assert.Equal(2, (await SingleBucketAsync(reopenedEvents)).Count);
+        Assert.Equal(0, reopened.SeriesIndex.Step());
+    }
+
+    [Fact]
     public async Task SeriesIndex_MarkBeyondTheLog_IndexRebuilt()
     {
         var (database, events) = await OpenAsync(new StorageOptions());

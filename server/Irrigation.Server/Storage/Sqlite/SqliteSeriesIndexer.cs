@@ -45,14 +45,16 @@ public sealed class SqliteSeriesIndexer : IDisposable
         // OR IGNORE: a key is never indexed twice anyway, and a statement that cannot abort half-way needs no
         // statement journal (a temp file SQLite would otherwise write every page of the step to).
         _step = _connection.CreateCommand();
+        // The next rows by id, not an id range: after pruning, a rebuild starts far below the log's first id.
         _step.CommandText =
             """
             INSERT OR IGNORE INTO series.readings_by_series(device, kind, time, id, value)
                 SELECT device, kind, time, id, value FROM main.readings
-                WHERE id > (SELECT upto FROM series.readings_indexed) AND id <= (SELECT upto FROM series.readings_indexed) + $max;
+                WHERE id > (SELECT upto FROM series.readings_indexed) ORDER BY id LIMIT $max;
             UPDATE series.readings_indexed SET upto = COALESCE(
-                (SELECT MAX(r.id) FROM main.readings AS r
-                 WHERE r.id > readings_indexed.upto AND r.id <= readings_indexed.upto + $max), upto);
+                (SELECT id FROM main.readings WHERE id > readings_indexed.upto ORDER BY id LIMIT 1 OFFSET $max - 1),
+                (SELECT MAX(id) FROM main.readings WHERE id > readings_indexed.upto),
+                upto);
             """;
         _step.Parameters.AddWithValue("$max", MaxStepRows);
     }
@@ -92,12 +94,15 @@ public sealed class SqliteSeriesIndexer : IDisposable
     {
         lock (_gate)
         {
+            var counted = Interlocked.Read(ref _pending);
             using var transaction = _connection.BeginTransaction(deferred: true);
             _step.Transaction = transaction;
             // The count covers the insert and the update of the one mark row.
             var indexed = Math.Max(0, _step.ExecuteNonQuery() - 1);
             transaction.Commit();
-            Interlocked.Add(ref _pending, -indexed);
+            // Nothing above the mark: what was counted before this step is not waiting (a count that drifted must
+            // not keep the loop busy); rows added while it ran keep their count.
+            Interlocked.Add(ref _pending, indexed == 0 ? -counted : -indexed);
             return indexed;
         }
     }
@@ -129,7 +134,6 @@ public sealed class SqliteSeriesIndexer : IDisposable
             total += indexed;
         }
 
-        Interlocked.Exchange(ref _pending, 0);
         return total;
     }
 
