@@ -40,6 +40,9 @@ public sealed class RelayMetrics
     /// <summary>Reads the current ingest queue depth (set by the pipeline).</summary>
     public Func<int> IngestQueueDepth { get; set; } = () => 0;
 
+    /// <summary>Reads how many stored readings wait for the series index (set by the index service).</summary>
+    public Func<long> SeriesIndexPending { get; set; } = () => 0;
+
     /// <summary>A controller finished hello (+1) or closed (-1).</summary>
     public void ControllerConnected(int delta) => Interlocked.Add(ref _controllers, delta);
 
@@ -95,6 +98,7 @@ public sealed class RelayMetrics
         Labeled(s, "irrigation_rejected_total", "counter", "Rejected controller frames by error code.", "code", _rejected);
         Labeled(s, "irrigation_dashboards_disconnected_total", "counter", "Dashboards closed by the server by reason.", "reason", _disconnected);
         Gauge(s, "irrigation_ingest_queue_depth", "Accepted events waiting for the storage writer.", ("", IngestQueueDepth()));
+        Gauge(s, "irrigation_series_index_pending", "Stored readings not in the series index yet (history queries scan them).", ("", SeriesIndexPending()));
         return s.ToString();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Irrigation.Server.Observability;
 using Microsoft.Data.Sqlite;
 
 namespace Irrigation.Server.Storage.Sqlite;
@@ -9,7 +10,7 @@ namespace Irrigation.Server.Storage.Sqlite;
 /// the database's WAL about once an interval (<see cref="SqliteSeriesIndexer.CheckpointLog"/>). A long backlog (a
 /// rebuilt index, an upgrade) is worked off in bounded steps with progress in the log.
 /// </summary>
-public sealed class SeriesIndexService(SqliteDatabase database, ILogger<SeriesIndexService> log) : BackgroundService
+public sealed class SeriesIndexService(SqliteDatabase database, RelayMetrics metrics, ILogger<SeriesIndexService> log) : BackgroundService
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
@@ -21,6 +22,7 @@ public sealed class SeriesIndexService(SqliteDatabase database, ILogger<SeriesIn
     private void Run(CancellationToken stoppingToken)
     {
         var index = database.SeriesIndex;
+        metrics.SeriesIndexPending = () => index.Pending;
         var backlog = index.Pending;
         var catchingUp = backlog > SqliteSeriesIndexer.MaxStepRows;
         if (catchingUp)
