@@ -46,8 +46,9 @@ public sealed class SqliteDatabase
             // Seconds a command retries while another connection (the CLI, pruning) holds the write lock.
             DefaultTimeout = 30,
         }.ToString();
-        // Unpooled: a pooled connection would keep the attached file, and the same pool serves Open().
-        _seriesConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        // A pool of its own: these connections keep the index attached between uses, and Open() must never hand one
+        // out (the Cache key, set to its default, only makes the connection string, and so the pool, differ).
+        _seriesConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Cache = SqliteCacheMode.Private }.ToString();
         SeriesIndexPath = options.SeriesIndexPath;
         using (var connection = Open())
         {
@@ -88,10 +89,15 @@ public sealed class SqliteDatabase
     {
         var connection = Configure(new SqliteConnection(_seriesConnectionString));
         using var attach = connection.CreateCommand();
-        // The index is derived data: NORMAL survives a crash, and a power loss costs at most a re-index of the tail.
-        attach.CommandText = "ATTACH DATABASE $path AS series; PRAGMA series.journal_mode=WAL; PRAGMA series.synchronous=NORMAL;";
-        attach.Parameters.AddWithValue("$path", SeriesIndexPath);
-        attach.ExecuteNonQuery();
+        attach.CommandText = "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'series'";
+        if ((long)attach.ExecuteScalar()! == 0)
+        {
+            // The index is derived data: NORMAL survives a crash, and a power loss costs at most a re-index of the tail.
+            attach.CommandText = "ATTACH DATABASE $path AS series; PRAGMA series.journal_mode=WAL; PRAGMA series.synchronous=NORMAL;";
+            attach.Parameters.AddWithValue("$path", SeriesIndexPath);
+            attach.ExecuteNonQuery();
+        }
+
         return connection;
     }
 
