@@ -146,13 +146,7 @@ public class SeriesIndexTests : IDisposable
     [Fact]
     public async Task SeriesIndex_FileDeletedWhileStopped_RebuiltFromTheLog()
     {
-        var (database, events) = await OpenAsync(new StorageOptions());
-        using (var session = events.OpenIngestSession())
-        {
-            Write(session, 1, 5);
-        }
-
-        database.SeriesIndex.StepAll();
+        var database = await OpenWithReadingsAsync(5, indexed: true);
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(database.SeriesIndexPath + suffix);
@@ -172,7 +166,7 @@ public class SeriesIndexTests : IDisposable
     public async Task Step_LogStartingFarAboveTheMark_IndexesTheNextRows()
     {
         // As after a rebuild of a long-running database: pruning removed the first hundred thousand ids.
-        var (database, events) = await OpenAsync(new StorageOptions());
+        var (database, _) = await OpenAsync(new StorageOptions());
         Execute(database, $"""
             INSERT INTO readings(id, device, kind, time, received, boot, seq, value) VALUES
                 (100001, 1, 1, {Day}, {Day}, 5, 1, 10), (100002, 1, 1, {Day + 60}, {Day + 60}, 5, 2, 20);
@@ -190,13 +184,7 @@ public class SeriesIndexTests : IDisposable
     [Fact]
     public async Task SeriesIndex_MarkBeyondTheLog_IndexRebuilt()
     {
-        var (database, events) = await OpenAsync(new StorageOptions());
-        using (var session = events.OpenIngestSession())
-        {
-            Write(session, 1, 3);
-        }
-
-        database.SeriesIndex.StepAll();
+        var database = await OpenWithReadingsAsync(3, indexed: true);
         // As if the database had been restored from an older backup while this file kept its newer mark.
         SeriesExecute(database, "UPDATE series.readings_indexed SET upto = 1000; INSERT INTO series.readings_by_series VALUES (1, 1, 0, 999, 7)");
 
@@ -213,12 +201,7 @@ public class SeriesIndexTests : IDisposable
     [Fact]
     public async Task SeriesIndex_FileNotADatabase_ReplacedAndRebuilt()
     {
-        var (_, events) = await OpenAsync(new StorageOptions());
-        using (var session = events.OpenIngestSession())
-        {
-            Write(session, 1, 2);
-        }
-
+        await OpenWithReadingsAsync(2, indexed: false);
         var path = new StorageOptions { DataDir = _dataDir }.SeriesIndexPath;
         File.WriteAllText(path, "this is not an SQLite file, but long enough to look like one has a header........");
 
@@ -333,6 +316,23 @@ public class SeriesIndexTests : IDisposable
     }
 
     public void Dispose() => TestServer.TryDelete(_dataDir);
+
+    // A provisioned database holding readings seq 1..count, as a previous run of the server left it.
+    private async Task<SqliteDatabase> OpenWithReadingsAsync(int count, bool indexed)
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using (var session = events.OpenIngestSession())
+        {
+            Write(session, 1, count);
+        }
+
+        if (indexed)
+        {
+            database.SeriesIndex.StepAll();
+        }
+
+        return database;
+    }
 
     private async Task<(SqliteDatabase, SqliteEventStore)> OpenAsync(StorageOptions options, bool provision = true)
     {

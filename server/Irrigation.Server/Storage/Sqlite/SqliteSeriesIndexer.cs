@@ -174,6 +174,7 @@ public sealed class SqliteSeriesIndexer : IDisposable
         try
         {
             using var command = connection.CreateCommand();
+            // The table migration step 3 once created in the database (migrations stay as shipped, so it is not shared).
             command.CommandText =
                 """
                 CREATE TABLE IF NOT EXISTS series.readings_by_series (
