@@ -51,10 +51,12 @@ public class BadInputTests
     }
 
     [Fact]
-    public async Task InvalidUtf8InTextFrame_ClosedByWebSocketLayerWith1007_OthersUnaffected()
+    public async Task InvalidUtf8InTextFrame_FailedByWebSocketLayer_OthersUnaffected()
     {
-        // RFC 6455 8.1: the WebSocket implementation fails a text frame with invalid UTF-8 itself (1007) before the
-        // relay sees it, so the contract's bad_json applies to binary frames and to the validator (unit-tested).
+        // RFC 6455 8.1: the WebSocket implementation fails a text frame with invalid UTF-8 itself before the relay
+        // sees it, so the contract's bad_json applies to binary frames and to the validator (unit-tested). .NET's
+        // implementation queues a 1007 close frame and aborts the connection in the same breath, so on a busy
+        // machine the peer sees a reset instead of the close frame: either way the connection ends.
         await using var server = await TestServer.StartAsync();
         var alice = await server.CreateUserAsync("alice");
         var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
@@ -67,7 +69,9 @@ public class BadInputTests
 
         await bad.Socket.SendBytesAsync(bytes, WebSocketMessageType.Text);
 
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await bad.Socket.WaitClosedAsync());
+        var status = await bad.Socket.WaitClosedAsync();
+
+        Assert.True(status is WebSocketCloseStatus.InvalidPayloadData or null, $"closed with {status}");
         var seq = await good.TemperatureAsync(1764547200, 5);
         await good.WaitAckAsync(seq);
         await board.WaitForEventAsync("temperature");
