@@ -30,6 +30,12 @@ public sealed class RelayOptions
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The same for dashboards, set apart so that a short controller interval (quick offline detection) does not
+    /// drop browsers on slow mobile links, whose pong may take longer than a controller's.
+    /// </summary>
+    public TimeSpan DashboardKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Rejected frames in a row after which a controller is closed (1008, or 1009 after too_large).</summary>
     public int MaxRejectedFrames { get; set; } = 10;
 

@@ -48,8 +48,8 @@ public sealed class DashboardHandler(
         var o = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = o.KeepAliveInterval,
-            KeepAliveTimeout = o.KeepAliveInterval,
+            KeepAliveInterval = o.DashboardKeepAliveInterval,
+            KeepAliveTimeout = o.DashboardKeepAliveInterval,
         });
         var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log);
         var devices = await accounts.ListDevicesAsync(user);

@@ -136,6 +136,26 @@ public class AckTests
         Assert.Contains("\"online\":false", await http.GetStringAsync("api/devices"));
     }
 
+    [Fact]
+    public async Task VanishedDashboard_NoPongs_DroppedAfterDashboardKeepaliveTimeout()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Relay:DashboardKeepAliveInterval"] = "00:00:00.300" });
+        var alice = await server.CreateUserAsync("alice");
+        using var http = server.Http();
+        // Never read: the client's WebSocket answers pings only while a receive is pending.
+        await using var board = await server.ConnectDashboardAsync("alice", alice, read: false);
+        Assert.Contains("irrigation_connections{kind=\"dashboard\"} 1", await http.GetStringAsync("metrics"));
+
+        var deadline = DateTime.UtcNow + TestSocket.Patience;
+        string metrics;
+        while (!(metrics = await http.GetStringAsync("metrics")).Contains("irrigation_connections{kind=\"dashboard\"} 0") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("irrigation_connections{kind=\"dashboard\"} 0", metrics);
+    }
+
     private static async Task<List<JsonElement>> Buckets(HttpClient http, string query)
     {
         var json = await http.GetStringAsync("api/devices/farm-01/readings?kind=temperature&" + query);
