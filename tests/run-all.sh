@@ -37,7 +37,7 @@ fi
 
 if [ "$status" -eq 0 ]; then
     step "xunit (dotnet test Irrigation.sln)"
-    dotnet test Irrigation.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" --logger "trx;LogFilePrefix=xunit" --results-directory "$results" 2>&1 | tee "$results/xunit.log" | grep -E "Passed!|Failed!|\[FAIL\]|error|Error Message" 
+    dotnet test Irrigation.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" --logger "trx;LogFilePrefix=xunit" --results-directory "$results" 2>&1 | tee "$results/xunit.log" | awk '/Error Message:/ {print; left = 4; next} left > 0 {print; left--; next} /Passed!|Failed!|\[FAIL\]|error/' 
     xunit_rc=${PIPESTATUS[0]}
     # Count from the .trx files (one per test assembly), not from console text.
     read -r xp xf < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
