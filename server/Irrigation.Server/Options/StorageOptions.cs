@@ -28,8 +28,10 @@ public sealed class StorageOptions
     public int IngestBatchSize { get; set; } = 256;
 
     /// <summary>
-    /// SQLite <c>synchronous</c> mode: FULL (default) fsyncs the WAL at every commit, so an ack survives a power
-    /// loss; NORMAL survives a process crash (SIGKILL) but may lose the last commits on power loss.
+    /// SQLite <c>synchronous</c> mode: FULL (default) fsyncs the WAL after every commit and before its acks, so an
+    /// ack survives a power loss (the ingest writer's fsync runs on a syncer thread of its own, one fsync for all
+    /// the commits before it, while the writer stores the next batch); NORMAL survives a process crash (SIGKILL)
+    /// but may lose the last commits on power loss.
     /// </summary>
     public string Synchronous { get; set; } = "FULL";
 

@@ -13,4 +13,7 @@ public sealed class CommittedBatch(int capacity)
 
     /// <summary>Set by the commit: true where the record was new and stored (false for repeats and nothing to store).</summary>
     public bool[] Inserted { get; } = new bool[capacity];
+
+    /// <summary>True when the batch had anything to store (a transaction was committed for it).</summary>
+    public bool Stored { get; set; }
 }

@@ -14,7 +14,9 @@ namespace Irrigation.Server.Relay;
 /// dashboards and ack, batch after batch in commit order. One writer and one completer keep every device's events in
 /// order, and an ack can never overtake the commit that made it true. The completer runs on the thread pool while the
 /// writer commits the next batch: fan-out and SQLite overlap, and the wake-ups of the sockets' writer loops come from
-/// a pool thread (its local queue) instead of the writer's own thread.
+/// a pool thread (its local queue) instead of the writer's own thread. When the store defers the fsync of its commits
+/// (<see cref="IIngestSession.DefersSync"/>: SQLite with synchronous FULL), a syncer thread between the two makes
+/// each batch durable before the completer sees it, while the writer already stores the next one.
 /// </summary>
 public sealed class IngestPipeline : BackgroundService
 {
@@ -22,6 +24,7 @@ public sealed class IngestPipeline : BackgroundService
     private const int CommittedBatches = 4;
 
     private readonly Channel<IngestItem> _channel;
+    private readonly Channel<CommittedBatch> _written;
     private readonly Channel<CommittedBatch> _committed;
     private readonly IEventStore _store;
     private readonly RelayMetrics _metrics;
@@ -40,6 +43,12 @@ public sealed class IngestPipeline : BackgroundService
         _channel = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(Math.Max(1, options.Value.IngestQueueLength))
         {
             SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _written = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(CommittedBatches)
+        {
+            SingleReader = true,
+            SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         _committed = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(CommittedBatches)
@@ -73,9 +82,14 @@ public sealed class IngestPipeline : BackgroundService
 
     private void RunWriter()
     {
+        using var session = _store.OpenIngestSession();
+        // With a deferred sync, committed batches go through the syncer first (see RunSyncer).
+        var syncer = session.DefersSync
+            ? Task.Factory.StartNew(() => RunSyncer(session), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : null;
+        var output = syncer is null ? _committed.Writer : _written.Writer;
         try
         {
-            using var session = _store.OpenIngestSession();
             var reader = _channel.Reader;
             // Blocking waits on purpose: the loop stays on its own thread.
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -93,18 +107,80 @@ public sealed class IngestPipeline : BackgroundService
                 if (toStore > 0)
                 {
                     Write(session, batch.Records, batch.Inserted);
+                    batch.Stored = true;
                 }
 
-                if (!_committed.Writer.TryWrite(batch))
-                {
-                    _committed.Writer.WriteAsync(batch).AsTask().GetAwaiter().GetResult();
-                }
+                Forward(output, batch);
             }
         }
         finally
         {
-            // Lets the completer finish what was committed, then stop.
+            // Lets the syncer and the completer finish what was committed, then stop; the session outlives the syncer.
+            output.TryComplete();
+            syncer?.GetAwaiter().GetResult();
+        }
+    }
+
+    // The fsync of the writer's commits, on a thread of its own: while it runs the writer stores the next batch, and
+    // one fsync covers every batch committed before it started. A batch reaches the completer (its acks) only after.
+    private void RunSyncer(IIngestSession session)
+    {
+        var reader = _written.Reader;
+        var synced = new List<CommittedBatch>();
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                var stored = false;
+                while (reader.TryRead(out var batch))
+                {
+                    synced.Add(batch);
+                    stored |= batch.Stored;
+                }
+
+                if (stored)
+                {
+                    Sync(session);
+                }
+
+                foreach (var batch in synced)
+                {
+                    Forward(_committed.Writer, batch);
+                }
+
+                synced.Clear();
+            }
+        }
+        finally
+        {
             _committed.Writer.TryComplete();
+        }
+    }
+
+    private void Sync(IIngestSession session)
+    {
+        // As with a failed commit: nothing is acked until the sync succeeded; the writer stops once the syncer is
+        // CommittedBatches behind, the ingest channel fills up and the controllers wait.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                session.Sync();
+                return;
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "Syncing the event log to disk failed (attempt {Attempt}); retrying", attempt);
+                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(5, attempt)));
+            }
+        }
+    }
+
+    private static void Forward(ChannelWriter<CommittedBatch> output, CommittedBatch batch)
+    {
+        if (!output.TryWrite(batch))
+        {
+            output.WriteAsync(batch).AsTask().GetAwaiter().GetResult();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Irrigation.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Irrigation.Server.Tests.Relay;
 
@@ -25,6 +26,28 @@ public class AckTests
         Assert.Equal(50, acks[^1]);
         Assert.Equal(0, controller.Welcome.GetProperty("data").GetProperty("resume").GetInt64());
         Assert.True(controller.Welcome.GetProperty("data").GetProperty("time").GetInt64() > 1_700_000_000);
+    }
+
+    [Fact]
+    public async Task Ack_CommittedButNotYetSynced_WaitsForTheSync()
+    {
+        await using var server = await TestServer.StartAsync(services: GatedEventStore.Register);
+        var store = server.Services.GetRequiredService<GatedEventStore>();
+        var alice = await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+        var board = await server.ConnectDashboardAsync("alice", alice);
+        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+
+        var seq = await controller.TemperatureAsync(1764547200, 215);
+        await store.SyncRequested.WaitAsync(TestSocket.Patience);
+        await Task.Delay(300);
+
+        // Committed, but neither acked nor broadcast before it is on disk.
+        Assert.DoesNotContain(controller.Socket.Frames, f => TestSocket.Event(f) == "ack");
+        Assert.DoesNotContain(board.Frames, f => TestSocket.Event(f) == "temperature");
+        store.Open();
+        await controller.WaitAckAsync(seq);
+        await board.WaitForEventAsync("temperature");
     }
 
     [Fact]

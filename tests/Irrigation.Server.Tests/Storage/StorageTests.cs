@@ -70,6 +70,31 @@ public class StorageTests : IDisposable
         Assert.Equal(0, await events.GetResumeSeqAsync("farm-01", 6));
     }
 
+    [Theory]
+    [InlineData("FULL", true, 2L)]
+    [InlineData("NORMAL", false, 1L)]
+    [InlineData("EXTRA", false, 3L)]
+    public async Task IngestSession_BySynchronousMode_DefersItsSyncOnlyForFull(string mode, bool defers, long otherConnections)
+    {
+        var database = new SqliteDatabase(new StorageOptions { DataDir = _dataDir, Synchronous = mode });
+        var accounts = new SqliteAccountStore(database);
+        await accounts.CreateUserAsync("alice", [1]);
+        await accounts.AddDevicesAsync([new NewDevice("farm-01", "alice", [], 1800, [2])]);
+        using var session = new SqliteEventStore(database, new SqliteDeviceKeys()).OpenIngestSession();
+
+        session.WriteBatch([Reading(seq: 1, received: 100)], new bool[1]);
+        session.Sync();
+
+        Assert.Equal(defers, session.DefersSync);
+        using var other = database.Open();
+        using var command = other.CreateCommand();
+        // Only the writer's own commits skip the in-commit fsync; every other connection keeps the configured mode.
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(otherConnections, (long)command.ExecuteScalar()!);
+        command.CommandText = "SELECT COUNT(*) FROM readings";
+        Assert.Equal(1L, (long)command.ExecuteScalar()!);
+    }
+
     [Fact]
     public async Task Retention_OldReadings_PrunedInBatchesAndRecentOnesKept()
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,8 +44,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The server's services.</summary>
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts a server; <paramref name="settings"/> override configuration (e.g. "Relay:HelloTimeout").</summary>
-    public static Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null)
+    /// <summary>
+    /// Starts a server; <paramref name="settings"/> override configuration (e.g. "Relay:HelloTimeout"),
+    /// <paramref name="services"/> replace registrations (after the server's own).
+    /// </summary>
+    public static Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null,
+        Action<IServiceCollection>? services = null)
     {
         var owns = dataDir is null;
         dataDir ??= NewTempDir();
@@ -59,7 +64,7 @@ public sealed class TestServer : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all);
+        var factory = new Factory(all, services);
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         return Task.FromResult(new TestServer(factory, dataDir, owns));
@@ -161,11 +166,15 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(Dictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 }

@@ -72,7 +72,23 @@ public sealed class SqliteDatabase
     public string Path { get; }
 
     /// <summary>An open (pooled) connection to the database alone, with the per-connection settings applied.</summary>
-    public SqliteConnection Open() => Configure(new SqliteConnection(_connectionString));
+    public SqliteConnection Open() => Configure(new SqliteConnection(_connectionString), _synchronous);
+
+    /// <summary>
+    /// True when the ingest writer's commits are made durable by <see cref="SqliteLogSync"/> instead of inside the
+    /// commit (Storage:Synchronous FULL): the same fsync of the log, moved off the writer's thread.
+    /// </summary>
+    public bool DefersIngestSync => _synchronous == "FULL";
+
+    /// <summary>
+    /// The ingest writer's connection. With <see cref="DefersIngestSync"/> its commits do not fsync (NORMAL); the
+    /// writer must then have them synced by a <see cref="SqliteLogSync"/> before anything is acknowledged.
+    /// </summary>
+    public SqliteConnection OpenForIngest() =>
+        Configure(new SqliteConnection(_connectionString), DefersIngestSync ? "NORMAL" : _synchronous);
+
+    /// <summary>Full path of the write-ahead log next to the database file.</summary>
+    public string LogPath => Path + "-wal";
 
     /// <summary>
     /// A connection with the series index attached as schema <c>series</c>, for queries and pruning. Never use it for
@@ -87,7 +103,7 @@ public sealed class SqliteDatabase
     /// <summary>Like <see cref="OpenWithSeries"/>, for the indexer that creates the schema.</summary>
     internal SqliteConnection OpenWithSeriesUnchecked()
     {
-        var connection = Configure(new SqliteConnection(_seriesConnectionString));
+        var connection = Configure(new SqliteConnection(_seriesConnectionString), _synchronous);
         using var attach = connection.CreateCommand();
         attach.CommandText = "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'series'";
         if ((long)attach.ExecuteScalar()! == 0)
@@ -101,7 +117,7 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    private SqliteConnection Configure(SqliteConnection connection)
+    private SqliteConnection Configure(SqliteConnection connection, string synchronous)
     {
         connection.Open();
         using var command = connection.CreateCommand();
@@ -110,7 +126,7 @@ public sealed class SqliteDatabase
         // a power loss, not only a process crash. wal_autocheckpoint bounds the WAL (see StorageOptions); the
         // checkpoint runs inside the commit of whichever connection crosses it, after that commit is durable.
         command.CommandText =
-            $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={_walAutoCheckpoint};";
+            $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={_walAutoCheckpoint};";
         command.ExecuteNonQuery();
         return connection;
     }

@@ -20,6 +20,7 @@ public sealed class SqliteIngestSession : IIngestSession
     private readonly SqliteCommand _lastSeenUpdate;
     private readonly SqliteStreams _streams;
     private readonly SqliteSeriesIndexer _indexer;
+    private readonly SqliteLogSync? _logSync;
     private readonly Dictionary<long, long> _lastSeen = [];
     private readonly TimeSpan _lastSeenInterval;
     private long _lastSeenWritten = Stopwatch.GetTimestamp();
@@ -27,7 +28,8 @@ public sealed class SqliteIngestSession : IIngestSession
     /// <summary>Opens the writer connection and prepares the statements.</summary>
     public SqliteIngestSession(SqliteDatabase database, SqliteDeviceKeys keys, StorageOptions options)
     {
-        _connection = database.Open();
+        _connection = database.OpenForIngest();
+        _logSync = database.DefersIngestSync ? new SqliteLogSync(database.LogPath) : null;
         _keys = keys;
         _reading = new SqliteRawStatement(
             _connection,
@@ -66,6 +68,12 @@ public sealed class SqliteIngestSession : IIngestSession
             _lastSeenWritten = Stopwatch.GetTimestamp();
         }
     }
+
+    /// <inheritdoc />
+    public bool DefersSync => _logSync is not null;
+
+    /// <inheritdoc />
+    public void Sync() => _logSync?.Sync();
 
     // devices.last_seen only matters after a restart (the live value is in memory), so it is written at most an
     // interval late, instead of once per device per batch: fewer statements and pages.
@@ -142,9 +150,10 @@ public sealed class SqliteIngestSession : IIngestSession
             if (WriteLastSeenIfDue(force: true))
             {
                 transaction.Commit();
+                Sync();
             }
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or IOException)
         {
             // Only a display value is lost; the events themselves were committed before their acks.
         }
@@ -154,5 +163,6 @@ public sealed class SqliteIngestSession : IIngestSession
         _lastSeenUpdate.Dispose();
         _streams.Dispose();
         _connection.Dispose();
+        _logSync?.Dispose();
     }
 }
