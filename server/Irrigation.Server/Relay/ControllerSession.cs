@@ -4,8 +4,8 @@ namespace Irrigation.Server.Relay;
 
 /// <summary>
 /// A controller connection after a successful hello: its bounded outbound queue (welcome, errors, commands) and its
-/// cumulative ack. Acks coalesce: the ingest writer raises the value and queues at most one marker, and the writer
-/// loop sends the latest value when it reaches the marker, so acks keep their place behind the welcome.
+/// cumulative ack. Acks coalesce: the ingest completer raises the value and queues at most one marker, and whoever
+/// sends the queue sends the latest value when it reaches the marker, so acks keep their place behind the welcome.
 /// </summary>
 public sealed class ControllerSession : WebSocketSession
 {
@@ -63,7 +63,10 @@ public sealed class ControllerSession : WebSocketSession
         return true;
     }
 
-    /// <summary>Every seq up to <paramref name="seq"/> is handled (stored or rejected); called by the ingest writer.</summary>
+    /// <summary>
+    /// Every seq up to <paramref name="seq"/> is handled (stored or rejected); called by the ingest completer, which
+    /// then sends the ack with <see cref="WebSocketSession.SendQueuedInline"/> once per batch (no thread hop per ack).
+    /// </summary>
     public void Handled(long seq)
     {
         lock (_lock)
@@ -84,8 +87,18 @@ public sealed class ControllerSession : WebSocketSession
             // The marker may exceed the capacity by one: an ack must never be lost for lack of room.
             _outbound.Enqueue(null);
         }
+    }
 
-        Signal();
+    /// <inheritdoc />
+    protected override bool HasQueued
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _outbound.Count > 0;
+            }
+        }
     }
 
     /// <inheritdoc />

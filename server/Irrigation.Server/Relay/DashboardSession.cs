@@ -93,6 +93,9 @@ public sealed class DashboardSession : WebSocketSession
     }
 
     /// <inheritdoc />
+    protected override bool HasQueued => _queue.Count > 0;
+
+    /// <inheritdoc />
     protected override void OnSent() => _metrics.EventOut();
 
     private void Disconnect(string reason, string message)

@@ -186,6 +186,9 @@ public sealed class IngestPipeline : BackgroundService
 
     private async Task RunCompleterAsync()
     {
+        // The controllers to ack after the batch: one inline send each, on this thread, instead of one wake-up of
+        // each controller's writer loop (a thread-pool hop per controller per batch).
+        var acked = new HashSet<ControllerSession>();
         await foreach (var batch in _committed.Reader.ReadAllAsync())
         {
             var now = _clock.GetUtcNow().ToUnixTimeSeconds();
@@ -200,7 +203,19 @@ public sealed class IngestPipeline : BackgroundService
                     // A bug in one item's fan-out must not stop ingest for everyone.
                     _log.LogError(e, "Completing an ingest item of {Device} failed", batch.Items[i].State.DeviceId);
                 }
+
+                if (batch.Items[i].Origin is { } origin)
+                {
+                    acked.Add(origin);
+                }
             }
+
+            foreach (var session in acked)
+            {
+                session.SendQueuedInline();
+            }
+
+            acked.Clear();
         }
     }
 

@@ -6,7 +6,9 @@ namespace Irrigation.Server.Relay;
 
 /// <summary>
 /// One WebSocket with its single writer loop (a WebSocket allows one send in flight). Subclasses own the bounded
-/// queue; they call <see cref="Signal"/> after enqueueing and hand frames out in <see cref="TryDequeue"/>.
+/// queue; they call <see cref="Signal"/> after enqueueing and hand frames out in <see cref="TryDequeue"/>. A caller
+/// that has just queued a frame may instead send the queue itself with <see cref="SendQueuedInline"/> when no send is
+/// in progress: there is still one sender at a time (whoever holds the sender flag), only without a thread hop.
 /// A send that does not complete within the stuck timeout is aborted by the <see cref="SendWatchdog"/>. Closing is
 /// requested from anywhere (policy, replacement, shutdown); the writer sends the close frame after the frames
 /// already queued, and the socket is aborted if the peer does not finish the close handshake within the grace.
@@ -22,7 +24,16 @@ public abstract class WebSocketSession
         SingleReader = true,
     });
 
+    // Who may send: nobody, the writer loop or an inline sender, a send an inline sender handed to the writer
+    // loop, or nobody ever again (the writer loop ended, after the close frame or a failure).
+    private const int Free = 0;
+    private const int Sending = 1;
+    private const int HandedOff = 2;
+    private const int Finished = 3;
+
     private readonly SendWatchdog _watchdog;
+    private int _sender;
+    private Task? _handedOff;
     private long _sendStartedAt;
     private int _sendTimedOut;
     private int _closeRequested;
@@ -65,6 +76,9 @@ public abstract class WebSocketSession
     /// <summary>The next frame to send, if any.</summary>
     protected abstract bool TryDequeue(out ReadOnlyMemory<byte> frame);
 
+    /// <summary>True when a frame is queued (checked after giving up the sender flag, so none is left behind).</summary>
+    protected abstract bool HasQueued { get; }
+
     /// <summary>Called after each frame went out.</summary>
     protected virtual void OnSent()
     {
@@ -93,6 +107,47 @@ public abstract class WebSocketSession
     {
     }
 
+    /// <summary>
+    /// Sends what is queued on the calling thread, if no other send is in progress and the socket is not closing;
+    /// otherwise wakes the writer loop. A send that does not complete at once (the peer is not reading) is handed to
+    /// the writer loop, so the caller never waits for a peer.
+    /// </summary>
+    public void SendQueuedInline()
+    {
+        if (IsClosing || Interlocked.CompareExchange(ref _sender, Sending, Free) != Free)
+        {
+            Signal();
+            return;
+        }
+
+        try
+        {
+            while (!IsClosing && TryDequeue(out var frame))
+            {
+                var send = Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                if (!send.IsCompleted)
+                {
+                    _handedOff = send.AsTask();
+                    Volatile.Write(ref _sender, HandedOff);
+                    Signal();
+                    return;
+                }
+
+                send.GetAwaiter().GetResult();
+                OnSent();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            Socket.Abort();
+        }
+
+        if (ReleaseSender())
+        {
+            Signal();
+        }
+    }
+
     /// <summary>The writer loop: sends queued frames until a close is requested, then the close frame.</summary>
     public async Task RunWriterAsync()
     {
@@ -101,38 +156,40 @@ public abstract class WebSocketSession
         {
             while (true)
             {
-                while (TryDequeue(out var frame))
+                var owned = Interlocked.CompareExchange(ref _sender, Sending, Free) == Free;
+                if (!owned && Volatile.Read(ref _sender) == HandedOff)
                 {
-                    // No cancellation token: the watchdog aborts a send that hangs (see SendWatchdog for why).
-                    var send = Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-                    if (!send.IsCompleted)
-                    {
-                        Volatile.Write(ref _sendStartedAt, _watchdog.Timestamp());
-                        try
-                        {
-                            await send;
-                        }
-                        finally
-                        {
-                            Volatile.Write(ref _sendStartedAt, 0);
-                        }
-                    }
-                    else
-                    {
-                        send.GetAwaiter().GetResult();
-                    }
-
-                    OnSent();
+                    // Only this loop moves a send out of HandedOff, so no CAS is needed here.
+                    Volatile.Write(ref _sender, Sending);
+                    owned = true;
+                    var pending = _handedOff!;
+                    _handedOff = null;
+                    await AwaitSendAsync(new ValueTask(pending));
                 }
 
-                if (IsClosing)
+                if (owned)
                 {
-                    break;
+                    while (TryDequeue(out var frame))
+                    {
+                        // No cancellation token: the watchdog aborts a send that hangs (see SendWatchdog for why).
+                        await AwaitSendAsync(Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None));
+                    }
+
+                    if (IsClosing)
+                    {
+                        break;
+                    }
+
+                    if (ReleaseSender())
+                    {
+                        continue;
+                    }
                 }
 
                 await _signal.Reader.ReadAsync();
             }
 
+            Volatile.Write(ref _sender, Finished);
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(CloseGrace);
@@ -149,8 +206,40 @@ public abstract class WebSocketSession
         }
         finally
         {
+            Volatile.Write(ref _sender, Finished);
             _watchdog.Remove(this);
         }
+    }
+
+    private async ValueTask AwaitSendAsync(ValueTask send)
+    {
+        if (!send.IsCompleted)
+        {
+            Volatile.Write(ref _sendStartedAt, _watchdog.Timestamp());
+            try
+            {
+                await send;
+            }
+            finally
+            {
+                Volatile.Write(ref _sendStartedAt, 0);
+            }
+        }
+        else
+        {
+            send.GetAwaiter().GetResult();
+        }
+
+        OnSent();
+    }
+
+    // Gives the sender flag back; true when a frame or a close request arrived meanwhile (its Signal may have found
+    // the flag taken and been spent), so someone must look again. The exchange is a full fence: the check cannot
+    // move above it.
+    private bool ReleaseSender()
+    {
+        Interlocked.CompareExchange(ref _sender, Free, Sending);
+        return HasQueued || IsClosing;
     }
 
     /// <summary>

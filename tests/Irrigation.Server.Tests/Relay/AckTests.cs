@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Irrigation.Server.Tests.Support;
@@ -48,6 +49,46 @@ public class AckTests
         store.Open();
         await controller.WaitAckAsync(seq);
         await board.WaitForEventAsync("temperature");
+    }
+
+    [Fact]
+    public async Task Acks_SentInlineWhileCommandsQueue_EveryFrameArrivesInOrder()
+    {
+        // Acks are sent by the ingest completer, commands by the socket's writer loop: one sender at a time.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Relay:MaxEventsPerSecond"] = "100000",
+            ["Relay:RateBurst"] = "100000",
+        });
+        var alice = await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+        using var http = server.Http(alice);
+
+        var events = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                await controller.TemperatureAsync(1764547200 + i, i % 1000);
+            }
+        });
+        var commands = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var response = await http.PostAsJsonAsync("api/devices/farm-01/stop", new { zones = Array.Empty<string>() });
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            }
+        });
+        await Task.WhenAll(events, commands);
+        await controller.WaitAckAsync(2000);
+        await controller.Socket.WaitForAsync(_ => controller.Socket.Count(f => TestSocket.Event(f) == "stop") == 40, "40 stop commands");
+
+        var acks = controller.Socket.Frames.Where(f => TestSocket.Event(f) == "ack").Select(f => f.GetProperty("data").GetProperty("seq").GetInt64()).ToList();
+        Assert.Equal(acks.Order(), acks);
+        Assert.Equal(2000, acks[^1]);
+        Assert.Equal("welcome", TestSocket.Event(controller.Socket.Frames[0]));
+        Assert.False(controller.Socket.IsClosed);
     }
 
     [Fact]
