@@ -82,14 +82,20 @@ public sealed class IngestPipeline : BackgroundService
 
     private void RunWriter()
     {
-        using var session = _store.OpenIngestSession();
-        // With a deferred sync, committed batches go through the syncer first (see RunSyncer).
-        var syncer = session.DefersSync
-            ? Task.Factory.StartNew(() => RunSyncer(session), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            : null;
-        var output = syncer is null ? _committed.Writer : _written.Writer;
+        IIngestSession? session = null;
+        Task? syncer = null;
+        var output = _committed.Writer;
         try
         {
+            session = _store.OpenIngestSession();
+            if (session.DefersSync)
+            {
+                // Committed batches go through the syncer first (see RunSyncer).
+                var deferred = session;
+                syncer = Task.Factory.StartNew(() => RunSyncer(deferred), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                output = _written.Writer;
+            }
+
             var reader = _channel.Reader;
             // Blocking waits on purpose: the loop stays on its own thread.
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -115,9 +121,11 @@ public sealed class IngestPipeline : BackgroundService
         }
         finally
         {
-            // Lets the syncer and the completer finish what was committed, then stop; the session outlives the syncer.
+            // Lets the syncer and the completer finish what was committed, then stop (also when the session could
+            // not be opened: the completer must end for the failure to reach the host); the session outlives the syncer.
             output.TryComplete();
             syncer?.GetAwaiter().GetResult();
+            session?.Dispose();
         }
     }
 
@@ -157,24 +165,9 @@ public sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private void Sync(IIngestSession session)
-    {
-        // As with a failed commit: nothing is acked until the sync succeeded; the writer stops once the syncer is
-        // CommittedBatches behind, the ingest channel fills up and the controllers wait.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                session.Sync();
-                return;
-            }
-            catch (Exception e)
-            {
-                _log.LogError(e, "Syncing the event log to disk failed (attempt {Attempt}); retrying", attempt);
-                Thread.Sleep(TimeSpan.FromSeconds(Math.Min(5, attempt)));
-            }
-        }
-    }
+    // As with a failed commit: nothing is acked until the sync succeeded; the writer stops once the syncer is
+    // CommittedBatches behind, the ingest channel fills up and the controllers wait.
+    private void Sync(IIngestSession session) => UntilItSucceeds(session.Sync, "Syncing the event log to disk");
 
     private static void Forward(ChannelWriter<CommittedBatch> output, CommittedBatch batch)
     {
@@ -219,20 +212,23 @@ public sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private void Write(IIngestSession session, List<IngestRecord?> records, bool[] inserted)
+    // Nothing is acked until this returns: on a storage error keep retrying the same batch (the channel fills up and
+    // the controllers wait) rather than acknowledge what is not stored.
+    private void Write(IIngestSession session, List<IngestRecord?> records, bool[] inserted) =>
+        UntilItSucceeds(() => session.WriteBatch(records, inserted), $"Storing a batch of {records.Count} events");
+
+    private void UntilItSucceeds(Action action, string what)
     {
-        // Nothing is acked until this returns: on a storage error keep retrying the same batch (the channel fills
-        // up and the controllers wait) rather than acknowledge what is not stored.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                session.WriteBatch(records, inserted);
+                action();
                 return;
             }
             catch (Exception e)
             {
-                _log.LogError(e, "Storing a batch of {Count} events failed (attempt {Attempt}); retrying", records.Count, attempt);
+                _log.LogError(e, "{What} failed (attempt {Attempt}); retrying", what, attempt);
                 Thread.Sleep(TimeSpan.FromSeconds(Math.Min(5, attempt)));
             }
         }
