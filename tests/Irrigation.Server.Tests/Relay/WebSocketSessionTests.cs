@@ -25,10 +25,7 @@ public class WebSocketSessionTests
         var writer = session.RunWriterAsync();
         await Task.Delay(100);
         Assert.Equal(["a"], socket.Sent);
-        socket.ReleaseHeld();
-        await WaitUntilAsync(() => socket.Sent.Count == 2);
-        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-        await writer.WaitAsync(TestSocket.Patience);
+        await ReleaseThenCloseAsync(socket, session, writer);
 
         Assert.Equal(["a", "b", "close"], socket.Sent);
         Assert.False(socket.Overlapped);
@@ -48,10 +45,7 @@ public class WebSocketSessionTests
         session.SendQueuedInline();
 
         Assert.Equal(["a"], socket.Sent);
-        socket.ReleaseHeld();
-        await WaitUntilAsync(() => socket.Sent.Count == 2);
-        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-        await writer.WaitAsync(TestSocket.Patience);
+        await ReleaseThenCloseAsync(socket, session, writer);
         Assert.Equal(["a", "b", "close"], socket.Sent);
         Assert.False(socket.Overlapped);
     }
@@ -81,6 +75,15 @@ public class WebSocketSessionTests
     }
 
     private static byte[] Frame(string text) => Encoding.UTF8.GetBytes(text);
+
+    // Lets the held "a" complete, waits for "b" behind it, then closes and waits for the writer loop to end.
+    private static async Task ReleaseThenCloseAsync(ScriptedWebSocket socket, DashboardSession session, Task writer)
+    {
+        socket.ReleaseHeld();
+        await WaitUntilAsync(() => socket.Sent.Count == 2);
+        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+        await writer.WaitAsync(TestSocket.Patience);
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
