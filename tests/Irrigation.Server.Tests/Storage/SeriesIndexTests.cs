@@ -39,7 +39,7 @@ public class SeriesIndexTests : IDisposable
         Assert.Equal(65.0, afterStep.Bucket.Avg, 6);
         Assert.Equal(120, afterStep.Latest);
         Assert.Equal(14, tailAfterStep.Count);
-        Assert.Equal(12L, SeriesScalar(database, "SELECT COUNT(*) FROM series.readings_by_series"));
+        Assert.Equal((1L, 12L), (SeriesScalar(database, "SELECT COUNT(*) FROM series.reading_blocks"), SeriesScalar(database, "SELECT SUM(count) FROM series.reading_blocks")));
         Assert.Equal(2, database.SeriesIndex.Pending);
     }
 
@@ -189,7 +189,7 @@ public class SeriesIndexTests : IDisposable
     {
         var database = await OpenWithReadingsAsync(3, indexed: true);
         // As if the database had been restored from an older backup while this file kept its newer mark.
-        SeriesExecute(database, "UPDATE series.readings_indexed SET upto = 1000; INSERT INTO series.readings_by_series VALUES (1, 1, 0, 999, 7)");
+        SeriesExecute(database, "UPDATE series.readings_indexed SET upto = 1000; INSERT INTO series.reading_blocks VALUES (1, 1, 0, 999, 0, 999, 1, x'00000E')");
 
         var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
         var rebuilt = reopened.SeriesIndex.Rebuilt;
@@ -228,10 +228,33 @@ public class SeriesIndexTests : IDisposable
         database.SeriesIndex.StepAll();
         var pruned = await PruneAsync(database, events);
 
+        // 401 days apart, the old and the new readings are in blocks of their own: the old block goes entirely.
         Assert.Equal(6, pruned);
         Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
-        Assert.Equal(4L, SeriesScalar(database, "SELECT COUNT(*) FROM series.readings_by_series"));
+        Assert.Equal((1L, 4L), (SeriesScalar(database, "SELECT COUNT(*) FROM series.reading_blocks"), SeriesScalar(database, "SELECT SUM(count) FROM series.reading_blocks")));
         Assert.Equal(4, (await SingleBucketAsync(events)).Count);
+    }
+
+    [Fact]
+    public async Task Prune_PartOfABlock_PrunedPointsNeitherCountedNorLatest()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions { RetentionDays = 400, PruneBatchSize = 100 });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using (var session = events.OpenIngestSession())
+        {
+            // Received long ago but stamped later than the rest (a controller with a wrong clock): the newest times.
+            session.WriteBatch(Enumerable.Range(1, 10).Select(i => (IngestRecord?)Reading(
+                i, received: i <= 6 ? now - 401L * 86400 : now, time: i <= 6 ? Day + 3600 + i : Day + i)).ToList(), new bool[10]);
+        }
+
+        database.SeriesIndex.StepAll();
+        var pruned = await PruneAsync(database, events);
+        var bucket = await SingleBucketAsync(events);
+
+        Assert.Equal(6, pruned);
+        Assert.Equal(10L, SeriesScalar(database, "SELECT SUM(count) FROM series.reading_blocks"));
+        Assert.Equal((4L, 70L, 100L), (bucket.Count, bucket.Min, bucket.Max));
+        Assert.Equal(100, await LatestAsync(events));
     }
 
     [Fact]
@@ -305,6 +328,111 @@ public class SeriesIndexTests : IDisposable
         Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series', 'readings_by_series')"));
     }
 
+    [Fact]
+    public async Task Step_MoreReadingsThanABlockHolds_SplitIntoFullBlocks()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        Write(session, 1, 300);
+
+        database.SeriesIndex.StepAll();
+        var bucket = await SingleBucketAsync(events);
+
+        Assert.Equal([128L, 128L, 44L], SeriesColumn(database, "SELECT count FROM series.reading_blocks ORDER BY first"));
+        Assert.Equal((300L, 10L, 3000L), (bucket.Count, bucket.Min, bucket.Max));
+        Assert.Equal(3000, await LatestAsync(events));
+    }
+
+    [Fact]
+    public async Task Step_ReadingsHoursApart_BlocksCutAtTheSpanAndQueriesFromInsideOne()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using (var session = events.OpenIngestSession())
+        {
+            // One reading an hour for 21 hours: blocks of at most 6 hours.
+            session.WriteBatch(Enumerable.Range(0, 21).Select(h => (IngestRecord?)Reading(h + 1, time: Day + 3600L * h)).ToList(), new bool[21]);
+        }
+
+        database.SeriesIndex.StepAll();
+        // From 7.5 h: inside the second block, which starts at 7 h.
+        var buckets = await events.GetReadingBucketsAsync("farm-01", ReadingKind.Temperature, Day + 27000, Day + 73800, 3600);
+
+        Assert.Equal([0L, 25200L, 50400L], SeriesColumn(database, $"SELECT start - {Day} FROM series.reading_blocks ORDER BY start"));
+        Assert.Equal(13, buckets.Count);
+        Assert.Equal(Day + 27000, buckets[0].Time);
+        Assert.Equal(Enumerable.Range(9, 13).Select(seq => 10L * seq), buckets.Select(b => b.Min));
+    }
+
+    [Fact]
+    public async Task Step_FewReadingsPerStep_AppendedToTheSeriesLastBlock()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        for (var first = 1; first <= 7; first += 3)
+        {
+            Write(session, first, first + 2);
+            database.SeriesIndex.Step();
+        }
+
+        var bucket = await SingleBucketAsync(events);
+
+        Assert.Equal([9L], SeriesColumn(database, "SELECT count FROM series.reading_blocks"));
+        Assert.Equal((9L, 10L, 90L), (bucket.Count, bucket.Min, bucket.Max));
+        Assert.Equal(90, await LatestAsync(events));
+    }
+
+    [Fact]
+    public async Task Step_BacklogOlderThanTheLastBlock_NewBlockAndLatestByTime()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        // Live readings first, then a backlog of older ones the controller kept while it was offline.
+        session.WriteBatch(Enumerable.Range(1, 5).Select(i => (IngestRecord?)Reading(i, time: Day + 1000 + i)).ToList(), new bool[5]);
+        database.SeriesIndex.Step();
+        session.WriteBatch(Enumerable.Range(6, 5).Select(i => (IngestRecord?)Reading(i, time: Day + i)).ToList(), new bool[5]);
+        database.SeriesIndex.Step();
+
+        var early = await events.GetReadingBucketsAsync("farm-01", ReadingKind.Temperature, Day, Day + 1000, 1000);
+
+        Assert.Equal([5L, 5L], SeriesColumn(database, "SELECT count FROM series.reading_blocks ORDER BY first"));
+        Assert.Equal((5L, 60L, 100L), (Assert.Single(early).Count, early[0].Min, early[0].Max));
+        Assert.Equal(50, await LatestAsync(events));
+        Assert.Equal(10, (await SingleBucketAsync(events)).Count);
+    }
+
+    [Fact]
+    public async Task SeriesIndex_FileOfAnOlderLayout_RebuiltFromTheLog()
+    {
+        await OpenWithReadingsAsync(5, indexed: false);
+        var path = new StorageOptions { DataDir = _dataDir }.SeriesIndexPath;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // The layout of the previous version: one row per reading.
+            old.Open();
+            Execute(old, """
+                CREATE TABLE readings_by_series (device INTEGER NOT NULL, kind INTEGER NOT NULL, time INTEGER NOT NULL, id INTEGER NOT NULL,
+                    value INTEGER NOT NULL, PRIMARY KEY (device, kind, time, id)) WITHOUT ROWID;
+                CREATE TABLE readings_indexed (upto INTEGER NOT NULL);
+                INSERT INTO readings_indexed VALUES (5);
+                """);
+        }
+
+        var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
+        var rebuilt = (reopened.SeriesIndex.Rebuilt, reopened.SeriesIndex.Pending);
+        var indexed = reopened.SeriesIndex.StepAll();
+
+        Assert.Equal((true, 5L), rebuilt);
+        Assert.Equal(5, indexed);
+        Assert.Equal(5, (await SingleBucketAsync(reopenedEvents)).Count);
+        Assert.Equal(0L, SeriesScalar(reopened, "SELECT COUNT(*) FROM series.sqlite_master WHERE name = 'readings_by_series'"));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(8192, 0)]
@@ -358,13 +486,13 @@ public class SeriesIndexTests : IDisposable
         session.WriteBatch(batch, new bool[batch.Count]);
     }
 
-    private static IngestRecord Reading(long seq, long boot = 5, long? received = null) => new()
+    private static IngestRecord Reading(long seq, long boot = 5, long? received = null, long? time = null) => new()
     {
         DeviceId = "farm-01",
         Event = "temperature",
         Boot = boot,
         Seq = seq,
-        Time = received ?? Day + 60 * seq,
+        Time = time ?? received ?? Day + 60 * seq,
         Received = received ?? Day + 60 * seq,
         Kind = ReadingKind.Temperature,
         Value = 10 * seq,
@@ -397,6 +525,21 @@ public class SeriesIndexTests : IDisposable
     {
         using var connection = database.OpenWithSeries();
         return Scalar(connection, sql);
+    }
+
+    private static long[] SeriesColumn(SqliteDatabase database, string sql)
+    {
+        using var connection = database.OpenWithSeries();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<long>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetInt64(0));
+        }
+
+        return [.. values];
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

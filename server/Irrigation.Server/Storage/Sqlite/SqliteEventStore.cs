@@ -37,36 +37,46 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
             return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
         }
 
-        // The aggregate runs in SQLite over the series index plus the log's unindexed tail (found by id), read in
-        // one snapshot of each file, so a row is counted once while a step moves it.
-        using var snapshot = BeginSeriesSnapshot(connection);
-        using var query = connection.CreateCommand();
-        query.Transaction = snapshot;
-        query.CommandText =
-            """
-            SELECT (time - $from) / $w AS bucket, COUNT(*), MIN(value), MAX(value), AVG(value)
-            FROM (
-                SELECT time, value FROM series.readings_by_series
-                WHERE device = $d AND kind = $k AND time >= $from AND time < $to
-                UNION ALL
-                SELECT time, value FROM main.readings
-                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to)
-            GROUP BY bucket ORDER BY bucket
-            """;
-        query.Parameters.AddWithValue("$d", device);
-        query.Parameters.AddWithValue("$k", (int)kind);
-        query.Parameters.AddWithValue("$from", from);
-        query.Parameters.AddWithValue("$to", to);
-        query.Parameters.AddWithValue("$w", widthSeconds);
-        using var reader = query.ExecuteReader();
-        while (reader.Read())
+        // The series index's blocks plus the log's unindexed tail (found by id), read in one snapshot of each file,
+        // so a reading is counted once while a step moves it.
+        using var snapshot = BeginSeriesSnapshot(connection, out var floor);
+        var sums = new SortedDictionary<long, BucketSum>();
+        void Add(long time, long value)
         {
-            buckets.Add(new ReadingBucket(
-                from + reader.GetInt64(0) * widthSeconds,
-                reader.GetInt64(1),
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                reader.GetDouble(4)));
+            if (time >= from && time < to)
+            {
+                var bucket = (time - from) / widthSeconds;
+                sums[bucket] = sums.TryGetValue(bucket, out var sum) ? sum.With(value) : new BucketSum(1, value, value, value);
+            }
+        }
+
+        foreach (var point in IndexedPoints(connection, snapshot, device, kind, from - SqliteSeriesIndexer.BlockSpanSeconds, to, floor))
+        {
+            Add(point.Time, point.Value);
+        }
+
+        using (var tail = connection.CreateCommand())
+        {
+            tail.Transaction = snapshot;
+            tail.CommandText =
+                """
+                SELECT time, value FROM main.readings
+                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to
+                """;
+            tail.Parameters.AddWithValue("$d", device);
+            tail.Parameters.AddWithValue("$k", (int)kind);
+            tail.Parameters.AddWithValue("$from", from);
+            tail.Parameters.AddWithValue("$to", to);
+            using var reader = tail.ExecuteReader();
+            while (reader.Read())
+            {
+                Add(reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
+
+        foreach (var (bucket, sum) in sums)
+        {
+            buckets.Add(new ReadingBucket(from + bucket * widthSeconds, sum.Count, sum.Min, sum.Max, (double)sum.Total / sum.Count));
         }
 
         return Task.FromResult<IReadOnlyList<ReadingBucket>>(buckets);
@@ -130,36 +140,64 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         var readings = new List<LatestReading>();
-        using var snapshot = BeginSeriesSnapshot(connection);
-        using (var query = connection.CreateCommand())
+        using var snapshot = BeginSeriesSnapshot(connection, out var floor);
+        using (var newestStart = connection.CreateCommand())
+        using (var tail = connection.CreateCommand())
+        using (var row = connection.CreateCommand())
         {
-            query.Transaction = snapshot;
-            query.CommandText =
+            newestStart.Transaction = tail.Transaction = row.Transaction = snapshot;
+            newestStart.CommandText = "SELECT MAX(start) FROM series.reading_blocks WHERE device = $d AND kind = $k";
+            tail.CommandText =
                 """
-                SELECT time, value, raw, zone FROM main.readings WHERE id = (
-                    SELECT id FROM (
-                        SELECT time, id FROM (
-                            SELECT time, id FROM series.readings_by_series WHERE device = $d AND kind = $k
-                            ORDER BY time DESC, id DESC LIMIT 1)
-                        UNION ALL
-                        SELECT time, id FROM main.readings
-                        WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k)
-                    ORDER BY time DESC, id DESC LIMIT 1)
+                SELECT time, id FROM main.readings
+                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k
+                ORDER BY time DESC, id DESC LIMIT 1
                 """;
-            query.Parameters.AddWithValue("$d", device);
-            var kind = query.Parameters.Add("$k", SqliteType.Integer);
+            row.CommandText = "SELECT time, value, raw, zone FROM main.readings WHERE id = $id";
+            foreach (var command in new[] { newestStart, tail })
+            {
+                command.Parameters.AddWithValue("$d", device);
+                command.Parameters.Add("$k", SqliteType.Integer);
+            }
+
+            var id = row.Parameters.Add("$id", SqliteType.Integer);
             foreach (var k in ReadingKinds.All)
             {
-                kind.Value = (int)k;
-                using var reader = query.ExecuteReader();
-                if (reader.Read())
+                newestStart.Parameters["$k"].Value = tail.Parameters["$k"].Value = (int)k;
+                // Pruning leaves no block whose last point is below the floor, so the newest block start is at
+                // most the newest visible time, and the block holding that time starts at most a span earlier.
+                (long Time, long Id)? newest = null;
+                if (newestStart.ExecuteScalar() is long start)
+                {
+                    foreach (var point in IndexedPoints(connection, snapshot, device, k, start - SqliteSeriesIndexer.BlockSpanSeconds, long.MaxValue, floor))
+                    {
+                        newest = newest is { } n && (n.Time, n.Id).CompareTo((point.Time, point.Id)) >= 0 ? n : (point.Time, point.Id);
+                    }
+                }
+
+                using (var reader = tail.ExecuteReader())
+                {
+                    if (reader.Read() && (newest is not { } n || (n.Time, n.Id).CompareTo((reader.GetInt64(0), reader.GetInt64(1))) < 0))
+                    {
+                        newest = (reader.GetInt64(0), reader.GetInt64(1));
+                    }
+                }
+
+                if (newest is not { } found)
+                {
+                    continue;
+                }
+
+                id.Value = found.Id;
+                using var values = row.ExecuteReader();
+                if (values.Read())
                 {
                     readings.Add(new LatestReading(
                         k,
-                        reader.GetInt64(0),
-                        reader.GetInt64(1),
-                        reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3)));
+                        values.GetInt64(0),
+                        values.GetInt64(1),
+                        values.IsDBNull(2) ? null : values.GetInt64(2),
+                        values.IsDBNull(3) ? null : values.GetString(3)));
                 }
             }
         }
@@ -172,15 +210,54 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         return Task.FromResult(new DeviceLatest(lastSeen, readings, RecentIrrigation(connection, snapshot, device)));
     }
 
+    // The indexed points of one series in blocks starting in [startFrom, startBelow), without those pruned from
+    // the log (ids below its first id, the floor).
+    private static List<SeriesPoint> IndexedPoints(
+        SqliteConnection connection, SqliteTransaction snapshot, long device, ReadingKind kind, long startFrom, long startBelow, long floor)
+    {
+        using var query = connection.CreateCommand();
+        query.Transaction = snapshot;
+        query.CommandText =
+            """
+            SELECT start, first, points FROM series.reading_blocks
+            WHERE device = $d AND kind = $k AND start >= $from AND start < $below AND last >= $floor
+            """;
+        query.Parameters.AddWithValue("$d", device);
+        query.Parameters.AddWithValue("$k", (int)kind);
+        query.Parameters.AddWithValue("$from", startFrom);
+        query.Parameters.AddWithValue("$below", startBelow);
+        query.Parameters.AddWithValue("$floor", floor);
+        var points = new List<SeriesPoint>();
+        var partlyPruned = false;
+        using (var reader = query.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                SeriesBlockCodec.Decode((byte[])reader.GetValue(2), reader.GetInt64(0), reader.GetInt64(1), points);
+                partlyPruned |= reader.GetInt64(1) < floor;
+            }
+        }
+
+        if (partlyPruned)
+        {
+            points.RemoveAll(p => p.Id < floor);
+        }
+
+        return points;
+    }
+
     // A read transaction that takes the index file's snapshot first: every row it lists as indexed was committed
     // to the log before, so the log snapshot taken next holds it too (a statement alone would open the log first).
-    private static SqliteTransaction BeginSeriesSnapshot(SqliteConnection connection)
+    // The floor is the log's first id: indexed points below it belong to pruned rows.
+    private static SqliteTransaction BeginSeriesSnapshot(SqliteConnection connection, out long floor)
     {
         var transaction = connection.BeginTransaction(deferred: true);
         using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
         mark.CommandText = "SELECT upto FROM series.readings_indexed";
         mark.ExecuteScalar();
+        mark.CommandText = "SELECT COALESCE(MIN(id), 0) FROM main.readings";
+        floor = (long)mark.ExecuteScalar()!;
         return transaction;
     }
 
@@ -231,36 +308,47 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default)
     {
         using var connection = database.OpenWithSeries();
-        using var select = connection.CreateCommand();
-        // Rows arrive in receive order, so the oldest are the lowest ids: look only at the first batch of ids
-        // instead of scanning the table for old receive times. Only indexed rows go (so the indexer, which reads
-        // above the mark, never meets a pruned one), and never the newest row: new rows then keep getting ids above
-        // the mark. The first statement takes the index file's write lock, so the mark holds still meanwhile.
-        // Two files, two commits: the index entries go first, so a crash in between leaves rows past retention that
-        // no query sees and the next pass deletes.
+        // Rows arrive in receive order, so the oldest are the lowest ids: the log loses a prefix, the rows below a
+        // cut found among its first batch of ids, instead of a scan of the table for old receive times. The cut
+        // stops at the first row still within retention, above the indexed ones (so the indexer, which reads above
+        // the mark, never meets a pruned one), and at the newest row: new rows then keep getting ids above the
+        // mark. Queries skip indexed points below the log's first id, so only blocks wholly below the cut go.
+        // The first statement takes the index file's write lock, so the mark holds still meanwhile. Two files,
+        // two commits: the blocks go first, so a crash in between leaves rows past retention that the next pass
+        // deletes.
+        long cut;
         using (var transaction = connection.BeginTransaction(deferred: true))
+        using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
             select.CommandText =
                 """
                 UPDATE series.readings_indexed SET upto = upto;
-                CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, device INTEGER, kind INTEGER, time INTEGER);
-                DELETE FROM temp.doomed;
-                INSERT INTO temp.doomed SELECT id, device, kind, time FROM main.readings
-                    WHERE id IN (SELECT id FROM main.readings ORDER BY id LIMIT $n) AND received < $cutoff
-                      AND id <= (SELECT upto FROM series.readings_indexed) AND id < (SELECT MAX(id) FROM main.readings);
-                DELETE FROM series.readings_by_series
-                    WHERE (device, kind, time, id) IN (SELECT device, kind, time, id FROM temp.doomed);
+                SELECT MIN(
+                    COALESCE(
+                        (SELECT MIN(id) FROM (SELECT id, received FROM main.readings ORDER BY id LIMIT $n) WHERE received >= $cutoff),
+                        (SELECT MAX(id) + 1 FROM (SELECT id FROM main.readings ORDER BY id LIMIT $n))),
+                    (SELECT upto FROM series.readings_indexed) + 1,
+                    (SELECT MAX(id) FROM main.readings));
                 """;
             select.Parameters.AddWithValue("$n", batchSize);
             select.Parameters.AddWithValue("$cutoff", receivedBefore);
+            if (select.ExecuteScalar() is not long found)
+            {
+                return Task.FromResult(0);
+            }
+
+            cut = found;
+            select.CommandText = "DELETE FROM series.reading_blocks WHERE last < $cut";
+            select.Parameters.AddWithValue("$cut", cut);
             select.ExecuteNonQuery();
             transaction.Commit();
         }
 
         using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM main.readings WHERE id IN (SELECT id FROM temp.doomed); SELECT COUNT(*) FROM temp.doomed;";
-        return Task.FromResult(Convert.ToInt32(delete.ExecuteScalar()));
+        delete.CommandText = "DELETE FROM main.readings WHERE id < $cut";
+        delete.Parameters.AddWithValue("$cut", cut);
+        return Task.FromResult(delete.ExecuteNonQuery());
     }
 
     /// <inheritdoc />
@@ -283,5 +371,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         return Task.FromResult(number);
+    }
+
+    private readonly record struct BucketSum(long Count, long Min, long Max, long Total)
+    {
+        public BucketSum With(long value) => new(Count + 1, Math.Min(Min, value), Math.Max(Max, value), Total + value);
     }
 }

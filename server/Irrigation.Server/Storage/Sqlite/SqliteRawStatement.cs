@@ -4,10 +4,10 @@ using SQLitePCL;
 namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
-/// A statement the ingest writer runs for every event or every batch, prepared once and bound by position through
-/// SQLitePCL. Microsoft.Data.Sqlite's command looks every parameter up by name and builds a data reader on each
-/// execution, which cost more than the insert itself at tens of thousands of rows per second. Runs inside whatever
-/// transaction the connection has open. Parameters are numbered from 1 (<c>?1</c>, <c>?2</c>…).
+/// A statement run for every event, batch or index step, prepared once and bound by position through SQLitePCL.
+/// Microsoft.Data.Sqlite's command looks every parameter up by name and builds a data reader on each execution,
+/// which cost more than the insert itself at tens of thousands of rows per second. Runs inside whatever transaction
+/// the connection has open. Parameters are numbered from 1 (<c>?1</c>, <c>?2</c>…), result columns from 0.
 /// </summary>
 public sealed class SqliteRawStatement : IDisposable
 {
@@ -43,6 +43,13 @@ public sealed class SqliteRawStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds a blob (SQLite copies it).</summary>
+    public SqliteRawStatement Bind(int index, ReadOnlySpan<byte> value)
+    {
+        raw.sqlite3_bind_blob(_statement, index, value);
+        return this;
+    }
+
     /// <summary>Runs the statement to completion (it returns no rows) and resets it for the next use.</summary>
     public void Execute()
     {
@@ -59,6 +66,36 @@ public sealed class SqliteRawStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>
+    /// Steps a query to its next row: true with a row to read (<see cref="Int64"/>, <see cref="Blob"/>), false at the
+    /// end, where the statement is reset for the next use. Call <see cref="Reset"/> to stop before the end.
+    /// </summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+
+        return false;
+    }
+
+    /// <summary>Column <paramref name="column"/> of the current row as an integer (NULL reads as 0).</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>Column <paramref name="column"/> of the current row as bytes, valid until the next <see cref="Read"/>.</summary>
+    public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    /// <summary>Ends a query before its last row.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
 
     /// <inheritdoc />
     public void Dispose() => _statement.Dispose();
