@@ -13,6 +13,10 @@ public sealed class SqliteRawStatement : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
+    // What each parameter holds since its last bind (SQLite keeps bindings across resets): a bind is a P/Invoke that
+    // takes the connection's mutex, and consecutive rows repeat most values (device, boot, receive time, NULLs).
+    private readonly long[] _bound;
+    private readonly Binding[] _binding;
 
     /// <summary>Prepares <paramref name="sql"/> (one statement) on the connection.</summary>
     public SqliteRawStatement(SqliteConnection connection, string sql)
@@ -20,26 +24,43 @@ public sealed class SqliteRawStatement : IDisposable
         _connection = connection;
         var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
         SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        var parameters = raw.sqlite3_bind_parameter_count(_statement) + 1;
+        _bound = new long[parameters];
+        _binding = new Binding[parameters];
+    }
+
+    private enum Binding : byte
+    {
+        Unknown,
+        Integer,
+        Null,
     }
 
     /// <summary>Binds an integer.</summary>
     public SqliteRawStatement Bind(int index, long value)
     {
-        raw.sqlite3_bind_int64(_statement, index, value);
+        if (_binding[index] != Binding.Integer || _bound[index] != value)
+        {
+            raw.sqlite3_bind_int64(_statement, index, value);
+            (_binding[index], _bound[index]) = (Binding.Integer, value);
+        }
+
         return this;
     }
 
     /// <summary>Binds an integer, or NULL.</summary>
-    public SqliteRawStatement Bind(int index, long? value)
-    {
-        _ = value is long v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index);
-        return this;
-    }
+    public SqliteRawStatement Bind(int index, long? value) => value is long v ? Bind(index, v) : BindNull(index);
 
     /// <summary>Binds a text, or NULL.</summary>
     public SqliteRawStatement Bind(int index, string? value)
     {
-        _ = value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value);
+        if (value is null)
+        {
+            return BindNull(index);
+        }
+
+        raw.sqlite3_bind_text(_statement, index, value);
+        _binding[index] = Binding.Unknown;
         return this;
     }
 
@@ -47,6 +68,7 @@ public sealed class SqliteRawStatement : IDisposable
     public SqliteRawStatement Bind(int index, ReadOnlySpan<byte> value)
     {
         raw.sqlite3_bind_blob(_statement, index, value);
+        _binding[index] = Binding.Unknown;
         return this;
     }
 
@@ -99,4 +121,15 @@ public sealed class SqliteRawStatement : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _statement.Dispose();
+
+    private SqliteRawStatement BindNull(int index)
+    {
+        if (_binding[index] != Binding.Null)
+        {
+            raw.sqlite3_bind_null(_statement, index);
+            _binding[index] = Binding.Null;
+        }
+
+        return this;
+    }
 }

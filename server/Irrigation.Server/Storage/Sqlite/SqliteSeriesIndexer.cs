@@ -72,9 +72,10 @@ public sealed class SqliteSeriesIndexer : IDisposable
         _takeLock = _connection.CreateCommand();
         _takeLock.CommandText = "UPDATE series.readings_indexed SET upto = upto";
         _readMark = new SqliteRawStatement(_connection, "SELECT upto FROM series.readings_indexed");
-        // The next rows by id, not an id range: after pruning, a rebuild starts far below the log's first id.
+        // The next rows by id, not an id range: after pruning, a rebuild starts far below the log's first id. The
+        // series key (device << 8 | kind) comes from SQLite: one column fewer to fetch per row.
         _readRows = new SqliteRawStatement(_connection,
-            "SELECT device, kind, time, id, value FROM main.readings WHERE id > ?1 ORDER BY id LIMIT ?2");
+            "SELECT (device << 8) | kind, time, id, value FROM main.readings WHERE id > ?1 ORDER BY id LIMIT ?2");
         _readBlock = new SqliteRawStatement(_connection,
             "SELECT points FROM series.reading_blocks WHERE device = ?1 AND kind = ?2 AND start = ?3 AND first = ?4");
         _insertBlock = new SqliteRawStatement(_connection,
@@ -200,8 +201,6 @@ public sealed class SqliteSeriesIndexer : IDisposable
         }
     }
 
-    private static long SeriesKey(long device, long kind) => (device << 8) | kind;
-
     // The step's rows grouped by series, each in id order.
     private int ReadRuns(long upto, out long last)
     {
@@ -212,14 +211,14 @@ public sealed class SqliteSeriesIndexer : IDisposable
         {
             while (_readRows.Read())
             {
-                var series = SeriesKey(_readRows.Int64(0), _readRows.Int64(1));
+                var series = _readRows.Int64(0);
                 if (!_runs.TryGetValue(series, out var points))
                 {
                     _runs[series] = points = [];
                 }
 
-                last = _readRows.Int64(3);
-                points.Add(new SeriesPoint(_readRows.Int64(2), last, _readRows.Int64(4)));
+                last = _readRows.Int64(2);
+                points.Add(new SeriesPoint(_readRows.Int64(1), last, _readRows.Int64(3)));
                 rows++;
             }
         }
