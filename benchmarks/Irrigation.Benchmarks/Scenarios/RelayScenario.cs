@@ -54,7 +54,7 @@ public static class RelayScenario
             var perRound = runs.Select((r, i) => r.DeliveredPerSecond / yardsticks[i].DeliveredPerSecond).ToList();
             saturated.Notes.Add(
                 $"{runs[0].Label}: median {N(delivered)} delivered/s = {delivered / yardstickDelivered:P0} of the yardstick's median " +
-                $"(acked {acked / Median(yardsticks.Select(r => r.AckedPerSecond)):P0}; per round {perRound.Min():P0}–{perRound.Max():P0}; target >= 80 %); {CpuPerEvent(runs)}.");
+                $"(acked {acked / Median(yardsticks.Select(r => r.AckedPerSecond)):P0}; per round {perRound.Min():P0}–{perRound.Max():P0}, median {Median(perRound):P0}; target >= 80 %); {CpuPerEvent(runs)}.");
         }
 
         saturated.Notes.Add("Product per-device rate limit raised for (b) (--Relay:MaxEventsPerSecond 1000000) so the relay, not the limiter, is measured.");
