@@ -382,6 +382,23 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Step_LastBlockDamaged_NextReadingsGoToANewBlock()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        Write(session, 1, 3);
+        database.SeriesIndex.Step();
+        SeriesExecute(database, "UPDATE series.reading_blocks SET points = x'FF'");
+        Write(session, 4, 6);
+
+        var indexed = database.SeriesIndex.Step();
+
+        Assert.Equal(3, indexed);
+        Assert.Equal([3L, 3L], SeriesColumn(database, "SELECT count FROM series.reading_blocks ORDER BY first"));
+        Assert.Equal(0, database.SeriesIndex.Pending);
+    }
+
+    [Fact]
     public async Task Step_BacklogOlderThanTheLastBlock_NewBlockAndLatestByTime()
     {
         var (database, events) = await OpenAsync(new StorageOptions());

@@ -246,7 +246,8 @@ public sealed class SqliteSeriesIndexer : IDisposable
     }
 
     // Appends the leading points that fit (room, and a time within the block's span not before its start, so its
-    // key stays) to the series' last block; returns how many. None when that block is gone (pruned, rolled back).
+    // key stays) to the series' last block; returns how many. None when that block is gone (pruned, rolled back)
+    // or damaged.
     private int AppendToTail(long series, BlockTail tail, ReadOnlySpan<SeriesPoint> points)
     {
         _merged.Clear();
@@ -256,8 +257,21 @@ public sealed class SqliteSeriesIndexer : IDisposable
             return 0;
         }
 
-        SeriesBlockCodec.Decode(_readBlock.Blob(0), tail.Start, tail.First, _merged);
-        _readBlock.Reset();
+        try
+        {
+            SeriesBlockCodec.Decode(_readBlock.Blob(0), tail.Start, tail.First, _merged);
+        }
+        catch (InvalidDataException)
+        {
+            // A damaged block is left as it is (queries report it; a rebuild replaces it): the points go to a new one.
+            _merged.Clear();
+            return 0;
+        }
+        finally
+        {
+            _readBlock.Reset();
+        }
+
         var finish = TimeRange(CollectionsMarshal.AsSpan(_merged)).Finish;
         var taken = 0;
         while (taken < points.Length && _merged.Count < MaxBlockPoints
