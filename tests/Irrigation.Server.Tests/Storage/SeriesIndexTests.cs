@@ -382,6 +382,18 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Latest_StaleBlockBelowTheFloorWithLaterTimes_Ignored()
+    {
+        var database = await OpenWithReadingsAsync(5, indexed: true);
+        // A block of rows already pruned from the log (ids below its first id), stamped ten days later.
+        SeriesExecute(database, $"INSERT INTO series.reading_blocks VALUES (1, 1, {Day + 864000}, 0, {Day + 864000}, 0, 1, x'00000E')");
+        var events = new SqliteEventStore(database, new SqliteDeviceKeys());
+
+        Assert.Equal(50, await LatestAsync(events));
+        Assert.Equal(5, (await SingleBucketAsync(events)).Count);
+    }
+
+    [Fact]
     public async Task Step_LastBlockDamaged_NextReadingsGoToANewBlock()
     {
         var (database, events) = await OpenAsync(new StorageOptions());

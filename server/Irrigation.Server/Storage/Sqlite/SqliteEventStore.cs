@@ -146,7 +146,8 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         using (var row = connection.CreateCommand())
         {
             newestStart.Transaction = tail.Transaction = row.Transaction = snapshot;
-            newestStart.CommandText = "SELECT MAX(start) FROM series.reading_blocks WHERE device = $d AND kind = $k";
+            newestStart.CommandText = "SELECT MAX(start) FROM series.reading_blocks WHERE device = $d AND kind = $k AND last >= $floor";
+            newestStart.Parameters.AddWithValue("$floor", floor);
             tail.CommandText =
                 """
                 SELECT time, id FROM main.readings
@@ -164,7 +165,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
             foreach (var k in ReadingKinds.All)
             {
                 newestStart.Parameters["$k"].Value = tail.Parameters["$k"].Value = (int)k;
-                // Pruning leaves no block whose last point is below the floor, so the newest block start is at
+                // Every block left has its last point at or above the floor, so the newest block start is at
                 // most the newest visible time, and the block holding that time starts at most a span earlier.
                 (long Time, long Id)? newest = null;
                 if (newestStart.ExecuteScalar() is long start)
