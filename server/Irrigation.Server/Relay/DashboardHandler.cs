@@ -3,6 +3,7 @@ using Irrigation.Server.Auth;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Relay;
@@ -51,7 +52,9 @@ public sealed class DashboardHandler(
             KeepAliveInterval = o.DashboardKeepAliveInterval,
             KeepAliveTimeout = o.DashboardKeepAliveInterval,
         });
-        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log);
+        var drainBuffer = (context.Features.Get<IHttpUpgradeFeature>() as CoalescingUpgradeFeature)?.Stream;
+        var session = new DashboardSession(
+            socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log, drainBuffer);
         var devices = await accounts.ListDevicesAsync(user);
         var deviceStates = await states.GetAllAsync(devices);
         var hub = hubs.Get(user);

@@ -17,9 +17,16 @@ public sealed class DashboardSession : WebSocketSession
     private readonly RelayMetrics _metrics;
     private readonly ILogger _log;
 
-    /// <summary>Wraps an accepted dashboard socket.</summary>
-    public DashboardSession(WebSocket socket, string userId, DashboardQueue queue, SendWatchdog watchdog, RelayMetrics metrics, ILogger log)
-        : base(socket, watchdog)
+    /// <summary>
+    /// The most bytes of frames gathered into one write while the queue drains (see <see cref="CoalescingStream"/>):
+    /// about a committed ingest batch's worth of telemetry frames.
+    /// </summary>
+    public const int DrainBufferBytes = 16 * 1024;
+
+    /// <summary>Wraps an accepted dashboard socket, and the stream under it when its writes can be gathered.</summary>
+    public DashboardSession(
+        WebSocket socket, string userId, DashboardQueue queue, SendWatchdog watchdog, RelayMetrics metrics, ILogger log, CoalescingStream? drainBuffer = null)
+        : base(socket, watchdog, drainBuffer)
     {
         UserId = userId;
         _queue = queue;

@@ -1,4 +1,5 @@
 using Irrigation.Server.Options;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Irrigation.Server.Relay;
 
@@ -28,6 +29,17 @@ public static class RelayEndpoints
     /// </summary>
     public static WebApplication MapControllerSocket(this WebApplication app)
     {
+        // Before the WebSocket middleware, which takes the upgrade feature when the request arrives.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/clients")
+                && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+            {
+                context.Features.Set<IHttpUpgradeFeature>(new CoalescingUpgradeFeature(upgrade, DashboardSession.DrainBufferBytes));
+            }
+
+            return next(context);
+        });
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {

@@ -40,11 +40,17 @@ public abstract class WebSocketSession
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
-    /// <summary>Wraps an accepted socket.</summary>
-    protected WebSocketSession(WebSocket socket, SendWatchdog watchdog)
+    private readonly CoalescingStream? _drainBuffer;
+
+    /// <summary>
+    /// Wraps an accepted socket. With <paramref name="drainBuffer"/> (the stream under the socket), the frames of
+    /// each drain of the queue by the writer loop leave in one write instead of one write each.
+    /// </summary>
+    protected WebSocketSession(WebSocket socket, SendWatchdog watchdog, CoalescingStream? drainBuffer = null)
     {
         Socket = socket;
         _watchdog = watchdog;
+        _drainBuffer = drainBuffer;
     }
 
     /// <summary>The socket.</summary>
@@ -169,10 +175,16 @@ public abstract class WebSocketSession
 
                 if (owned)
                 {
+                    _drainBuffer?.Hold();
                     while (TryDequeue(out var frame))
                     {
                         // No cancellation token: the watchdog aborts a send that hangs (see SendWatchdog for why).
                         await AwaitSendAsync(Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None));
+                    }
+
+                    if (_drainBuffer is not null)
+                    {
+                        await AwaitWrittenAsync(_drainBuffer.ReleaseAsync());
                     }
 
                     if (IsClosing)
@@ -213,6 +225,13 @@ public abstract class WebSocketSession
 
     private async ValueTask AwaitSendAsync(ValueTask send)
     {
+        await AwaitWrittenAsync(send);
+        OnSent();
+    }
+
+    // A write that does not complete at once is visible to the watchdog while it waits.
+    private async ValueTask AwaitWrittenAsync(ValueTask send)
+    {
         if (!send.IsCompleted)
         {
             Volatile.Write(ref _sendStartedAt, _watchdog.Timestamp());
@@ -229,8 +248,6 @@ public abstract class WebSocketSession
         {
             send.GetAwaiter().GetResult();
         }
-
-        OnSent();
     }
 
     // Gives the sender flag back; true when a frame or a close request arrived meanwhile (its Signal may have found
