@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Irrigation.Server.Cli;
+using Irrigation.Server.Storage.Sqlite;
 using Irrigation.Server.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -95,16 +96,7 @@ public class CrashTests(ITestOutputHelper output) : IDisposable
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "irrigation.db")};Pooling=false");
         connection.Open();
-        using var query = connection.CreateCommand();
-        query.CommandText = "SELECT seq, value FROM readings WHERE boot = $b ORDER BY seq";
-        query.Parameters.AddWithValue("$b", Boot);
-        using var reader = query.ExecuteReader();
-        var rows = new List<(long, long)>();
-        while (reader.Read())
-        {
-            rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
-        }
-
-        return rows;
+        return SqliteReadingLog.ReadAbove(connection, null, 0, withZones: false)
+            .Where(r => r.Boot == Boot).OrderBy(r => r.Seq).Select(r => (r.Seq, r.Value)).ToList();
     }
 }

@@ -61,7 +61,7 @@ public class SeriesIndexTests : IDisposable
         Assert.Contains("disk trouble", failure.Message);
         Assert.Equal([true, true, true], inserted);
         Assert.Equal([false, false, false], again);
-        Assert.Equal(2L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(2L, Scalar(database, "SELECT COALESCE(SUM(count), 0) FROM reading_batches"));
         Assert.Equal(3, await events.GetResumeSeqAsync("farm-01", 5));
     }
 
@@ -82,7 +82,7 @@ public class SeriesIndexTests : IDisposable
         Assert.Equal([false, true, true, false], inserted);
         Assert.Equal(3, await reopened.GetResumeSeqAsync("farm-01", 5));
         Assert.Equal(1, await reopened.GetResumeSeqAsync("farm-01", 6));
-        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(4L, Scalar(database, "SELECT COALESCE(SUM(count), 0) FROM reading_batches"));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class SeriesIndexTests : IDisposable
         await write;
 
         Assert.True(finished, "the ingest commit waited for the series index's write lock");
-        Assert.Equal(3L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(3L, Scalar(database, "SELECT COALESCE(SUM(count), 0) FROM reading_batches"));
         Assert.Equal(3, database.SeriesIndex.Pending);
     }
 
@@ -121,7 +121,7 @@ public class SeriesIndexTests : IDisposable
         File.Copy(database.Path, alone);
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = alone, Pooling = false }.ToString());
         connection.Open();
-        Assert.Equal(50L, Scalar(connection, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(50L, Scalar(connection, "SELECT COALESCE(SUM(count), 0) FROM reading_batches"));
     }
 
     [Fact]
@@ -170,10 +170,8 @@ public class SeriesIndexTests : IDisposable
     {
         // As after a rebuild of a long-running database: pruning removed the first hundred thousand ids.
         var (database, _) = await OpenAsync(new StorageOptions());
-        Execute(database, $"""
-            INSERT INTO readings(id, device, kind, time, received, boot, seq, value) VALUES
-                (100001, 1, 1, {Day}, {Day}, 5, 1, 10), (100002, 1, 1, {Day + 60}, {Day + 60}, 5, 2, 20);
-            """);
+        InsertLogRow(database, new LoggedReading(100001, 1, ReadingKind.Temperature, Day, Day, 5, 1, 10, null, null),
+            new LoggedReading(100002, 1, ReadingKind.Temperature, Day + 60, Day + 60, 5, 2, 20, null, null));
 
         var (reopened, reopenedEvents) = await OpenAsync(new StorageOptions(), provision: false);
         var indexed = reopened.SeriesIndex.StepAll();
@@ -222,7 +220,9 @@ public class SeriesIndexTests : IDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using (var session = events.OpenIngestSession())
         {
-            session.WriteBatch(Enumerable.Range(1, 10).Select(i => (IngestRecord?)Reading(i, received: i <= 6 ? now - 401L * 86400 : now)).ToList(), new bool[10]);
+            // Two commits, as the readings arrived 401 days apart.
+            Write(session, Enumerable.Range(1, 6).Select(i => Reading(i, received: now - 401L * 86400)));
+            Write(session, Enumerable.Range(7, 4).Select(i => Reading(i, received: now)));
         }
 
         database.SeriesIndex.StepAll();
@@ -230,7 +230,7 @@ public class SeriesIndexTests : IDisposable
 
         // 401 days apart, the old and the new readings are in blocks of their own: the old block goes entirely.
         Assert.Equal(6, pruned);
-        Assert.Equal(4L, Scalar(database, "SELECT COUNT(*) FROM readings"));
+        Assert.Equal(4L, Scalar(database, "SELECT COALESCE(SUM(count), 0) FROM reading_batches"));
         Assert.Equal((1L, 4L), (SeriesScalar(database, "SELECT COUNT(*) FROM series.reading_blocks"), SeriesScalar(database, "SELECT SUM(count) FROM series.reading_blocks")));
         Assert.Equal(4, (await SingleBucketAsync(events)).Count);
     }
@@ -243,8 +243,8 @@ public class SeriesIndexTests : IDisposable
         using (var session = events.OpenIngestSession())
         {
             // Received long ago but stamped later than the rest (a controller with a wrong clock): the newest times.
-            session.WriteBatch(Enumerable.Range(1, 10).Select(i => (IngestRecord?)Reading(
-                i, received: i <= 6 ? now - 401L * 86400 : now, time: i <= 6 ? Day + 3600 + i : Day + i)).ToList(), new bool[10]);
+            Write(session, Enumerable.Range(1, 6).Select(i => Reading(i, received: now - 401L * 86400, time: Day + 3600 + i)));
+            Write(session, Enumerable.Range(7, 4).Select(i => Reading(i, received: now, time: Day + i)));
         }
 
         database.SeriesIndex.StepAll();
@@ -263,17 +263,20 @@ public class SeriesIndexTests : IDisposable
         var (database, events) = await OpenAsync(new StorageOptions { RetentionDays = 400, PruneBatchSize = 100 });
         var old = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 401L * 86400;
         using var session = events.OpenIngestSession();
-        session.WriteBatch(Enumerable.Range(1, 5).Select(i => (IngestRecord?)Reading(i, received: old)).ToList(), new bool[5]);
+        for (var i = 1; i <= 5; i++)
+        {
+            session.WriteBatch([Reading(i, received: old)], new bool[1]);
+        }
 
         var beforeIndexing = await PruneAsync(database, events);
         database.SeriesIndex.StepAll();
         var afterIndexing = await PruneAsync(database, events);
-        // The kept newest row keeps new ids above the index mark: a reading written now is still found.
+        // The kept newest row (one commit) keeps new ids above the index mark: a reading written now is still found.
         session.WriteBatch([Reading(6)], new bool[1]);
 
         Assert.Equal(0, beforeIndexing);
         Assert.Equal(4, afterIndexing);
-        Assert.Equal(5L, Scalar(database, "SELECT MIN(id) FROM readings"));
+        Assert.Equal(5L, Scalar(database, "SELECT MIN(first) FROM reading_batches"));
         Assert.Equal(60, await LatestAsync(events));
         Assert.Equal(2, (await SingleBucketAsync(events)).Count);
     }
@@ -281,22 +284,12 @@ public class SeriesIndexTests : IDisposable
     [Fact]
     public async Task Migration_Version2DatabaseWithData_KeepsResumeHistoryAndLatest()
     {
-        var path = new StorageOptions { DataDir = _dataDir }.DatabasePath;
-        Directory.CreateDirectory(_dataDir);
-        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            old.Open();
-            Execute(old, "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);");
-            Execute(old, SqliteMigrations.Steps[0] + SqliteMigrations.Steps[1]);
-            Execute(old, """
-                INSERT INTO users VALUES (1, 'alice', x'01', 0);
-                INSERT INTO devices VALUES (1, 'farm-01', 1, x'02', '["zone1"]', 1800, 0, NULL);
+        var path = CreateDatabaseAtVersion(2, """
                 INSERT INTO readings(device, kind, time, received, boot, seq, value) VALUES
                     (1, 1, 1764547200, 1764547200, 5, 1, 210), (1, 1, 1764547260, 1764547260, 5, 2, 230);
                 INSERT INTO events(device, category, event, time, received, boot, seq, data) VALUES
                     (1, 'log', 'log', 1764547300, 1764547300, 5, 3, '{}');
                 """);
-        }
 
         var progress = new List<string>();
         using (var upgrade = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -318,14 +311,46 @@ public class SeriesIndexTests : IDisposable
             Assert.Equal(SqliteMigrations.LatestVersion, SqliteMigrations.CurrentVersion(connection));
         }
 
-        Assert.Equal(4, progress.Count);
+        Assert.Equal(7, progress.Count);
         Assert.StartsWith("Upgrading the database schema from version 2 to 3", progress[0]);
-        Assert.StartsWith("Database schema version 4 ready", progress[3]);
+        Assert.StartsWith("Packing 2 readings into the new log", progress[5]);
+        Assert.StartsWith("Database schema version 5 ready", progress[6]);
         Assert.Equal((2L, 210L, 230L), (bucket.Count, bucket.Min, bucket.Max));
         Assert.Equal(230, latest);
         Assert.Equal([false, true], inserted);
         Assert.Equal(4, await events.GetResumeSeqAsync("farm-01", 5));
-        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings_seq', 'readings_series', 'readings_by_series')"));
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('readings', 'readings_seq', 'readings_series', 'readings_by_series')"));
+    }
+
+    [Fact]
+    public async Task Migration_Version4ReadingRows_PackedWithTheirIds()
+    {
+        // Ids 10-12 and 20: a gap starts a new row, so every reading keeps the id the series index knows it by.
+        CreateDatabaseAtVersion(4, $"""
+                INSERT INTO readings(id, device, kind, time, received, boot, seq, value, raw, zone) VALUES
+                    (10, 1, 1, {Day}, {Day + 1}, 5, 1, 210, NULL, NULL), (11, 1, 3, {Day + 60}, {Day + 61}, 5, 2, 300, 1800, 'zone1'),
+                    (12, 1, 1, {Day + 120}, {Day + 121}, 5, 3, 230, NULL, NULL), (20, 1, 1, {Day + 180}, {Day + 181}, 5, 4, 250, NULL, NULL);
+                """);
+
+        var (database, events) = await OpenAsync(new StorageOptions(), provision: false);
+        var readings = LogReadings(database);
+
+        Assert.Equal([(10L, 3L), (20L, 1L)], Rows(database, "SELECT first, count FROM reading_batches ORDER BY first"));
+        Assert.Equal(
+            [
+                new LoggedReading(10, 1, ReadingKind.Temperature, Day, Day + 1, 5, 1, 210, null, null),
+                new LoggedReading(11, 1, ReadingKind.SoilMoisture, Day + 60, Day + 61, 5, 2, 300, 1800, "zone1"),
+                new LoggedReading(12, 1, ReadingKind.Temperature, Day + 120, Day + 121, 5, 3, 230, null, null),
+                new LoggedReading(20, 1, ReadingKind.Temperature, Day + 180, Day + 181, 5, 4, 250, null, null),
+            ],
+            readings);
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'readings'"));
+        Assert.Equal(4, database.SeriesIndex.StepAll());
+        Assert.Equal(250, await LatestAsync(events));
+        Assert.Equal(3, (await SingleBucketAsync(events)).Count);
+        using var session = events.OpenIngestSession();
+        Write(session, 5, 5);
+        Assert.Equal(21L, Scalar(database, "SELECT MAX(first) FROM reading_batches"));
     }
 
     [Fact]
@@ -509,9 +534,13 @@ public class SeriesIndexTests : IDisposable
     }
 
     // Readings seq first..last, value 10 x seq, one minute apart.
-    private static void Write(IIngestSession session, int first, int last)
+    private static void Write(IIngestSession session, int first, int last) =>
+        Write(session, Enumerable.Range(first, last - first + 1).Select(i => Reading(i)));
+
+    // One commit.
+    private static void Write(IIngestSession session, IEnumerable<IngestRecord> records)
     {
-        var batch = Enumerable.Range(first, last - first + 1).Select(i => (IngestRecord?)Reading(i)).ToList();
+        var batch = records.Select(r => (IngestRecord?)r).ToList();
         session.WriteBatch(batch, new bool[batch.Count]);
     }
 
@@ -537,6 +566,57 @@ public class SeriesIndexTests : IDisposable
 
     private static async Task<long> LatestAsync(IEventStore events) =>
         Assert.Single((await events.GetLatestAsync("farm-01")).Readings, r => r.Kind == ReadingKind.Temperature).Value;
+
+    // A database as an older server left it: the schema of that version, user alice, device farm-01 and the data.
+    private string CreateDatabaseAtVersion(int version, string data)
+    {
+        var path = new StorageOptions { DataDir = _dataDir }.DatabasePath;
+        Directory.CreateDirectory(_dataDir);
+        using var old = new SqliteConnection($"Data Source={path};Pooling=False");
+        old.Open();
+        Execute(old, $"CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES ({version});");
+        Execute(old, string.Concat(SqliteMigrations.Steps[..version]));
+        Execute(old, """
+            INSERT INTO users VALUES (1, 'alice', x'01', 0);
+            INSERT INTO devices VALUES (1, 'farm-01', 1, x'02', '["zone1"]', 1800, 0, NULL);
+            """);
+        Execute(old, data);
+        return path;
+    }
+
+    // A log row as the ingest writer would have written it, ids from the first reading's.
+    private static void InsertLogRow(SqliteDatabase database, params LoggedReading[] readings)
+    {
+        using var connection = database.Open();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO reading_batches(first, count, received, readings) VALUES ($f, $c, $r, $b)";
+        insert.Parameters.AddWithValue("$f", readings[0].Id);
+        insert.Parameters.AddWithValue("$c", readings.Length);
+        insert.Parameters.AddWithValue("$r", readings.Max(r => r.Received));
+        insert.Parameters.AddWithValue("$b", ReadingBatchCodec.Encode(readings));
+        insert.ExecuteNonQuery();
+    }
+
+    private static List<LoggedReading> LogReadings(SqliteDatabase database)
+    {
+        using var connection = database.Open();
+        return SqliteReadingLog.ReadAbove(connection, null, 0, withZones: true);
+    }
+
+    private static List<(long, long)> Rows(SqliteDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = sql;
+        using var reader = query.ExecuteReader();
+        var rows = new List<(long, long)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return rows;
+    }
 
     private static long Upto(SqliteDatabase database) => SeriesScalar(database, "SELECT upto FROM series.readings_indexed");
 

@@ -91,7 +91,7 @@ public class StorageTests : IDisposable
         // Only the writer's own commits skip the in-commit fsync; every other connection keeps the configured mode.
         command.CommandText = "PRAGMA synchronous";
         Assert.Equal(otherConnections, (long)command.ExecuteScalar()!);
-        command.CommandText = "SELECT COUNT(*) FROM readings";
+        command.CommandText = "SELECT COALESCE(SUM(count), 0) FROM reading_batches";
         Assert.Equal(1L, (long)command.ExecuteScalar()!);
     }
 
@@ -105,8 +105,12 @@ public class StorageTests : IDisposable
         var old = now - 401L * 86400;
         using (var session = events.OpenIngestSession())
         {
-            var batch = Enumerable.Range(1, 25).Select(i => (IngestRecord?)Reading(i, i <= 20 ? old : now)).ToList();
-            session.WriteBatch(batch, new bool[batch.Count]);
+            // Five commits of five readings: four long ago, the last one now.
+            for (var first = 1; first <= 25; first += 5)
+            {
+                var batch = Enumerable.Range(first, 5).Select(i => (IngestRecord?)Reading(i, i <= 20 ? old : now)).ToList();
+                session.WriteBatch(batch, new bool[batch.Count]);
+            }
         }
 
         // Pruning takes indexed rows only; the series index service would have indexed them long before.

@@ -17,9 +17,9 @@ public static class SeriesBlockCodec
         var (time, id, value) = (start, first, 0L);
         foreach (var point in points)
         {
-            length += WriteVarint(buffer[length..], ZigZag(point.Time - time));
-            length += WriteVarint(buffer[length..], (ulong)(point.Id - id));
-            length += WriteVarint(buffer[length..], ZigZag(point.Value - value));
+            length += Varint.Write(buffer[length..], Varint.ZigZag(point.Time - time));
+            length += Varint.Write(buffer[length..], (ulong)(point.Id - id));
+            length += Varint.Write(buffer[length..], Varint.ZigZag(point.Value - value));
             (time, id, value) = (point.Time, point.Id, point.Value);
         }
 
@@ -27,55 +27,17 @@ public static class SeriesBlockCodec
     }
 
     /// <summary>Appends the points of a blob written by <see cref="Encode"/> to <paramref name="into"/>.</summary>
-    /// <exception cref="InvalidDataException">The blob ends inside a point, or a varint is longer than 64 bits.</exception>
+    /// <exception cref="InvalidDataException">The blob ends inside a point, or a number is longer than 64 bits.</exception>
     public static void Decode(ReadOnlySpan<byte> blob, long start, long first, List<SeriesPoint> into)
     {
         var (time, id, value) = (start, first, 0L);
         var offset = 0;
         while (offset < blob.Length)
         {
-            time += UnZigZag(ReadVarint(blob, ref offset));
-            id += (long)ReadVarint(blob, ref offset);
-            value += UnZigZag(ReadVarint(blob, ref offset));
+            time += Varint.UnZigZag(Varint.Read(blob, ref offset));
+            id += (long)Varint.Read(blob, ref offset);
+            value += Varint.UnZigZag(Varint.Read(blob, ref offset));
             into.Add(new SeriesPoint(time, id, value));
         }
-    }
-
-    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
-
-    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
-
-    private static int WriteVarint(Span<byte> into, ulong value)
-    {
-        var n = 0;
-        while (value >= 0x80)
-        {
-            into[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        into[n++] = (byte)value;
-        return n;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> blob, ref int offset)
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (offset >= blob.Length)
-            {
-                throw new InvalidDataException("series block ends inside a point");
-            }
-
-            var b = blob[offset++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new InvalidDataException("series block holds a varint longer than 64 bits");
     }
 }

@@ -39,7 +39,7 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
 
         // The series index's blocks plus the log's unindexed tail (found by id), read in one snapshot of each file,
         // so a reading is counted once while a step moves it.
-        using var snapshot = BeginSeriesSnapshot(connection, out var floor);
+        using var snapshot = BeginSeriesSnapshot(connection, out var upto, out var floor);
         var sums = new SortedDictionary<long, BucketSum>();
         void Add(long time, long value)
         {
@@ -55,22 +55,11 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
             Add(point.Time, point.Value);
         }
 
-        using (var tail = connection.CreateCommand())
+        foreach (var reading in SqliteReadingLog.ReadAbove(connection, snapshot, upto, withZones: false))
         {
-            tail.Transaction = snapshot;
-            tail.CommandText =
-                """
-                SELECT time, value FROM main.readings
-                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k AND time >= $from AND time < $to
-                """;
-            tail.Parameters.AddWithValue("$d", device);
-            tail.Parameters.AddWithValue("$k", (int)kind);
-            tail.Parameters.AddWithValue("$from", from);
-            tail.Parameters.AddWithValue("$to", to);
-            using var reader = tail.ExecuteReader();
-            while (reader.Read())
+            if (reading.Device == device && reading.Kind == kind)
             {
-                Add(reader.GetInt64(0), reader.GetInt64(1));
+                Add(reading.Time, reading.Value);
             }
         }
 
@@ -140,65 +129,48 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         var readings = new List<LatestReading>();
-        using var snapshot = BeginSeriesSnapshot(connection, out var floor);
+        using var snapshot = BeginSeriesSnapshot(connection, out var upto, out var floor);
+        var unindexed = SqliteReadingLog.ReadAbove(connection, snapshot, upto, withZones: false);
         using (var newestStart = connection.CreateCommand())
-        using (var tail = connection.CreateCommand())
-        using (var row = connection.CreateCommand())
         {
-            newestStart.Transaction = tail.Transaction = row.Transaction = snapshot;
+            newestStart.Transaction = snapshot;
             newestStart.CommandText = "SELECT MAX(start) FROM series.reading_blocks WHERE device = $d AND kind = $k AND last >= $floor";
             newestStart.Parameters.AddWithValue("$floor", floor);
-            tail.CommandText =
-                """
-                SELECT time, id FROM main.readings
-                WHERE id > (SELECT upto FROM series.readings_indexed) AND device = $d AND kind = $k
-                ORDER BY time DESC, id DESC LIMIT 1
-                """;
-            row.CommandText = "SELECT time, value, raw, zone FROM main.readings WHERE id = $id";
-            foreach (var command in new[] { newestStart, tail })
-            {
-                command.Parameters.AddWithValue("$d", device);
-                command.Parameters.Add("$k", SqliteType.Integer);
-            }
-
-            var id = row.Parameters.Add("$id", SqliteType.Integer);
+            newestStart.Parameters.AddWithValue("$d", device);
+            var kindParameter = newestStart.Parameters.Add("$k", SqliteType.Integer);
             foreach (var k in ReadingKinds.All)
             {
-                newestStart.Parameters["$k"].Value = tail.Parameters["$k"].Value = (int)k;
+                kindParameter.Value = (int)k;
                 // Every block left has its last point at or above the floor, so the newest block start is at
                 // most the newest visible time, and the block holding that time starts at most a span earlier.
                 (long Time, long Id)? newest = null;
+                void Consider(long time, long id)
+                {
+                    if (newest is not { } n || (n.Time, n.Id).CompareTo((time, id)) < 0)
+                    {
+                        newest = (time, id);
+                    }
+                }
+
                 if (newestStart.ExecuteScalar() is long start)
                 {
                     foreach (var point in IndexedPoints(connection, snapshot, device, k, start - SqliteSeriesIndexer.BlockSpanSeconds, long.MaxValue, floor))
                     {
-                        newest = newest is { } n && (n.Time, n.Id).CompareTo((point.Time, point.Id)) >= 0 ? n : (point.Time, point.Id);
+                        Consider(point.Time, point.Id);
                     }
                 }
 
-                using (var reader = tail.ExecuteReader())
+                foreach (var reading in unindexed)
                 {
-                    if (reader.Read() && (newest is not { } n || (n.Time, n.Id).CompareTo((reader.GetInt64(0), reader.GetInt64(1))) < 0))
+                    if (reading.Device == device && reading.Kind == k)
                     {
-                        newest = (reader.GetInt64(0), reader.GetInt64(1));
+                        Consider(reading.Time, reading.Id);
                     }
                 }
 
-                if (newest is not { } found)
+                if (newest is { } found && SqliteReadingLog.Find(connection, snapshot, found.Id) is { } latest)
                 {
-                    continue;
-                }
-
-                id.Value = found.Id;
-                using var values = row.ExecuteReader();
-                if (values.Read())
-                {
-                    readings.Add(new LatestReading(
-                        k,
-                        values.GetInt64(0),
-                        values.GetInt64(1),
-                        values.IsDBNull(2) ? null : values.GetInt64(2),
-                        values.IsDBNull(3) ? null : values.GetString(3)));
+                    readings.Add(new LatestReading(k, latest.Time, latest.Value, latest.Raw, latest.Zone));
                 }
             }
         }
@@ -250,14 +222,14 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     // A read transaction that takes the index file's snapshot first: every row it lists as indexed was committed
     // to the log before, so the log snapshot taken next holds it too (a statement alone would open the log first).
     // The floor is the log's first id: indexed points below it belong to pruned rows.
-    private static SqliteTransaction BeginSeriesSnapshot(SqliteConnection connection, out long floor)
+    private static SqliteTransaction BeginSeriesSnapshot(SqliteConnection connection, out long upto, out long floor)
     {
         var transaction = connection.BeginTransaction(deferred: true);
         using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
         mark.CommandText = "SELECT upto FROM series.readings_indexed";
-        mark.ExecuteScalar();
-        mark.CommandText = "SELECT COALESCE(MIN(id), 0) FROM main.readings";
+        upto = mark.ExecuteScalar() is long indexed ? indexed : 0;
+        mark.CommandText = SqliteReadingLog.FirstIdSql;
         floor = (long)mark.ExecuteScalar()!;
         return transaction;
     }
@@ -309,15 +281,15 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
     public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default)
     {
         using var connection = database.OpenWithSeries();
-        // Rows arrive in receive order, so the oldest are the lowest ids: the log loses a prefix, the rows below a
-        // cut found among its first batch of ids, instead of a scan of the table for old receive times. The cut
-        // stops at the first row still within retention, above the indexed ones (so the indexer, which reads above
-        // the mark, never meets a pruned one), and at the newest row: new rows then keep getting ids above the
-        // mark. Queries skip indexed points below the log's first id, so only blocks wholly below the cut go.
-        // The first statement takes the index file's write lock, so the mark holds still meanwhile. Two files,
-        // two commits: the blocks go first, so a crash in between leaves rows past retention that the next pass
-        // deletes.
-        long cut;
+        // Log rows arrive in receive order, so the oldest are the lowest: the log loses a prefix of rows, found among
+        // its first rows, instead of a scan for old receive times. A row goes when all its readings are past
+        // retention and indexed (so the indexer, which reads above the mark, never meets a pruned one), and never
+        // the newest row: new readings then keep getting ids above the mark. The cut is the first id kept; queries
+        // skip indexed points below the log's first id, so only blocks wholly below the cut go. The first statement
+        // takes the index file's write lock, so the mark holds still meanwhile. Two files, two commits: the blocks
+        // go first, so a crash in between leaves rows past retention that the next pass deletes.
+        long cut = 0;
+        var deleted = 0;
         using (var transaction = connection.BeginTransaction(deferred: true))
         using (var select = connection.CreateCommand())
         {
@@ -325,21 +297,41 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
             select.CommandText =
                 """
                 UPDATE series.readings_indexed SET upto = upto;
-                SELECT MIN(
-                    COALESCE(
-                        (SELECT MIN(id) FROM (SELECT id, received FROM main.readings ORDER BY id LIMIT $n) WHERE received >= $cutoff),
-                        (SELECT MAX(id) + 1 FROM (SELECT id FROM main.readings ORDER BY id LIMIT $n))),
-                    (SELECT upto FROM series.readings_indexed) + 1,
-                    (SELECT MAX(id) FROM main.readings));
+                SELECT (SELECT upto FROM series.readings_indexed), (SELECT MAX(first) FROM main.reading_batches);
                 """;
-            select.Parameters.AddWithValue("$n", batchSize);
-            select.Parameters.AddWithValue("$cutoff", receivedBefore);
-            if (select.ExecuteScalar() is not long found)
+            long upto, newest;
+            using (var reader = select.ExecuteReader())
+            {
+                if (!reader.Read() || reader.IsDBNull(1))
+                {
+                    return Task.FromResult(0);
+                }
+
+                (upto, newest) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            select.CommandText = "SELECT first, count, received FROM main.reading_batches ORDER BY first LIMIT $n";
+            select.Parameters.AddWithValue("$n", Math.Max(1, batchSize));
+            using (var reader = select.ExecuteReader())
+            {
+                while (deleted < batchSize && reader.Read())
+                {
+                    var (first, count, received) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+                    if (received >= receivedBefore || first + count - 1 > upto || first >= newest)
+                    {
+                        break;
+                    }
+
+                    cut = first + count;
+                    deleted += (int)count;
+                }
+            }
+
+            if (deleted == 0)
             {
                 return Task.FromResult(0);
             }
 
-            cut = found;
             select.CommandText = "DELETE FROM series.reading_blocks WHERE last < $cut";
             select.Parameters.AddWithValue("$cut", cut);
             select.ExecuteNonQuery();
@@ -347,9 +339,10 @@ public sealed class SqliteEventStore(SqliteDatabase database, SqliteDeviceKeys k
         }
 
         using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM main.readings WHERE id < $cut";
+        delete.CommandText = "DELETE FROM main.reading_batches WHERE first < $cut";
         delete.Parameters.AddWithValue("$cut", cut);
-        return Task.FromResult(delete.ExecuteNonQuery());
+        delete.ExecuteNonQuery();
+        return Task.FromResult(deleted);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Irrigation.Server.Options;
 using Microsoft.Data.Sqlite;
 
@@ -6,8 +7,8 @@ namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
 /// The ingest writer's connection with its prepared statements; one transaction per batch, so thousands of events
-/// per second cost a few commits (and fsyncs), not one each. Readings are appended to an unindexed log (a commit
-/// writes a few pages, not one per device), repeats are recognised by <see cref="SqliteStreams"/>, and
+/// per second cost a few commits (and fsyncs), not one each. A commit's readings are appended to the unindexed log
+/// as one packed row (<see cref="SqliteReadingLog"/>), repeats are recognised by <see cref="SqliteStreams"/>, and
 /// <see cref="SqliteSeriesIndexer"/> indexes the log in large steps on its own thread and file. The connection
 /// has the database alone: its BEGIN IMMEDIATE must not take the series index's write lock.
 /// </summary>
@@ -15,7 +16,8 @@ public sealed class SqliteIngestSession : IIngestSession
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDeviceKeys _keys;
-    private readonly SqliteRawStatement _reading;
+    private readonly SqliteRawStatement _readingBatch;
+    private readonly List<LoggedReading> _readings = [];
     private readonly SqliteCommand _event;
     private readonly SqliteCommand _lastSeenUpdate;
     private readonly SqliteStreams _streams;
@@ -24,6 +26,8 @@ public sealed class SqliteIngestSession : IIngestSession
     private readonly Dictionary<long, long> _lastSeen = [];
     private readonly TimeSpan _lastSeenInterval;
     private long _lastSeenWritten = Stopwatch.GetTimestamp();
+    private readonly SqliteRawStatement _readNextId;
+    private long _nextReadingId;
 
     /// <summary>Opens the writer connection and prepares the statements.</summary>
     public SqliteIngestSession(SqliteDatabase database, SqliteDeviceKeys keys, StorageOptions options)
@@ -31,9 +35,10 @@ public sealed class SqliteIngestSession : IIngestSession
         _connection = database.OpenForIngest();
         _logSync = database.DefersIngestSync ? new SqliteLogSync(database.LogPath) : null;
         _keys = keys;
-        _reading = new SqliteRawStatement(
-            _connection,
-            "INSERT INTO readings(device, kind, time, received, boot, seq, value, raw, zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        _readingBatch = new SqliteRawStatement(
+            _connection, "INSERT INTO reading_batches(first, count, received, readings) VALUES (?1, ?2, ?3, ?4)");
+        _readNextId = new SqliteRawStatement(_connection, SqliteReadingLog.NextIdSql);
+
         // events_seq still rejects a repeat the stream marks could not see (it costs little: events are rare).
         _event = Prepare(
             "INSERT OR IGNORE INTO events(device, category, event, time, received, boot, seq, data) VALUES ($d, $c, $e, $t, $r, $b, $s, $data)",
@@ -51,17 +56,33 @@ public sealed class SqliteIngestSession : IIngestSession
         _event.Transaction = transaction;
         _lastSeenUpdate.Transaction = transaction;
         _streams.Begin(transaction);
-        var readings = 0;
+        _readings.Clear();
+        // Read inside the transaction (one B-tree descent per commit): a retried batch, or another writer of the
+        // same file, can never reuse an id.
+        _nextReadingId = _readNextId.Read() ? _readNextId.Int64(0) : 1;
+        _readNextId.Reset();
         for (var i = 0; i < batch.Count; i++)
         {
-            inserted[i] = batch[i] is { } record && Insert(record, ref readings);
+            inserted[i] = batch[i] is { } record && Insert(record);
+        }
+
+        if (_readings.Count > 0)
+        {
+            var received = 0L;
+            foreach (var reading in _readings)
+            {
+                received = Math.Max(received, reading.Received);
+            }
+
+            _readingBatch.Bind(1, _nextReadingId).Bind(2, _readings.Count).Bind(3, received)
+                .Bind(4, ReadingBatchCodec.Encode(CollectionsMarshal.AsSpan(_readings))).Execute();
         }
 
         _streams.Write();
         var wroteLastSeen = WriteLastSeenIfDue(force: false);
         transaction.Commit();
         _streams.Committed();
-        _indexer.Added(readings);
+        _indexer.Added(_readings.Count);
         if (wroteLastSeen)
         {
             _lastSeen.Clear();
@@ -94,7 +115,7 @@ public sealed class SqliteIngestSession : IIngestSession
         return true;
     }
 
-    private bool Insert(IngestRecord record, ref int readings)
+    private bool Insert(IngestRecord record)
     {
         if (_keys.Find(_connection, record.DeviceId) is not long device)
         {
@@ -109,9 +130,8 @@ public sealed class SqliteIngestSession : IIngestSession
         _lastSeen[device] = Math.Max(_lastSeen.GetValueOrDefault(device), record.Received);
         if (record.Kind is ReadingKind kind)
         {
-            _reading.Bind(1, device).Bind(2, (long)kind).Bind(3, record.Time).Bind(4, record.Received).Bind(5, record.Boot)
-                .Bind(6, record.Seq ?? 0).Bind(7, record.Value).Bind(8, record.Raw).Bind(9, record.Zone).Execute();
-            readings++;
+            _readings.Add(new LoggedReading(
+                _nextReadingId + _readings.Count, device, kind, record.Time, record.Received, record.Boot, record.Seq ?? 0, record.Value, record.Raw, record.Zone));
             return true;
         }
 
@@ -158,7 +178,8 @@ public sealed class SqliteIngestSession : IIngestSession
             // Only a display value is lost; the events themselves were committed before their acks.
         }
 
-        _reading.Dispose();
+        _readingBatch.Dispose();
+        _readNextId.Dispose();
         _event.Dispose();
         _lastSeenUpdate.Dispose();
         _streams.Dispose();

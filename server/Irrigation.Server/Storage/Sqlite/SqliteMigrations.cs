@@ -101,14 +101,28 @@ public static class SqliteMigrations
         DROP TABLE readings_by_series;
         DROP TABLE readings_indexed;
         """,
+        // 4 -> 5: the readings log packs each ingest commit into one row (see SqliteReadingLog): a row per reading
+        // cost the ingest writer a B-tree insert and about ten calls into SQLite each. The readings already stored
+        // move into it with their ids (ConvertReadingRows), so the series index stays valid.
+        """
+        CREATE TABLE reading_batches (
+            first INTEGER PRIMARY KEY,
+            count INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            readings BLOB NOT NULL);
+        """,
     ];
+
+    // Readings per converted row: as many as an ingest commit holds by default.
+    private const int ConvertedBatch = 256;
 
     /// <summary>The version a fully migrated database has.</summary>
     public static int LatestVersion => Steps.Length;
 
     /// <summary>
     /// Applies every step above the database's current version. Upgrading an existing database can take a while
-    /// (step 3 rebuilds the readings index; after step 4 the series index file is rebuilt in the background), so each such step is announced on <paramref name="progress"/>.
+    /// (step 3 rebuilds the readings index; after step 4 the series index file is rebuilt in the background; step 5
+    /// packs the readings log), so each such step is announced on <paramref name="progress"/>.
     /// </summary>
     public static void Apply(SqliteConnection connection, Action<string>? progress = null)
     {
@@ -148,6 +162,11 @@ public static class SqliteMigrations
                 step.ExecuteNonQuery();
             }
 
+            if (current + 1 == 5)
+            {
+                ConvertReadingRows(connection, transaction, progress);
+            }
+
             using (var record = connection.CreateCommand())
             {
                 record.Transaction = transaction;
@@ -162,6 +181,64 @@ public static class SqliteMigrations
                 progress?.Invoke($"Database schema version {current + 1} ready ({System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s).");
             }
         }
+    }
+
+    // Moves the readings of the row-per-reading log into reading_batches, ids kept: a row holds a run of consecutive
+    // ids (a gap starts a new one), so every reading keeps the id the series index knows it by.
+    private static void ConvertReadingRows(SqliteConnection connection, SqliteTransaction transaction, Action<string>? progress)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COUNT(*) FROM readings";
+        var total = (long)read.ExecuteScalar()!;
+        if (total > 0)
+        {
+            progress?.Invoke($"Packing {total} readings into the new log…");
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO reading_batches(first, count, received, readings) VALUES ($first, $count, $received, $readings)";
+        var first = insert.Parameters.Add("$first", SqliteType.Integer);
+        var count = insert.Parameters.Add("$count", SqliteType.Integer);
+        var received = insert.Parameters.Add("$received", SqliteType.Integer);
+        var blob = insert.Parameters.Add("$readings", SqliteType.Blob);
+        var run = new List<LoggedReading>(ConvertedBatch);
+        void Flush()
+        {
+            if (run.Count == 0)
+            {
+                return;
+            }
+
+            first.Value = run[0].Id;
+            count.Value = run.Count;
+            received.Value = run.Max(r => r.Received);
+            blob.Value = ReadingBatchCodec.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run));
+            insert.ExecuteNonQuery();
+            run.Clear();
+        }
+
+        read.CommandText = "SELECT id, device, kind, time, received, boot, seq, value, raw, zone FROM readings ORDER BY id";
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                if (run.Count == ConvertedBatch || (run.Count > 0 && run[^1].Id + 1 != id))
+                {
+                    Flush();
+                }
+
+                run.Add(new LoggedReading(
+                    id, reader.GetInt64(1), (ReadingKind)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetInt64(6), reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
+            }
+        }
+
+        Flush();
+        read.CommandText = "DROP TABLE readings";
+        read.ExecuteNonQuery();
     }
 
     /// <summary>The schema version stored in the database (0 for a new file).</summary>

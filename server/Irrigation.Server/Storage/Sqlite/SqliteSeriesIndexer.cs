@@ -49,6 +49,7 @@ public sealed class SqliteSeriesIndexer : IDisposable
     // Per series the key and size of the block written last (a hint: the block itself is read before appending).
     private readonly Dictionary<long, BlockTail> _tails = [];
     private readonly List<SeriesPoint> _merged = [];
+    private readonly List<LoggedReading> _decoded = [];
     private readonly AutoResetEvent _due = new(false);
     private readonly Lock _gate = new();
     private long _pending;
@@ -63,7 +64,12 @@ public sealed class SqliteSeriesIndexer : IDisposable
         Rebuilt = rebuilt;
         using (var count = _connection.CreateCommand())
         {
-            count.CommandText = "SELECT COUNT(*) FROM main.readings WHERE id > (SELECT upto FROM series.readings_indexed)";
+            count.CommandText =
+                $"""
+                SELECT COALESCE(SUM(MIN(count, first + count - 1 - $mark)), 0)
+                FROM ({SqliteReadingLog.RowsAboveSql}) WHERE first + count - 1 > $mark
+                """;
+            count.Parameters.AddWithValue("$mark", ReadMark(_connection));
             _pending = (long)count.ExecuteScalar()!;
         }
 
@@ -72,10 +78,8 @@ public sealed class SqliteSeriesIndexer : IDisposable
         _takeLock = _connection.CreateCommand();
         _takeLock.CommandText = "UPDATE series.readings_indexed SET upto = upto";
         _readMark = new SqliteRawStatement(_connection, "SELECT upto FROM series.readings_indexed");
-        // The next rows by id, not an id range: after pruning, a rebuild starts far below the log's first id. The
-        // series key (device << 8 | kind) comes from SQLite: one column fewer to fetch per row.
-        _readRows = new SqliteRawStatement(_connection,
-            "SELECT (device << 8) | kind, time, id, value FROM main.readings WHERE id > ?1 ORDER BY id LIMIT ?2");
+        // The log's rows from the mark on, not an id range: after pruning, a rebuild starts far below the log's first id.
+        _readRows = new SqliteRawStatement(_connection, SqliteReadingLog.RowsAboveSql);
         _readBlock = new SqliteRawStatement(_connection,
             "SELECT points FROM series.reading_blocks WHERE device = ?1 AND kind = ?2 AND start = ?3 AND first = ?4");
         _insertBlock = new SqliteRawStatement(_connection,
@@ -201,25 +205,49 @@ public sealed class SqliteSeriesIndexer : IDisposable
         }
     }
 
-    // The step's rows grouped by series, each in id order.
+    // The step's readings grouped by series, each in id order: whole log rows until there are MaxStepRows. Returns
+    // how many readings the step covers.
     private int ReadRuns(long upto, out long last)
     {
         var rows = 0;
         last = upto;
-        _readRows.Bind(1, upto).Bind(2, MaxStepRows);
+        _readRows.Bind(1, upto);
         try
         {
-            while (_readRows.Read())
+            while (rows < MaxStepRows && _readRows.Read())
             {
-                var series = _readRows.Int64(0);
-                if (!_runs.TryGetValue(series, out var points))
+                _decoded.Clear();
+                try
                 {
-                    _runs[series] = points = [];
+                    ReadingBatchCodec.Decode(_readRows.Blob(1), _readRows.Int64(0), _decoded, withZones: false);
+                }
+                catch (InvalidDataException)
+                {
+                    // A damaged row is passed over and counted as done (its readings cannot be indexed; queries of
+                    // the tail report it), rather than stopping the index here for good.
+                    var end = _readRows.Int64(0) + _readRows.Int64(2) - 1;
+                    rows += (int)Math.Max(0, end - Math.Max(last, _readRows.Int64(0) - 1));
+                    last = Math.Max(last, end);
+                    continue;
                 }
 
-                last = _readRows.Int64(2);
-                points.Add(new SeriesPoint(_readRows.Int64(1), last, _readRows.Int64(3)));
-                rows++;
+                foreach (var reading in _decoded)
+                {
+                    if (reading.Id <= upto)
+                    {
+                        continue;
+                    }
+
+                    var series = (reading.Device << 8) | (long)reading.Kind;
+                    if (!_runs.TryGetValue(series, out var points))
+                    {
+                        _runs[series] = points = [];
+                    }
+
+                    points.Add(new SeriesPoint(reading.Time, reading.Id, reading.Value));
+                    last = reading.Id;
+                    rows++;
+                }
             }
         }
         finally
@@ -228,6 +256,13 @@ public sealed class SqliteSeriesIndexer : IDisposable
         }
 
         return rows;
+    }
+
+    private static long ReadMark(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT upto FROM series.readings_indexed";
+        return read.ExecuteScalar() is long upto ? upto : 0;
     }
 
     private void WriteRun(long series, List<SeriesPoint> run)
@@ -387,7 +422,7 @@ public sealed class SqliteSeriesIndexer : IDisposable
                 PRAGMA series.user_version = {FileFormat};
                 SELECT (SELECT COUNT(*) FROM series.readings_indexed),
                        COALESCE((SELECT upto FROM series.readings_indexed), 0),
-                       COALESCE((SELECT MAX(id) FROM main.readings), 0);
+                       ({SqliteReadingLog.NewestIdSql});
                 """;
             long marks, upto, last;
             using (var reader = command.ExecuteReader())
