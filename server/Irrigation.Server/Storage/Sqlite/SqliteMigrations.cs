@@ -116,6 +116,9 @@ public static class SqliteMigrations
     // Readings per converted row: as many as an ingest commit holds by default.
     private const int ConvertedBatch = 256;
 
+    // A line of progress per this many readings packed (a few seconds' work), for databases of years of readings.
+    private const int ConvertProgressEvery = 1_000_000;
+
     /// <summary>The version a fully migrated database has.</summary>
     public static int LatestVersion => Steps.Length;
 
@@ -220,10 +223,16 @@ public static class SqliteMigrations
         }
 
         read.CommandText = "SELECT id, device, kind, time, received, boot, seq, value, raw, zone FROM readings ORDER BY id";
+        var packed = 0L;
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
             {
+                if (++packed % ConvertProgressEvery == 0)
+                {
+                    progress?.Invoke($"… {packed} of {total} readings packed");
+                }
+
                 var id = reader.GetInt64(0);
                 if (run.Count == ConvertedBatch || (run.Count > 0 && run[^1].Id + 1 != id))
                 {
