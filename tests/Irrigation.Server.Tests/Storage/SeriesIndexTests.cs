@@ -419,6 +419,23 @@ public class SeriesIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Step_DamagedLogRow_PassedOverAndTheNextRowsIndexed()
+    {
+        var (database, events) = await OpenAsync(new StorageOptions());
+        using var session = events.OpenIngestSession();
+        Write(session, 1, 3);
+        Execute(database, "UPDATE reading_batches SET readings = x'FF'");
+        Write(session, 4, 5);
+
+        var indexed = database.SeriesIndex.StepAll();
+
+        Assert.Equal(5, indexed);
+        Assert.Equal(5, Upto(database));
+        Assert.Equal(2, (await SingleBucketAsync(events)).Count);
+        Assert.Equal(50, await LatestAsync(events));
+    }
+
+    [Fact]
     public async Task Step_LastBlockDamaged_NextReadingsGoToANewBlock()
     {
         var (database, events) = await OpenAsync(new StorageOptions());
