@@ -36,11 +36,12 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddObservability();
 builder.Services.AddStorage();
 builder.Services.AddAuth();
-builder.Services.AddRelay();
+builder.Services.AddRelay(builder.Configuration);
 builder.Services.AddApi();
 builder.Services.AddSimulation();
 
 var app = builder.Build();
+await app.Services.MigrateStorageAsync();
 app.MapControllerSocket();
 app.UseDashboardFiles();
 app.MapDashboardSocket();
@@ -48,6 +49,7 @@ app.MapSessionApi();
 app.MapDevicesApi();
 app.MapHealth();
 app.MapMetrics();
+app.AnnounceWhenListening();
 await app.RunAsync();
 return 0;
 

@@ -29,10 +29,10 @@ public static class DevicesApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IAccountStore accounts, DeviceStateRegistry states, TimeProvider clock)
+    private static async Task<IResult> ListAsync(HttpContext context, IAccountStore accounts, DeviceHubs hubs, TimeProvider clock)
     {
         var devices = await accounts.ListDevicesAsync(CurrentUser.Get(context), context.RequestAborted);
-        var json = DeviceListJson.Document(await states.GetAllAsync(devices), clock.GetUtcNow().ToUnixTimeSeconds());
+        var json = DeviceListJson.Document(await hubs.GetAllAsync(devices), clock.GetUtcNow().ToUnixTimeSeconds());
         return TypedResults.Bytes(json, "application/json");
     }
 

@@ -42,6 +42,9 @@ public static class CommandLine
                     }
 
                     host.Add("--Relay:SimulateCount=" + count.ToString(CultureInfo.InvariantCulture));
+                    // The demo's console shows the demo: its own lines, and the framework's warnings only. Inserted
+                    // first, so a --Logging:… argument of the user's still wins.
+                    host.InsertRange(0, ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
                     i += consumed;
                     break;
                 default:

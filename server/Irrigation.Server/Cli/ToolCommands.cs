@@ -1,15 +1,15 @@
 using Irrigation.Server.Auth;
 using Irrigation.Server.Options;
 using Irrigation.Server.Storage;
-using Irrigation.Server.Storage.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Cli;
 
 /// <summary>
 /// Provisioning commands: <c>users add</c>, <c>devices add</c>, <c>devices import</c>, <c>devices list</c>. Each acts on
-/// the database under <c>--data-dir</c> (default ./data, or Storage__DataDir). A token is printed once, as the last
-/// line of stdout; errors go to stderr with exit code 1 (2 for usage errors).
+/// the storage the server would use with the same settings: appsettings.json, environment variables
+/// (Storage__Provider=postgres) and <c>--Section:Key value</c> arguments (<c>--ConnectionStrings:Postgres "…"</c>), with
+/// <c>--data-dir</c> for SQLite. A token is printed once, as the last line of stdout; errors go to stderr with exit
+/// code 1 (2 for usage errors).
 /// </summary>
 public static class ToolCommands
 {
@@ -25,6 +25,9 @@ public static class ToolCommands
           Irrigation.Server devices list [--data-dir DIR]                    list devices
           Irrigation.Server simulate --server ws://HOST:PORT/ --devices credentials.csv
                                                                             simulated controllers against any server ("device,token" lines)
+
+        Every command takes the server's settings too: --Storage:Provider postgres --ConnectionStrings:Postgres "Host=…"
+        (or Storage__Provider / ConnectionStrings__Postgres in the environment), so it acts on the server's database.
         """;
 
     /// <summary>Runs a command; returns the process exit code.</summary>
@@ -32,6 +35,7 @@ public static class ToolCommands
     {
         var positional = new List<string>();
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settings = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i].StartsWith("--", StringComparison.Ordinal))
@@ -42,12 +46,20 @@ public static class ToolCommands
                     return UsageError(stderr, $"{name} needs a value");
                 }
 
-                if (name is not ("--data-dir" or "--owner" or "--zones" or "--max-duration"))
+                if (name.Contains(':'))
+                {
+                    // A configuration key, as the server takes it (--Storage:Provider postgres).
+                    settings.Add(name + "=" + value);
+                }
+                else if (name is "--data-dir" or "--owner" or "--zones" or "--max-duration")
+                {
+                    named[name] = value;
+                }
+                else
                 {
                     return UsageError(stderr, $"unknown option {name}");
                 }
 
-                named[name] = value;
                 i += consumed;
             }
             else
@@ -65,7 +77,9 @@ public static class ToolCommands
         var command = string.Join(' ', positional.Take(2));
         try
         {
-            var provisioning = Open(named.GetValueOrDefault("--data-dir"), out var accounts);
+            using var host = await OpenAsync([.. settings], named.GetValueOrDefault("--data-dir"));
+            var provisioning = host.Services.GetRequiredService<Provisioning>();
+            var accounts = host.Services.GetRequiredService<IAccountStore>();
             return command switch
             {
                 "users add" => await UsersAddAsync(positional, provisioning, stdout, stderr),
@@ -75,28 +89,32 @@ public static class ToolCommands
                 _ => UsageError(stderr, $"unknown command '{command}'"),
             };
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException
+            or System.Net.Sockets.SocketException)
         {
             stderr.WriteLine("error: " + e.Message);
             return 1;
         }
     }
 
-    private static Provisioning Open(string? dataDir, out IAccountStore accounts)
+    // The server's own configuration sources and storage registration, without the web host.
+    private static async Task<IHost> OpenAsync(string[] settings, string? dataDir)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings });
+        builder.Configuration.AddBinaryFolderDefaults(builder.Environment);
         if (dataDir is not null)
         {
-            storage.DataDir = dataDir;
+            builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.DataDir)}"] = dataDir;
         }
 
-        var relay = configuration.GetSection(RelayOptions.Section).Get<RelayOptions>() ?? new RelayOptions();
-        accounts = new SqliteAccountStore(new SqliteDatabase(storage));
-        return new Provisioning(accounts, Microsoft.Extensions.Options.Options.Create(relay));
+        // The command's output is its own lines only.
+        builder.Logging.ClearProviders();
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
+        builder.Services.AddStorage();
+        builder.Services.AddSingleton<Provisioning>();
+        var host = builder.Build();
+        await host.Services.MigrateStorageAsync();
+        return host;
     }
 
     private static async Task<int> UsersAddAsync(List<string> positional, Provisioning provisioning, TextWriter stdout, TextWriter stderr)

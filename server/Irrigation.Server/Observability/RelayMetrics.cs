@@ -1,138 +1,94 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Irrigation.Server.Observability;
 
 /// <summary>
-/// Counters of the relay, exposed in Prometheus text format at /metrics. Interlocked counters; the three bumped for
-/// every event (in, stored, out to each dashboard) are striped per core.
+/// The relay's instruments (System.Diagnostics.Metrics, meter <see cref="MeterName"/>), exported at /metrics by
+/// OpenTelemetry's Prometheus exporter: counters become <c>irrigation_events_in_total</c> and the like.
 /// </summary>
 public sealed class RelayMetrics
 {
-    private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _disconnected = new(StringComparer.Ordinal);
-    private long _controllers;
-    private long _dashboards;
-    private readonly StripedCounter _eventsIn = new();
-    private readonly StripedCounter _eventsStored = new();
-    private readonly StripedCounter _eventsOut = new();
-    private long _duplicates;
-    private long _dropped;
-    private long _commands;
-    private long _authFailures;
+    /// <summary>The meter every instrument belongs to.</summary>
+    public const string MeterName = "Irrigation.Relay";
 
-    /// <summary>Controllers connected now (after hello).</summary>
-    public long Controllers => Interlocked.Read(ref _controllers);
+    private readonly Meter _meter;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _eventsIn;
+    private readonly Counter<long> _stored;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _eventsOut;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _commands;
+    private readonly Counter<long> _authFailures;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _disconnected;
+    private readonly Counter<long> _backplaneFrames;
+    private Func<int> _ingestQueue = () => 0;
 
-    /// <summary>Dashboards connected now.</summary>
-    public long Dashboards => Interlocked.Read(ref _dashboards);
+    /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
+    public RelayMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _connections = _meter.CreateUpDownCounter<long>("irrigation.connections", description: "Open WebSocket connections by kind (controller, dashboard).");
+        _eventsIn = _meter.CreateCounter<long>("irrigation.events.in", description: "Controller events accepted.");
+        _stored = _meter.CreateCounter<long>("irrigation.events.stored", description: "Controller events committed to storage.");
+        _duplicates = _meter.CreateCounter<long>("irrigation.events.duplicate", description: "Repeated (device, boot, seq) acknowledged but not stored or fanned out again.");
+        _eventsOut = _meter.CreateCounter<long>("irrigation.events.out", description: "Frames sent to dashboards.");
+        _dropped = _meter.CreateCounter<long>("irrigation.dropped", description: "Telemetry frames dropped from full dashboard queues.");
+        _commands = _meter.CreateCounter<long>("irrigation.commands", description: "Commands sent to controllers.");
+        _authFailures = _meter.CreateCounter<long>("irrigation.auth.failures", description: "Rejected hellos and dashboard upgrades.");
+        _rejected = _meter.CreateCounter<long>("irrigation.rejected", description: "Rejected controller frames by error code.");
+        _disconnected = _meter.CreateCounter<long>("irrigation.dashboards.disconnected", description: "Dashboards closed by the server by reason.");
+        _backplaneFrames = _meter.CreateCounter<long>("irrigation.backplane.frames", description: "Frames exchanged with other server instances by direction (out, in).");
+        _meter.CreateObservableGauge("irrigation.ingest.queue.depth", () => _ingestQueue(), description: "Accepted events waiting for the storage writer.");
 
-    /// <summary>Telemetry frames dropped from full dashboard queues.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+        // A series appears on its first measurement: start the unlabelled ones (and both connection kinds) at zero, so a
+        // scrape shows "0" rather than nothing.
+        foreach (var counter in new[] { _eventsIn, _stored, _duplicates, _eventsOut, _dropped, _commands, _authFailures })
+        {
+            counter.Add(0);
+        }
 
-    /// <summary>Frames written to dashboard sockets.</summary>
-    public long EventsOut => _eventsOut.Value;
+        ControllerConnected(0);
+        DashboardConnected(0);
+    }
 
-    /// <summary>Events stored (not counting duplicates).</summary>
-    public long EventsStored => _eventsStored.Value;
-
-    /// <summary>Reads the current ingest queue depth (set by the pipeline).</summary>
-    public Func<int> IngestQueueDepth { get; set; } = () => 0;
-
-    /// <summary>Reads how many stored readings wait for the series index (set by the index service).</summary>
-    public Func<long> SeriesIndexPending { get; set; } = () => 0;
+    /// <summary>Reports the ingest queue's depth through <paramref name="depth"/>.</summary>
+    public void ObserveIngestQueue(Func<int> depth) => _ingestQueue = depth;
 
     /// <summary>A controller finished hello (+1) or closed (-1).</summary>
-    public void ControllerConnected(int delta) => Interlocked.Add(ref _controllers, delta);
+    public void ControllerConnected(int delta) => _connections.Add(delta, new KeyValuePair<string, object?>("kind", "controller"));
 
     /// <summary>A dashboard connected (+1) or closed (-1).</summary>
-    public void DashboardConnected(int delta) => Interlocked.Add(ref _dashboards, delta);
+    public void DashboardConnected(int delta) => _connections.Add(delta, new KeyValuePair<string, object?>("kind", "dashboard"));
 
     /// <summary>A controller event was accepted.</summary>
-    public void EventIn() => _eventsIn.Increment();
+    public void EventIn() => _eventsIn.Add(1);
 
     /// <summary>An event was committed.</summary>
-    public void Stored() => _eventsStored.Increment();
+    public void Stored() => _stored.Add(1);
 
-    /// <summary>An event was a repeat of a stored (device, boot, seq).</summary>
-    public void Duplicate() => Interlocked.Increment(ref _duplicates);
+    /// <summary>An event was a repeat.</summary>
+    public void Duplicate() => _duplicates.Add(1);
 
     /// <summary>A frame was sent to a dashboard.</summary>
-    public void EventOut() => _eventsOut.Increment();
+    public void EventOut() => _eventsOut.Add(1);
 
     /// <summary>A telemetry frame was dropped from a dashboard queue.</summary>
-    public void DroppedTelemetry() => Interlocked.Increment(ref _dropped);
+    public void DroppedTelemetry() => _dropped.Add(1);
 
     /// <summary>A command was sent to a controller.</summary>
-    public void CommandSent() => Interlocked.Increment(ref _commands);
+    public void CommandSent() => _commands.Add(1);
 
     /// <summary>A hello or a dashboard upgrade failed authentication.</summary>
-    public void AuthFailed() => Interlocked.Increment(ref _authFailures);
+    public void AuthFailed() => _authFailures.Add(1);
 
     /// <summary>A frame was rejected with an error code.</summary>
-    public void Rejected(string code) => _rejected.AddOrUpdate(code, 1, (_, n) => n + 1);
-
-    /// <summary>How many frames were rejected with this code.</summary>
-    public long RejectedCount(string code) => _rejected.GetValueOrDefault(code);
+    public void Rejected(string code) => _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
 
     /// <summary>The server closed a dashboard for this reason (queue_overflow, stuck).</summary>
-    public void DashboardDisconnected(string reason) => _disconnected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    public void DashboardDisconnected(string reason) => _disconnected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    /// <summary>How many dashboards the server closed for this reason.</summary>
-    public long DisconnectedCount(string reason) => _disconnected.GetValueOrDefault(reason);
-
-    /// <summary>The Prometheus text exposition.</summary>
-    public string ToPrometheus()
-    {
-        var s = new StringBuilder();
-        Gauge(s, "irrigation_connections", "Open WebSocket connections by kind.",
-            ("kind=\"controller\"", Controllers), ("kind=\"dashboard\"", Dashboards));
-        Counter(s, "irrigation_events_in_total", "Controller events accepted.", _eventsIn.Value);
-        Counter(s, "irrigation_events_stored_total", "Controller events committed to storage.", EventsStored);
-        Counter(s, "irrigation_events_duplicate_total", "Repeated (device, boot, seq) acknowledged but not stored again.", Interlocked.Read(ref _duplicates));
-        Counter(s, "irrigation_events_out_total", "Frames sent to dashboards.", EventsOut);
-        Counter(s, "irrigation_dropped_total", "Telemetry frames dropped from full dashboard queues.", Dropped);
-        Counter(s, "irrigation_commands_total", "Commands sent to controllers.", Interlocked.Read(ref _commands));
-        Counter(s, "irrigation_auth_failures_total", "Rejected hellos and dashboard upgrades.", Interlocked.Read(ref _authFailures));
-        Labeled(s, "irrigation_rejected_total", "counter", "Rejected controller frames by error code.", "code", _rejected);
-        Labeled(s, "irrigation_dashboards_disconnected_total", "counter", "Dashboards closed by the server by reason.", "reason", _disconnected);
-        Gauge(s, "irrigation_ingest_queue_depth", "Accepted events waiting for the storage writer.", ("", IngestQueueDepth()));
-        Gauge(s, "irrigation_series_index_pending", "Stored readings not in the series index yet (history queries scan them).", ("", SeriesIndexPending()));
-        return s.ToString();
-    }
-
-    private static void Counter(StringBuilder s, string name, string help, long value)
-    {
-        s.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        s.Append("# TYPE ").Append(name).Append(" counter\n");
-        s.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-    }
-
-    private static void Gauge(StringBuilder s, string name, string help, params (string Labels, long Value)[] samples)
-    {
-        s.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        s.Append("# TYPE ").Append(name).Append(" gauge\n");
-        foreach (var (labels, value) in samples)
-        {
-            s.Append(name);
-            if (labels.Length > 0)
-            {
-                s.Append('{').Append(labels).Append('}');
-            }
-
-            s.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-    }
-
-    private static void Labeled(StringBuilder s, string name, string type, string help, string label, ConcurrentDictionary<string, long> values)
-    {
-        s.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        s.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-        foreach (var (key, value) in values.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            s.Append(name).Append('{').Append(label).Append("=\"").Append(key).Append("\"} ")
-                .Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-    }
+    /// <summary>A frame went to (out) or came from (in) the other instances.</summary>
+    public void BackplaneFrame(string direction) => _backplaneFrames.Add(1, new KeyValuePair<string, object?>("direction", direction));
 }

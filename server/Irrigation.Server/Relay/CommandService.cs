@@ -8,26 +8,24 @@ using Irrigation.Server.Storage;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// Sends irrigate and stop to a connected controller with a generated id "c-N" (N keeps counting across restarts),
-/// records the command in the history and shows it to the owner's dashboards.
+/// Sends irrigate and stop to the controller, on whichever instance it is connected, with an id "c-N" (N is shared
+/// by every instance and keeps counting across restarts), records the command in the history and shows it to the
+/// dashboards.
 /// </summary>
 public sealed class CommandService(
     IAccountStore accounts,
     IEventStore events,
-    DeviceStateRegistry states,
-    ControllerRegistry controllers,
+    DeviceHubs hubs,
+    IRelayBackplane backplane,
     IngestPipeline pipeline,
     RelayMetrics metrics,
     TimeProvider clock)
 {
-    private readonly SemaphoreSlim _seedLock = new(1, 1);
-    private long _next = -1;
-
     /// <summary>Opens <paramref name="zones"/> for <paramref name="durationSeconds"/> (1…the device's maximum).</summary>
     public async Task<CommandOutcome> IrrigateAsync(string userId, string deviceId, IReadOnlyList<string>? zones, int? durationSeconds)
     {
-        var (state, error) = await FindAsync(userId, deviceId);
-        if (state is null)
+        var (hub, error) = await FindAsync(userId, deviceId);
+        if (hub is null)
         {
             return error!;
         }
@@ -37,39 +35,39 @@ public sealed class CommandService(
             return new CommandOutcome(CommandStatus.BadRequest, Message: "zones must name at least one zone");
         }
 
-        if (CheckZones(state, zones) is { } zoneError)
+        if (CheckZones(hub, zones) is { } zoneError)
         {
             return zoneError;
         }
 
-        if (durationSeconds is not int duration || duration < 1 || duration > state.MaxDurationSeconds)
+        if (durationSeconds is not int duration || duration < 1 || duration > hub.State.MaxDurationSeconds)
         {
             return new CommandOutcome(CommandStatus.BadRequest,
-                Message: $"duration must be between 1 and {state.MaxDurationSeconds} seconds");
+                Message: $"duration must be between 1 and {hub.State.MaxDurationSeconds} seconds");
         }
 
-        return await SendAsync(state, EventNames.Irrigate, zones, duration);
+        return await SendAsync(hub, EventNames.Irrigate, zones, duration);
     }
 
     /// <summary>Closes <paramref name="zones"/> (all when empty or null).</summary>
     public async Task<CommandOutcome> StopAsync(string userId, string deviceId, IReadOnlyList<string>? zones)
     {
-        var (state, error) = await FindAsync(userId, deviceId);
-        if (state is null)
+        var (hub, error) = await FindAsync(userId, deviceId);
+        if (hub is null)
         {
             return error!;
         }
 
         zones ??= [];
-        if (CheckZones(state, zones) is { } zoneError)
+        if (CheckZones(hub, zones) is { } zoneError)
         {
             return zoneError;
         }
 
-        return await SendAsync(state, EventNames.Stop, zones, null);
+        return await SendAsync(hub, EventNames.Stop, zones, null);
     }
 
-    private async Task<(DeviceState?, CommandOutcome?)> FindAsync(string userId, string deviceId)
+    private async Task<(DeviceHub?, CommandOutcome?)> FindAsync(string userId, string deviceId)
     {
         var record = await accounts.FindDeviceAsync(deviceId);
         if (record is null || record.Owner != userId)
@@ -77,15 +75,15 @@ public sealed class CommandService(
             return (null, new CommandOutcome(CommandStatus.NotFound, Message: $"no device '{deviceId}'"));
         }
 
-        return (await states.GetAsync(record), null);
+        return (await hubs.GetAsync(record), null);
     }
 
-    private static CommandOutcome? CheckZones(DeviceState state, IReadOnlyList<string> zones)
+    private static CommandOutcome? CheckZones(DeviceHub hub, IReadOnlyList<string> zones)
     {
         string[] known;
-        lock (state.Hub.Gate)
+        lock (hub.Gate)
         {
-            known = state.Zones;
+            known = hub.State.Zones;
         }
 
         foreach (var zone in zones)
@@ -100,40 +98,32 @@ public sealed class CommandService(
         return null;
     }
 
-    private async Task<CommandOutcome> SendAsync(DeviceState state, string eventName, IReadOnlyList<string> zones, int? duration)
+    private async Task<CommandOutcome> SendAsync(DeviceHub hub, string eventName, IReadOnlyList<string> zones, int? duration)
     {
-        var controller = controllers.Find(state.DeviceId);
-        if (controller is null)
+        if (!await backplane.IsOnlineAsync(hub.DeviceId))
         {
-            return new CommandOutcome(CommandStatus.Offline, Message: $"device '{state.DeviceId}' is offline");
+            return Offline(hub);
         }
 
-        var id = "c-" + await NextNumberAsync();
+        var id = "c-" + await events.NextCommandNumberAsync();
         var data = CommandData(id, zones, duration);
-        var frame = Envelope(eventName, null, data);
-        if (!controller.TrySend(frame))
+        switch (await backplane.SendToControllerAsync(hub.DeviceId, ServerFrames.Envelope(eventName, data)))
         {
-            return new CommandOutcome(CommandStatus.Busy, Message: $"device '{state.DeviceId}' is not reading its connection");
+            case Delivery.Offline:
+                return Offline(hub);
+            case Delivery.Busy:
+                return new CommandOutcome(CommandStatus.Busy, Message: $"device '{hub.DeviceId}' is not reading its connection");
         }
 
         metrics.CommandSent();
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var tagged = ServerFrames.Tagged(eventName, hub.DeviceId, null, data);
+        hub.Broadcast(tagged);
+        backplane.Publish(hub.DeviceId, tagged);
         try
         {
-            await pipeline.EnqueueAsync(new IngestItem
-            {
-                Kind = IngestItemKind.Command,
-                State = state,
-                Record = new IngestRecord
-                {
-                    DeviceId = state.DeviceId,
-                    Event = eventName,
-                    Time = now,
-                    Received = now,
-                    DataJson = Encoding.UTF8.GetString(data),
-                },
-                Frame = Envelope(eventName, state.DeviceId, data),
-            });
+            var record = new IngestRecord { DeviceId = hub.DeviceId, Event = eventName, Time = now, Received = now, DataJson = Encoding.UTF8.GetString(data) };
+            await pipeline.EnqueueAsync(new IngestItem(record, null, 0));
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {
@@ -143,26 +133,7 @@ public sealed class CommandService(
         return new CommandOutcome(CommandStatus.Sent, id);
     }
 
-    private async Task<long> NextNumberAsync()
-    {
-        if (Volatile.Read(ref _next) < 0)
-        {
-            await _seedLock.WaitAsync();
-            try
-            {
-                if (_next < 0)
-                {
-                    Volatile.Write(ref _next, await events.GetLastCommandNumberAsync());
-                }
-            }
-            finally
-            {
-                _seedLock.Release();
-            }
-        }
-
-        return Interlocked.Increment(ref _next);
-    }
+    private static CommandOutcome Offline(DeviceHub hub) => new(CommandStatus.Offline, Message: $"device '{hub.DeviceId}' is offline");
 
     private static byte[] CommandData(string id, IReadOnlyList<string> zones, int? duration)
     {
@@ -186,7 +157,4 @@ public sealed class CommandService(
         w.Flush();
         return buffer.WrittenSpan.ToArray();
     }
-
-    private static byte[] Envelope(string eventName, string? device, byte[] data) =>
-        device is null ? ServerFrames.Envelope(eventName, data) : ServerFrames.Tagged(eventName, device, null, data);
 }

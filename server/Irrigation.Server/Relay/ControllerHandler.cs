@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using Irrigation.Core.Protocol;
 using Irrigation.Server.Auth;
 using Irrigation.Server.Observability;
@@ -11,15 +11,17 @@ using Microsoft.Extensions.Options;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// The controller side of the contract on <c>ws://HOST/</c>: hello within the timeout, welcome with resume,
-/// validated events into the ingest pipeline, an error per rejected frame, closing persistent offenders.
+/// The controller side of the contract on <c>ws://HOST/</c>: hello within the timeout, welcome with resume, then
+/// each valid event goes to the dashboards at once and to the ingest queue (its ack follows the commit); an error
+/// frame per rejected frame; persistent offenders are closed.
 /// </summary>
 public sealed class ControllerHandler(
     DeviceAuthenticator authenticator,
     IAccountStore accounts,
     IEventStore events,
-    DeviceStateRegistry states,
+    DeviceHubs hubs,
     ControllerRegistry controllers,
+    IRelayBackplane backplane,
     IngestPipeline pipeline,
     SendWatchdog watchdog,
     RelayMetrics metrics,
@@ -39,33 +41,32 @@ public sealed class ControllerHandler(
             KeepAliveInterval = o.KeepAliveInterval,
             KeepAliveTimeout = o.KeepAliveInterval,
         });
-        var buffer = new byte[o.MaxFrameBytes + 1];
         var remote = context.Connection.RemoteIpAddress?.ToString() ?? "?";
-
-        var hello = await ReadHelloAsync(socket, buffer, remote);
+        var hello = await ReadHelloAsync(socket, remote);
         if (hello is null)
         {
             return;
         }
 
         var (record, frame) = hello.Value;
-        var state = await states.GetAsync(record);
-        if (state.Zones.Length == 0 && frame.Zones.Length > 0)
+        var hub = await hubs.GetAsync(record);
+        if (hub.State.Zones.Length == 0 && frame.Zones.Length > 0)
         {
             // Provisioned without zones: the controller's own list becomes the device's zones.
             await accounts.SetDeviceZonesAsync(record.DeviceId, frame.Zones);
-            lock (state.Hub.Gate)
+            lock (hub.Gate)
             {
-                state.Zones = frame.Zones;
+                hub.State.Zones = frame.Zones;
             }
         }
 
         var resume = await events.GetResumeSeqAsync(record.DeviceId, frame.Boot);
-        var session = new ControllerSession(socket, state, frame.Boot, o.ControllerQueueLength, watchdog);
+        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        state.Seen(now);
+        hub.State.Seen(now);
         session.TrySend(ServerFrames.Welcome(now, resume));
         controllers.Register(session)?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection");
+        await backplane.ClaimAsync(session);
         metrics.ControllerConnected(1);
         log.LogInformation("Controller {Device} online from {Remote} (boot {Boot}, firmware {Firmware}, resume {Resume})",
             record.DeviceId, remote, frame.Boot, frame.Firmware ?? "?", resume);
@@ -75,19 +76,19 @@ public sealed class ControllerHandler(
             () => session.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
         try
         {
-            await EnqueuePresenceAsync(state, online: true);
-            await ReceiveLoopAsync(session, buffer, o);
+            PublishPresence(hub, online: true);
+            await ReceiveLoopAsync(session, o);
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {
-            // Shutdown finished draining the pipeline while this controller was still sending.
+            // Shutdown finished the ingest queue while this controller was still sending.
         }
         finally
         {
             session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-            if (controllers.Unregister(session))
+            if (controllers.Unregister(session) && await backplane.ReleaseAsync(session))
             {
-                await EnqueuePresenceAsync(state, online: false);
+                PublishPresence(hub, online: false);
             }
 
             metrics.ControllerConnected(-1);
@@ -96,60 +97,68 @@ public sealed class ControllerHandler(
         }
     }
 
-    private async Task<(DeviceRecord, HelloFrame)?> ReadHelloAsync(WebSocket socket, byte[] buffer, string remote)
+    private async Task<(DeviceRecord, HelloFrame)?> ReadHelloAsync(WebSocket socket, string remote)
     {
         var o = options.Value;
-        var receive = WebSocketSession.ReceiveMessageAsync(socket, buffer, o.MaxFrameBytes, CancellationToken.None).AsTask();
-        var stopping = lifetime.ApplicationStopping;
-        var first = await Task.WhenAny(receive, Task.Delay(o.HelloTimeout, stopping));
-        if (first != receive)
-        {
-            await RefuseAsync(socket, receive, remote, stopping.IsCancellationRequested ? null : "hello timeout");
-            return null;
-        }
-
-        WebSocketMessageType type;
-        int length;
-        bool oversize;
+        var buffer = ArrayPool<byte>.Shared.Rent(o.MaxFrameBytes + 1);
         try
         {
-            (type, length, oversize) = await receive;
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            return null;
-        }
+            var receive = WebSocketSession.ReceiveMessageAsync(socket, buffer, o.MaxFrameBytes, CancellationToken.None).AsTask();
+            var stopping = lifetime.ApplicationStopping;
+            var first = await Task.WhenAny(receive, Task.Delay(o.HelloTimeout, stopping));
+            if (first != receive)
+            {
+                await RefuseAsync(socket, receive, remote, stopping.IsCancellationRequested ? null : "hello timeout");
+                return null;
+            }
 
-        if (type == WebSocketMessageType.Close)
-        {
-            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
-            return null;
-        }
+            WebSocketMessageType type;
+            int length;
+            bool oversize;
+            try
+            {
+                (type, length, oversize) = await receive;
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                return null;
+            }
 
-        if (oversize || type != WebSocketMessageType.Text)
-        {
-            await RefuseAsync(socket, null, remote, "hello expected");
-            return null;
-        }
+            if (type == WebSocketMessageType.Close)
+            {
+                await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "bye");
+                return null;
+            }
 
-        var frame = FrameValidator.ParseHello(buffer.AsMemory(0, length), out var error);
-        if (frame is null)
-        {
-            await RefuseAsync(socket, null, remote, error);
-            return null;
-        }
+            if (oversize || type != WebSocketMessageType.Text)
+            {
+                await RefuseAsync(socket, null, remote, "hello expected");
+                return null;
+            }
 
-        var record = await authenticator.AuthenticateAsync(frame.Device, frame.Token);
-        if (record is null)
-        {
-            await RefuseAsync(socket, null, remote, "unknown device or wrong token", frame.Device);
-            return null;
-        }
+            var frame = FrameValidator.ParseHello(buffer.AsMemory(0, length), out var error);
+            if (frame is null)
+            {
+                await RefuseAsync(socket, null, remote, error);
+                return null;
+            }
 
-        return (record, frame);
+            var record = await authenticator.AuthenticateAsync(frame.Device, frame.Token);
+            if (record is null)
+            {
+                await RefuseAsync(socket, null, remote, "unknown device or wrong token", frame.Device);
+                return null;
+            }
+
+            return (record, frame);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    // Error frame + close 1008 ("stopping" = null: close 1001 for shutdown). Nothing was registered or stored.
+    // Error frame + close 1008 ("reason" null: close 1001 for shutdown). Nothing was registered or stored.
     private async Task RefuseAsync(WebSocket socket, Task? pendingReceive, string remote, string? reason, string? device = null)
     {
         if (reason is null)
@@ -202,101 +211,139 @@ public sealed class ControllerHandler(
         }
     }
 
-    private async Task ReceiveLoopAsync(ControllerSession session, byte[] buffer, RelayOptions o)
+    private async Task ReceiveLoopAsync(ControllerSession session, RelayOptions o)
     {
-        var state = session.State;
         var rejectedInARow = 0;
         while (true)
         {
-            WebSocketMessageType type;
-            int length;
-            bool oversize;
+            byte[]? buffer = null;
             try
             {
-                (type, length, oversize) = await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
+                // An idle controller holds no receive buffer: wait for the next frame with an empty read, then rent one.
+                if ((await session.Socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None)).MessageType == WebSocketMessageType.Close)
+                {
+                    session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+
+                buffer = ArrayPool<byte>.Shared.Rent(o.MaxFrameBytes + 1);
+                var (type, length, oversize) = await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
+                if (type == WebSocketMessageType.Close)
+                {
+                    session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+
+                var now = clock.GetUtcNow().ToUnixTimeSeconds();
+                session.Hub.State.Seen(now);
+                if (session.IsClosing)
+                {
+                    continue; // Waiting for the peer's close frame; frames after our close are ignored.
+                }
+
+                var rejection = await HandleFrameAsync(session, buffer, length, type, oversize, now, o);
+                if (rejection is null)
+                {
+                    rejectedInARow = 0;
+                }
+                else if (++rejectedInARow >= o.MaxRejectedFrames)
+                {
+                    log.LogWarning("Controller {Device}: {Count} rejected frames in a row: closing", session.DeviceId, rejectedInARow);
+                    session.RequestClose(
+                        rejection == ErrorCodes.TooLarge ? WebSocketCloseStatus.MessageTooBig : WebSocketCloseStatus.PolicyViolation,
+                        "too many rejected frames");
+                }
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // Keepalive timeout (half-open TCP), abort, or a peer that vanished.
                 return;
             }
-
-            if (type == WebSocketMessageType.Close)
+            finally
             {
-                session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                return;
-            }
-
-            var now = clock.GetUtcNow().ToUnixTimeSeconds();
-            state.Seen(now);
-            if (session.IsClosing)
-            {
-                continue; // Waiting for the peer's close frame; frames after our close are ignored.
-            }
-
-            string? code = null;
-            string? message = null;
-            long? seq = null;
-            if (oversize)
-            {
-                (code, message) = (ErrorCodes.TooLarge, $"frame larger than {o.MaxFrameBytes} bytes");
-            }
-            else if (type == WebSocketMessageType.Binary)
-            {
-                (code, message) = (ErrorCodes.BadJson, "binary frames are not accepted: send UTF-8 JSON text");
-            }
-            else
-            {
-                using var check = FrameValidator.Validate(buffer.AsMemory(0, length));
-                seq = check.Seq;
-                if (!check.Ok)
+                if (buffer is not null)
                 {
-                    (code, message) = (check.ErrorCode, check.Message);
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
-                else if (!state.Rate.TryTake())
-                {
-                    (code, message) = (ErrorCodes.RateLimited, $"more than {o.MaxEventsPerSecond} events per second");
-                }
-                else
-                {
-                    rejectedInARow = 0;
-                    metrics.EventIn();
-                    await pipeline.EnqueueAsync(Accept(session, check, now));
-                    continue;
-                }
-            }
-
-            metrics.Rejected(code!);
-            log.LogWarning("Controller {Device}: rejected frame seq {Seq} ({Code}): {Message}", session.DeviceId, seq, code, message);
-            if (!session.TrySend(ServerFrames.Error(code!, message!)))
-            {
-                log.LogWarning("Controller {Device} does not read its socket: disconnecting", session.DeviceId);
-                session.Socket.Abort();
-                return;
-            }
-
-            if (seq is long rejectedSeq)
-            {
-                await pipeline.EnqueueAsync(new IngestItem { Kind = IngestItemKind.Rejected, State = state, Origin = session, Seq = rejectedSeq });
-            }
-
-            if (++rejectedInARow >= o.MaxRejectedFrames)
-            {
-                log.LogWarning("Controller {Device}: {Count} rejected frames in a row: closing", session.DeviceId, rejectedInARow);
-                session.RequestClose(
-                    code == ErrorCodes.TooLarge ? WebSocketCloseStatus.MessageTooBig : WebSocketCloseStatus.PolicyViolation,
-                    "too many rejected frames");
             }
         }
     }
 
-    private static IngestItem Accept(ControllerSession session, in FrameCheck check, long now)
+    // One frame: fanned out and queued for storage, acknowledged as a repeat, or rejected. Returns the error code of
+    // a rejected frame, null otherwise.
+    private async ValueTask<string?> HandleFrameAsync(
+        ControllerSession session, byte[] buffer, int length, WebSocketMessageType type, bool oversize, long now, RelayOptions o)
+    {
+        string code;
+        string message;
+        long? seq = null;
+        if (oversize)
+        {
+            (code, message) = (ErrorCodes.TooLarge, $"frame larger than {o.MaxFrameBytes} bytes");
+        }
+        else if (type == WebSocketMessageType.Binary)
+        {
+            (code, message) = (ErrorCodes.BadJson, "binary frames are not accepted: send UTF-8 JSON text");
+        }
+        else
+        {
+            using var check = FrameValidator.Validate(buffer.AsMemory(0, length));
+            seq = check.Seq;
+            if (check.Ok && !session.Hub.State.Rate.TryTake())
+            {
+                (code, message) = (ErrorCodes.RateLimited, $"more than {o.MaxEventsPerSecond} events per second");
+            }
+            else if (check.Ok)
+            {
+                metrics.EventIn();
+                if (session.Stream.TryAccept(check.Seq!.Value))
+                {
+                    await pipeline.EnqueueAsync(new IngestItem(Publish(session, check, now), session, check.Seq.Value));
+                }
+                else
+                {
+                    // A repeat: stored or in flight already. Acked after whatever holds it is committed, never fanned out again.
+                    metrics.Duplicate();
+                    await pipeline.EnqueueAsync(new IngestItem(null, session, check.Seq.Value));
+                }
+
+                return null;
+            }
+            else
+            {
+                (code, message) = (check.ErrorCode!, check.Message!);
+            }
+        }
+
+        metrics.Rejected(code);
+        log.LogWarning("Controller {Device}: rejected frame seq {Seq} ({Code}): {Message}", session.DeviceId, seq, code, message);
+        if (!session.TrySend(ServerFrames.Error(code, message)))
+        {
+            log.LogWarning("Controller {Device} does not read its socket: disconnecting", session.DeviceId);
+            session.Socket.Abort();
+            return code;
+        }
+
+        if (seq is long rejectedSeq)
+        {
+            // A rejected frame is never resent: it is acknowledged in order with the stored ones.
+            await pipeline.EnqueueAsync(new IngestItem(null, session, rejectedSeq));
+        }
+
+        return code;
+    }
+
+    // The live path: the device's state and dashboards here, the other instances through the backplane. Returns what to store.
+    private IngestRecord Publish(ControllerSession session, in FrameCheck check, long now)
     {
         var name = check.Event!;
         var raw = check.RawData.Span;
+        var isReading = ReadingKinds.TryParse(name, out var kind);
         var frame = ServerFrames.Tagged(name, session.DeviceId, check.Seq, raw);
-        bool isReading = ReadingKinds.TryParse(name, out var kind);
-        var record = new IngestRecord
+        var update = DeviceUpdate.FromEvent(name, check.Time, now, isReading ? null : check.Data, isReading ? kind : null, check.Record, check.Raw, check.Zone);
+        session.Hub.Publish(update, frame, DashboardSession.IsDroppable(name));
+        backplane.Publish(session.DeviceId, frame);
+        return new IngestRecord
         {
             DeviceId = session.DeviceId,
             Event = name,
@@ -310,67 +357,14 @@ public sealed class ControllerHandler(
             Zone = check.Zone,
             DataJson = isReading ? null : Encoding.UTF8.GetString(raw),
         };
-        // Only the other events carry a parsed document (readings may have been validated without one).
-        var data = check.Data;
-        string[]? zones = null;
-        long duration = 0;
-        switch (name)
-        {
-            case EventNames.IrrigationStarted:
-                zones = Strings(data.GetProperty("zones"));
-                duration = data.GetProperty("duration").GetInt64();
-                break;
-            case EventNames.IrrigationStopped:
-                zones = Strings(data.GetProperty("zones"));
-                break;
-            case EventNames.Status:
-                zones = Strings(data.GetProperty("open_zones"));
-                break;
-        }
-
-        return new IngestItem
-        {
-            Kind = IngestItemKind.Event,
-            State = session.State,
-            Record = record,
-            Origin = session,
-            Seq = check.Seq!.Value,
-            Frame = frame,
-            Droppable = DashboardSession.IsDroppable(name),
-            Zones = zones,
-            Duration = duration,
-        };
     }
 
-    private static string[] Strings(JsonElement array)
-    {
-        var values = new string[array.GetArrayLength()];
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            values[i++] = item.GetString()!;
-        }
-
-        return values;
-    }
-
-    private async Task EnqueuePresenceAsync(DeviceState state, bool online)
+    private void PublishPresence(DeviceHub hub, bool online)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        try
-        {
-            await pipeline.EnqueueAsync(new IngestItem
-            {
-                Kind = IngestItemKind.Presence,
-                State = state,
-                Online = online,
-                Frame = ServerFrames.Presence(state.DeviceId, online, now),
-            });
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            // Shutting down: the pipeline is drained already.
-        }
+        var frame = ServerFrames.Presence(hub.DeviceId, online, now);
+        hub.Publish(new DeviceUpdate(online ? EventNames.DeviceOnline : EventNames.DeviceOffline, now, now), frame, droppable: false);
+        backplane.Publish(hub.DeviceId, frame);
     }
 
     // Close reasons are limited to 123 bytes of UTF-8.

@@ -3,9 +3,10 @@ using System.Net.WebSockets;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// A controller connection after a successful hello: its bounded outbound queue (welcome, errors, commands) and its
-/// cumulative ack. Acks coalesce: the ingest completer raises the value and queues at most one marker, and whoever
-/// sends the queue sends the latest value when it reaches the marker, so acks keep their place behind the welcome.
+/// A controller connection after a successful hello: its bounded outbound queue (welcome, errors, commands), its
+/// coalesced cumulative ack, and its boot's live-path seq mark.
+/// Acks coalesce: after each commit the ingest writer raises the value and queues at most one marker; the writer
+/// loop sends the latest value when it reaches the marker, so an ack keeps its place behind the welcome.
 /// </summary>
 public sealed class ControllerSession : WebSocketSession
 {
@@ -16,23 +17,29 @@ public sealed class ControllerSession : WebSocketSession
     private long _ackSent;
     private bool _ackQueued;
 
-    /// <summary>Wraps a socket whose hello was accepted.</summary>
-    public ControllerSession(WebSocket socket, DeviceState state, long boot, int capacity, SendWatchdog watchdog)
+    /// <summary>Wraps a socket whose hello was accepted; <paramref name="stream"/> is its boot's live-path seq mark.</summary>
+    public ControllerSession(WebSocket socket, DeviceHub hub, BootStream stream, int capacity, SendWatchdog watchdog)
         : base(socket, watchdog)
     {
-        State = state;
-        Boot = boot;
+        Hub = hub;
+        Stream = stream;
         _capacity = Math.Max(2, capacity);
     }
 
-    /// <summary>The device's state.</summary>
-    public DeviceState State { get; }
+    /// <summary>The device's hub (its state and its dashboards).</summary>
+    public DeviceHub Hub { get; }
 
     /// <summary>The device id.</summary>
-    public string DeviceId => State.DeviceId;
+    public string DeviceId => Hub.DeviceId;
 
     /// <summary>The boot id from hello.</summary>
-    public long Boot { get; }
+    public long Boot => Stream.Boot;
+
+    /// <summary>The boot's live-path seq mark (a repeat is never fanned out twice).</summary>
+    public BootStream Stream { get; }
+
+    /// <summary>A unique id of this connection (a new connection of the device replaces the one with another id).</summary>
+    public string ConnectionId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Highest ack value sent so far on this connection.</summary>
     public long AckSent
@@ -64,21 +71,26 @@ public sealed class ControllerSession : WebSocketSession
     }
 
     /// <summary>
-    /// Every seq up to <paramref name="seq"/> is handled (stored or rejected); called by the ingest completer, which
-    /// then sends the ack with <see cref="WebSocketSession.SendQueuedInline"/> once per batch (no thread hop per ack).
+    /// Every seq up to <paramref name="seq"/> is handled (stored or rejected); called by the ingest writer after the
+    /// commit that holds it. The ack itself leaves with <see cref="QueueAck"/>, once per commit.
     /// </summary>
     public void Handled(long seq)
     {
         lock (_lock)
         {
-            if (seq <= _ackValue)
-            {
-                // A repeated seq is acknowledged again with the current cumulative value.
-                seq = _ackValue;
-            }
+            _ackValue = Math.Max(_ackValue, seq);
+        }
+    }
 
-            _ackValue = seq;
-            if (_ackQueued)
+    /// <summary>
+    /// Queues an ack with the current cumulative value (at most one waits at a time). Also answers a repeated seq,
+    /// which is acknowledged again with the current value.
+    /// </summary>
+    public void QueueAck()
+    {
+        lock (_lock)
+        {
+            if (_ackQueued || _ackValue == 0 || IsClosing)
             {
                 return;
             }
@@ -87,18 +99,8 @@ public sealed class ControllerSession : WebSocketSession
             // The marker may exceed the capacity by one: an ack must never be lost for lack of room.
             _outbound.Enqueue(null);
         }
-    }
 
-    /// <inheritdoc />
-    protected override bool HasQueued
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _outbound.Count > 0;
-            }
-        }
+        Signal();
     }
 
     /// <inheritdoc />
@@ -106,22 +108,17 @@ public sealed class ControllerSession : WebSocketSession
     {
         lock (_lock)
         {
-            while (_outbound.TryDequeue(out var next))
+            if (_outbound.TryDequeue(out var next))
             {
-                if (next is not null)
+                if (next is null)
                 {
-                    frame = next;
-                    return true;
+                    _ackQueued = false;
+                    _ackSent = _ackValue;
+                    next = ServerFrames.Ack(_ackValue);
                 }
 
-                _ackQueued = false;
-                // Sent even when unchanged: a repeated seq is answered with the current value.
-                if (_ackValue > 0)
-                {
-                    _ackSent = _ackValue;
-                    frame = ServerFrames.Ack(_ackValue);
-                    return true;
-                }
+                frame = next;
+                return true;
             }
         }
 

@@ -3,7 +3,6 @@ using Irrigation.Server.Auth;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Storage;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Relay;
@@ -15,8 +14,7 @@ namespace Irrigation.Server.Relay;
 public sealed class DashboardHandler(
     UserAuthenticator authenticator,
     IAccountStore accounts,
-    DeviceStateRegistry states,
-    UserHubs hubs,
+    DeviceHubs hubs,
     SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -52,21 +50,13 @@ public sealed class DashboardHandler(
             KeepAliveInterval = o.DashboardKeepAliveInterval,
             KeepAliveTimeout = o.DashboardKeepAliveInterval,
         });
-        var drainBuffer = (context.Features.Get<IHttpUpgradeFeature>() as CoalescingUpgradeFeature)?.Stream;
-        var session = new DashboardSession(
-            socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log, drainBuffer);
-        var devices = await accounts.ListDevicesAsync(user);
-        var deviceStates = await states.GetAllAsync(devices);
-        var hub = hubs.Get(user);
-        lock (hub.Gate)
-        {
-            // Snapshot and registration under the same gate as the ingest writer's broadcasts: nothing missed or doubled.
-            session.Enqueue(DeviceListJson.Snapshot(deviceStates, clock.GetUtcNow().ToUnixTimeSeconds()), droppable: false);
-            hub.Add(session);
-        }
-
+        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log);
+        var watched = await hubs.GetAllAsync(await accounts.ListDevicesAsync(user));
+        // Each device's entry is read and the dashboard registered in one step under that device's gate; the frames
+        // of devices already joined queue up meanwhile, and the snapshot goes in front of them.
+        session.EnqueueSnapshot(DeviceListJson.Snapshot(watched, session, clock.GetUtcNow().ToUnixTimeSeconds()));
         metrics.DashboardConnected(1);
-        log.LogInformation("Dashboard of {User} connected ({Devices} devices)", user, devices.Count);
+        log.LogInformation("Dashboard of {User} connected ({Devices} devices)", user, watched.Length);
         var writer = session.RunWriterAsync();
         using var stopping = lifetime.ApplicationStopping.Register(
             () => session.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
@@ -76,7 +66,11 @@ public sealed class DashboardHandler(
         }
         finally
         {
-            hub.Remove(session);
+            foreach (var hub in watched)
+            {
+                hub.Leave(session);
+            }
+
             session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
             await writer;
             if (session.SendTimedOut)

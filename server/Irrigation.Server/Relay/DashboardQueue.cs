@@ -8,7 +8,7 @@ namespace Irrigation.Server.Relay;
 public sealed class DashboardQueue(int capacity, TimeSpan stuckTimeout, TimeProvider clock)
 {
     private readonly Queue<(long Order, byte[] Frame)> _telemetry = new();
-    private readonly Queue<(long Order, byte[] Frame)> _important = new();
+    private Queue<(long Order, byte[] Frame)> _important = new();
     private readonly Lock _lock = new();
     private readonly int _capacity = Math.Max(1, capacity);
     private long _order;
@@ -67,6 +67,21 @@ public sealed class DashboardQueue(int capacity, TimeSpan stuckTimeout, TimeProv
 
             (droppable ? _telemetry : _important).Enqueue((++_order, frame));
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Queues a must-deliver frame ahead of everything queued (the snapshot: the frames queued while it was being
+    /// built are newer than what it shows). It may exceed the capacity by one.
+    /// </summary>
+    public void EnqueueFirst(byte[] frame)
+    {
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _important = new Queue<(long Order, byte[] Frame)>([(0, frame), .. _important]);
+            }
         }
     }
 

@@ -5,8 +5,8 @@ using Irrigation.Server.Observability;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// One dashboard connection: a <see cref="DashboardQueue"/> filled by the ingest writer (never blocking it) and
-/// drained by the writer loop. Incoming frames are read and ignored (dashboards only listen).
+/// One dashboard connection: a <see cref="DashboardQueue"/> filled by the device hubs it watches (never blocking
+/// them) and drained by the writer loop. Incoming frames are read and ignored (dashboards only listen).
 /// </summary>
 public sealed class DashboardSession : WebSocketSession
 {
@@ -17,16 +17,9 @@ public sealed class DashboardSession : WebSocketSession
     private readonly RelayMetrics _metrics;
     private readonly ILogger _log;
 
-    /// <summary>
-    /// The most bytes of frames gathered into one write while the queue drains (see <see cref="CoalescingStream"/>):
-    /// about a committed ingest batch's worth of telemetry frames.
-    /// </summary>
-    public const int DrainBufferBytes = 16 * 1024;
-
-    /// <summary>Wraps an accepted dashboard socket, and the stream under it when its writes can be gathered.</summary>
-    public DashboardSession(
-        WebSocket socket, string userId, DashboardQueue queue, SendWatchdog watchdog, RelayMetrics metrics, ILogger log, CoalescingStream? drainBuffer = null)
-        : base(socket, watchdog, drainBuffer)
+    /// <summary>Wraps an accepted dashboard socket.</summary>
+    public DashboardSession(WebSocket socket, string userId, DashboardQueue queue, SendWatchdog watchdog, RelayMetrics metrics, ILogger log)
+        : base(socket, watchdog)
     {
         UserId = userId;
         _queue = queue;
@@ -40,7 +33,14 @@ public sealed class DashboardSession : WebSocketSession
     /// <summary>Frames queued now.</summary>
     public int QueuedCount => _queue.Count;
 
-    /// <summary>Queues a frame for this dashboard; called inside the user's hub gate, never blocks.</summary>
+    /// <summary>Queues the snapshot ahead of every frame queued while it was being built, and starts sending.</summary>
+    public void EnqueueSnapshot(byte[] snapshot)
+    {
+        _queue.EnqueueFirst(snapshot);
+        Signal();
+    }
+
+    /// <summary>Queues a frame for this dashboard; called inside a device hub's gate, never blocks.</summary>
     public void Enqueue(byte[] frame, bool droppable)
     {
         switch (_queue.Enqueue(frame, droppable))
@@ -98,9 +98,6 @@ public sealed class DashboardSession : WebSocketSession
         frame = default;
         return false;
     }
-
-    /// <inheritdoc />
-    protected override bool HasQueued => _queue.Count > 0;
 
     /// <inheritdoc />
     protected override void OnSent() => _metrics.EventOut();

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Irrigation.Core.Protocol;
 
 namespace Irrigation.Server.Relay;
@@ -6,34 +8,31 @@ namespace Irrigation.Server.Relay;
 public static class DeviceListJson
 {
     /// <summary>
-    /// {"event":"snapshot","data":{"devices":[...]}}. Call inside the user's hub gate so the snapshot and the frames
-    /// queued after it line up.
+    /// {"event":"snapshot","data":{"devices":[...]}}, joining <paramref name="dashboard"/> to each device's hub as its
+    /// entry is written (see <see cref="DeviceHub.Join"/>).
     /// </summary>
-    public static byte[] Snapshot(IReadOnlyList<DeviceState> devices, long now) => ServerFrames.Build(w =>
+    public static byte[] Snapshot(IReadOnlyList<DeviceHub> devices, DashboardSession dashboard, long now) => ServerFrames.Build(w =>
     {
         ServerFrames.Start(w, EventNames.Snapshot);
         w.WriteStartArray("devices");
         foreach (var device in devices)
         {
-            device.WriteJson(w, now);
+            device.Join(dashboard, w, now);
         }
 
         w.WriteEndArray();
     });
 
-    /// <summary>{"devices":[...]} for the REST API (takes the gate of each device's hub).</summary>
-    public static byte[] Document(IReadOnlyList<DeviceState> devices, long now)
+    /// <summary>{"devices":[...]} for the REST API.</summary>
+    public static byte[] Document(IReadOnlyList<DeviceHub> devices, long now)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using var w = new System.Text.Json.Utf8JsonWriter(buffer);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();
         w.WriteStartArray("devices");
         foreach (var device in devices)
         {
-            lock (device.Hub.Gate)
-            {
-                device.WriteJson(w, now);
-            }
+            device.WriteJson(w, now);
         }
 
         w.WriteEndArray();

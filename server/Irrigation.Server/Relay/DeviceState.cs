@@ -1,12 +1,12 @@
 using System.Text.Json;
+using Irrigation.Core.Protocol;
 using Irrigation.Server.Storage;
 
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// What the server knows now about one device: presence, last values, zone states. Mutated by the ingest writer
-/// and read by snapshots and the REST API, always inside the owner's <see cref="UserHub.Gate"/>
-/// (<see cref="LastSeen"/> alone is written lock-free by the receive loop).
+/// What the server knows now about one device: presence, last values, zone states. Changed and read only inside
+/// its <see cref="DeviceHub.Gate"/> (<see cref="LastSeen"/> alone is written lock-free by the receive loop).
 /// </summary>
 public sealed class DeviceState
 {
@@ -15,13 +15,12 @@ public sealed class DeviceState
     private long _lastSeen;
 
     /// <summary>Creates the state from the stored record and what storage knows about recent activity.</summary>
-    public DeviceState(DeviceRecord record, DeviceLatest latest, UserHub hub, RateLimiter rate, long now)
+    public DeviceState(DeviceRecord record, DeviceLatest latest, RateLimiter rate, long now)
     {
         DeviceId = record.DeviceId;
         Owner = record.Owner;
         Zones = record.Zones;
         MaxDurationSeconds = record.MaxDurationSeconds;
-        Hub = hub;
         Rate = rate;
         _lastSeen = latest.LastSeen ?? 0;
         foreach (var reading in latest.Readings)
@@ -57,9 +56,6 @@ public sealed class DeviceState
     /// <summary>The owning user.</summary>
     public string Owner { get; }
 
-    /// <summary>The owner's hub (lock + dashboards).</summary>
-    public UserHub Hub { get; }
-
     /// <summary>The device's event rate limit.</summary>
     public RateLimiter Rate { get; }
 
@@ -69,7 +65,7 @@ public sealed class DeviceState
     /// <summary>Longest irrigate duration the API accepts, seconds.</summary>
     public int MaxDurationSeconds { get; set; }
 
-    /// <summary>True between the ingest writer's device_online and device_offline.</summary>
+    /// <summary>True between device_online and device_offline (on any instance of the cluster).</summary>
     public bool Online { get; set; }
 
     /// <summary>Server time of the last frame received, Unix seconds, or null.</summary>
@@ -80,6 +76,35 @@ public sealed class DeviceState
 
     /// <summary>Records that a frame arrived now (lock-free).</summary>
     public void Seen(long now) => Volatile.Write(ref _lastSeen, now);
+
+    /// <summary>Applies what an event changes (readings, zones; other events change nothing here).</summary>
+    public void Apply(in DeviceUpdate update)
+    {
+        if (update.Kind is ReadingKind kind)
+        {
+            ApplyReading(new LatestReading(kind, update.Time, update.Value, update.Raw, update.Zone));
+            return;
+        }
+
+        switch (update.Event)
+        {
+            case EventNames.IrrigationStarted:
+                ApplyStarted(update.Zones ?? [], update.Duration, update.Received);
+                break;
+            case EventNames.IrrigationStopped:
+                ApplyStopped(update.Zones ?? []);
+                break;
+            case EventNames.Status:
+                ApplyOpenZones(update.Zones ?? []);
+                break;
+            case EventNames.DeviceOnline:
+                Online = true;
+                break;
+            case EventNames.DeviceOffline:
+                Online = false;
+                break;
+        }
+    }
 
     /// <summary>Keeps the newest reading per kind (a replayed older reading does not replace a newer one).</summary>
     public void ApplyReading(LatestReading reading)

@@ -1,17 +1,20 @@
 using Irrigation.Server.Options;
-using Microsoft.AspNetCore.Http.Features;
+using Irrigation.Server.Relay.Cluster;
+using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Relay;
 
 /// <summary>Registration of the relay and its two WebSocket endpoints.</summary>
 public static class RelayEndpoints
 {
-    /// <summary>Binds <see cref="RelayOptions"/> from "Relay" and registers the relay's services.</summary>
-    public static IServiceCollection AddRelay(this IServiceCollection services)
+    /// <summary>
+    /// Binds <see cref="RelayOptions"/> from "Relay" and registers the relay's services, with the Redis backplane
+    /// when <c>ConnectionStrings:Redis</c> is set (several instances) and the local one otherwise.
+    /// </summary>
+    public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
-        services.AddSingleton<UserHubs>();
-        services.AddSingleton<DeviceStateRegistry>();
+        services.AddSingleton<DeviceHubs>();
         services.AddSingleton<ControllerRegistry>();
         services.AddSingleton<SendWatchdog>();
         services.AddSingleton<IngestPipeline>();
@@ -20,6 +23,25 @@ public static class RelayEndpoints
         services.AddSingleton<DashboardHandler>();
         services.AddSingleton<CommandService>();
         services.AddHostedService<SimulationLauncher>();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            if (!string.Equals(storage.Provider, StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Redis joins this server to a cluster, whose instances must share one database: " +
+                    "set Storage:Provider to postgres and ConnectionStrings:Postgres (or remove ConnectionStrings:Redis to run alone).");
+            }
+
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RedisBackplane>(sp, redis));
+            services.AddSingleton<IRelayBackplane>(sp => sp.GetRequiredService<RedisBackplane>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisBackplane>());
+        }
+        else
+        {
+            services.AddSingleton<IRelayBackplane, LocalBackplane>();
+        }
+
         return services;
     }
 
@@ -29,17 +51,6 @@ public static class RelayEndpoints
     /// </summary>
     public static WebApplication MapControllerSocket(this WebApplication app)
     {
-        // Before the WebSocket middleware, which takes the upgrade feature when the request arrives.
-        app.Use((context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/clients")
-                && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
-            {
-                context.Features.Set<IHttpUpgradeFeature>(new CoalescingUpgradeFeature(upgrade, DashboardSession.DrainBufferBytes));
-            }
-
-            return next(context);
-        });
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {

@@ -21,9 +21,12 @@ public interface IEventStore
     /// <summary>The newest reading per kind and the last receive time of a device.</summary>
     Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default);
 
-    /// <summary>Deletes at most <paramref name="batchSize"/> of the oldest readings received before the cutoff; returns how many.</summary>
-    Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default);
+    /// <summary>
+    /// Deletes the readings whose device time is before <paramref name="before"/>, series by series, in statements of
+    /// at most <paramref name="batchSize"/> rows with <paramref name="pause"/> between them; returns how many went.
+    /// </summary>
+    Task<long> PruneReadingsAsync(long before, int batchSize, TimeSpan pause, CancellationToken ct = default);
 
-    /// <summary>The largest N of the stored command ids "c-N" (0 if none), so ids stay unique across restarts.</summary>
-    Task<long> GetLastCommandNumberAsync(CancellationToken ct = default);
+    /// <summary>The next number N of the command ids "c-N", unique across restarts and server instances.</summary>
+    Task<long> NextCommandNumberAsync(CancellationToken ct = default);
 }

@@ -4,7 +4,7 @@ namespace Irrigation.Server.Storage;
 /// One accepted controller event (or one command sent by the server) ready to be stored. Readings fill
 /// <see cref="Kind"/>/<see cref="Value"/>; every other event carries its <c>data</c> object as JSON.
 /// </summary>
-public sealed class IngestRecord
+public sealed record IngestRecord
 {
     /// <summary>The device id.</summary>
     public required string DeviceId { get; init; }

@@ -4,36 +4,24 @@ using Microsoft.Extensions.Options;
 namespace Irrigation.Server.Storage;
 
 /// <summary>
-/// Prunes raw readings older than <see cref="StorageOptions.RetentionDays"/> in small transactions with a pause
-/// between them, so the ingest writer never waits long for SQLite's write lock.
+/// Prunes readings older than <see cref="StorageOptions.RetentionDays"/> (by their device time) in small statements
+/// with a pause between them, so the ingest writer never waits long for the write lock.
 /// </summary>
 public sealed class RetentionService(IEventStore store, IOptions<StorageOptions> options, TimeProvider clock, ILogger<RetentionService> log)
     : BackgroundService
 {
-    /// <summary>Pause between two delete batches of one pass.</summary>
+    /// <summary>Pause between two delete statements of one pass.</summary>
     public static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Runs one pass: deletes batches until none is left; returns how many rows went.</summary>
+    /// <summary>Runs one pass; returns how many readings went.</summary>
     public async Task<long> PruneOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
         var cutoff = clock.GetUtcNow().ToUnixTimeSeconds() - (long)o.RetentionDays * 86400;
-        long total = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            var deleted = await store.PruneReadingsAsync(cutoff, o.PruneBatchSize, ct);
-            total += deleted;
-            if (deleted < o.PruneBatchSize)
-            {
-                break;
-            }
-
-            await Task.Delay(BatchPause, ct);
-        }
-
+        var total = await store.PruneReadingsAsync(cutoff, Math.Max(1, o.PruneBatchSize), BatchPause, ct);
         if (total > 0)
         {
-            log.LogInformation("Retention: pruned {Rows} readings received before {Cutoff} ({Days} days)", total, cutoff, o.RetentionDays);
+            log.LogInformation("Retention: pruned {Rows} readings older than {Cutoff} ({Days} days)", total, cutoff, o.RetentionDays);
         }
 
         return total;
@@ -42,9 +30,9 @@ public sealed class RetentionService(IEventStore store, IOptions<StorageOptions>
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Let the server come up before the first pass.
         try
         {
+            // Let the server come up before the first pass.
             await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {

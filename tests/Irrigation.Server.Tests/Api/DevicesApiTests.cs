@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Irrigation.Server.Tests.Support;
+using Irrigation.Tests.Support;
 
 namespace Irrigation.Server.Tests.Api;
 
@@ -175,48 +176,5 @@ public class DevicesApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
-    [Fact]
-    public async Task HealthAndMetrics_Respond()
-    {
-        await using var server = await TestServer.StartAsync();
-        await server.CreateUserAsync("alice");
-        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
-        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
-        var seq = await controller.TemperatureAsync(1000, 1);
-        await controller.SendAsync("rain", "{\"time\":1}");
-        await controller.WaitAckAsync(seq + 1);
-        using var http = server.Http();
 
-        var health = await http.GetAsync("healthz");
-        var metrics = await http.GetStringAsync("metrics");
-
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("irrigation_connections{kind=\"controller\"} 1", metrics);
-        Assert.Contains("irrigation_events_in_total 1", metrics);
-        Assert.Contains("irrigation_events_stored_total 1", metrics);
-        Assert.Contains("irrigation_rejected_total{code=\"unknown_event\"} 1", metrics);
-        Assert.Contains("irrigation_dropped_total 0", metrics);
-        Assert.Contains("irrigation_events_out_total", metrics);
-    }
-
-    [Fact]
-    public async Task Metrics_ReadingsNotIndexedYet_CountedInTheSeriesIndexGauge()
-    {
-        // Steps only every hour or 100,000 rows: the two readings stay in the unindexed tail.
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Storage:SeriesIndexRows"] = "100000",
-            ["Storage:SeriesIndexInterval"] = "01:00:00",
-        });
-        await server.CreateUserAsync("alice");
-        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
-        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
-        await controller.TemperatureAsync(1000, 1);
-        await controller.WaitAckAsync(await controller.TemperatureAsync(1010, 2));
-        using var http = server.Http();
-
-        var metrics = await http.GetStringAsync("metrics");
-
-        Assert.Contains("irrigation_series_index_pending 2\n", metrics.Replace("\r", ""));
-    }
 }

@@ -97,7 +97,8 @@ public class CommandLineTests : IDisposable
     {
         var host = CommandLine.ToHostArgs(["--urls", "http://127.0.0.1:5000", "--data-dir", "/tmp/x", "--simulate", "3"], out _);
 
-        Assert.Equal(["--urls", "http://127.0.0.1:5000", "--Storage:DataDir=/tmp/x", "--Relay:SimulateCount=3"], host!);
+        Assert.Equal(
+            ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", "--urls", "http://127.0.0.1:5000", "--Storage:DataDir=/tmp/x", "--Relay:SimulateCount=3"], host!);
     }
 
     [Fact]
@@ -122,6 +123,9 @@ public class CommandLineTests : IDisposable
         Assert.Contains("\"sim-01\"", devices);
         Assert.Contains("\"sim-02\"", devices);
         Assert.DoesNotContain("\"sim-03\"", devices);
+        // The demo's console: its own lines, no framework info logs, no schema upgrade lines for a new database.
+        Assert.DoesNotContain(server.Output, l => l.StartsWith("info:", StringComparison.Ordinal) || l.Contains("Upgrading"));
+        Assert.Contains(server.Output, l => l.StartsWith("Listening on http://127.0.0.1:", StringComparison.Ordinal));
     }
 
     public void Dispose() => TestServer.TryDelete(_dataDir);

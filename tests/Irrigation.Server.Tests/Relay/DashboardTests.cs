@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Irrigation.Server.Observability;
 using Irrigation.Server.Relay;
 using Irrigation.Server.Tests.Support;
+using Irrigation.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Irrigation.Server.Tests.Relay;
 
+[Collection(MetricsCollection.Name)]
 public class DashboardTests
 {
     [Fact]
@@ -19,38 +20,39 @@ public class DashboardTests
         {
             ["Relay:DashboardQueueLength"] = queueLength.ToString(),
             ["Relay:StuckTimeout"] = "00:00:02",
-            // One commit's events arrive at a queue together: keep batches well below the queue length.
-            ["Storage:IngestBatchSize"] = "8",
             ["Relay:MaxEventsPerSecond"] = "100000",
             ["Relay:RateBurst"] = "100000",
         });
         var alice = await server.CreateUserAsync("alice");
         var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
-        var metrics = server.Services.GetRequiredService<RelayMetrics>();
-        var hubs = server.Services.GetRequiredService<UserHubs>();
+        using var http = server.Http();
         using var tinyWindow = TinyReceiveWindow();
         var stuck = await server.ConnectDashboardAsync("alice", alice, read: false, invoker: tinyWindow);
         var healthy = await server.ConnectDashboardAsync("alice", alice);
         await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+        var hub = (await server.Services.GetRequiredService<DeviceHubs>().WhenLoadedAsync("farm-01"))!;
         var sent = 0L;
         var maxQueued = 0;
 
-        // Telemetry until the stuck dashboard's queue overflows and drops (it is still connected then).
-        while (metrics.Dropped == 0 && sent < 40_000)
+        // Telemetry until the stuck dashboard's queue overflows and drops (it is still connected then). Large status
+        // frames (2 KB) fill the kernel's socket buffers of a peer that reads nothing (several MB) in seconds.
+        var openZones = string.Join(",", Enumerable.Range(0, 64).Select(i => $"\"zone-{i:D2}-{new string('x', 20)}\""));
+        var status = $"{{\"time\":1764547200,\"uptime\":1,\"free_heap\":1,\"rssi\":-60,\"open_zones\":[{openZones}],\"buffered\":0,\"dropped\":0}}";
+        while (await Metric(http, "irrigation_dropped_total") == 0 && sent < 40_000)
         {
-            sent = await SendBatchAsync(controller, healthy, 200, "temperature", "{\"time\":1764547200,\"record\":1}");
-            maxQueued = Math.Max(maxQueued, hubs.AllDashboards().Max(d => d.QueuedCount));
+            sent = await SendBatchAsync(controller, healthy, 200, "status", status);
+            maxQueued = Math.Max(maxQueued, hub.Dashboards.Max(d => d.QueuedCount));
         }
 
-        Assert.True(metrics.Dropped > 0, "the stuck dashboard's queue never filled");
+        Assert.True(await Metric(http, "irrigation_dropped_total") > 0, "the stuck dashboard's queue never filled");
         // Must-deliver events from now on: the stuck dashboard cannot take them, so it is disconnected.
-        while (metrics.DisconnectedCount("queue_overflow") + metrics.DisconnectedCount("stuck") == 0 && sent < 80_000)
+        while (await Disconnected(http) == 0 && sent < 80_000)
         {
             sent = await SendBatchAsync(controller, healthy, 50, "log", "{\"time\":1764547200,\"level\":\"W\",\"message\":\"m\"}");
-            maxQueued = Math.Max(maxQueued, hubs.AllDashboards().DefaultIfEmpty().Max(d => d?.QueuedCount ?? 0));
+            maxQueued = Math.Max(maxQueued, hub.Dashboards.DefaultIfEmpty().Max(d => d?.QueuedCount ?? 0));
         }
 
-        Assert.Equal(1, metrics.DisconnectedCount("queue_overflow") + metrics.DisconnectedCount("stuck"));
+        Assert.Equal(1, await Disconnected(http));
         Assert.True(maxQueued <= queueLength, $"a queue held {maxQueued} frames");
         var delivered = healthy.Frames.Where(f => f.TryGetProperty("seq", out _)).Select(f => f.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(Enumerable.Range(1, (int)sent).Select(i => (long)i), delivered);
@@ -70,7 +72,7 @@ public class DashboardTests
         });
         var alice = await server.CreateUserAsync("alice");
         var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
-        var metrics = server.Services.GetRequiredService<RelayMetrics>();
+        using var http = server.Http();
         using var tinyWindow = TinyReceiveWindow();
         var stuck = await server.ConnectDashboardAsync("alice", alice, read: false, invoker: tinyWindow);
         var healthy = await server.ConnectDashboardAsync("alice", alice);
@@ -78,18 +80,18 @@ public class DashboardTests
         var message = new string('m', 7000);
 
         // Far fewer frames than the queue holds, so only a send that never completes can end the stuck dashboard:
-        // 7 MB is more than the kernel buffers of a peer that reads nothing (4 MiB send buffer at most on Linux),
-        // and then nothing new is queued.
-        var sent = await SendBatchAsync(controller, healthy, 1000, "log", $"{{\"time\":1764547200,\"level\":\"W\",\"message\":\"{message}\"}}");
+        // 14 MB is more than the kernel buffers of a peer that reads nothing (a few MB of send and receive buffers
+        // on Linux), and then nothing new is queued.
+        var sent = await SendBatchAsync(controller, healthy, 2000, "log", $"{{\"time\":1764547200,\"level\":\"W\",\"message\":\"{message}\"}}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (metrics.DisconnectedCount("stuck") == 0 && DateTime.UtcNow < deadline)
+        while (await Metric(http, "irrigation_dashboards_disconnected_total", "reason=stuck") is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.Equal(1000, sent);
-        Assert.Equal(1, metrics.DisconnectedCount("stuck"));
-        Assert.Equal(0, metrics.DisconnectedCount("queue_overflow"));
+        Assert.Equal(2000, sent);
+        Assert.Equal(1, await Metric(http, "irrigation_dashboards_disconnected_total", "reason=stuck"));
+        Assert.Null(await Metric(http, "irrigation_dashboards_disconnected_total", "reason=queue_overflow"));
         Assert.False(healthy.IsClosed);
         Assert.Equal(0, server.Services.GetRequiredService<SendWatchdog>().Count - 2); // the healthy dashboard and the controller
         await stuck.DisposeAsync();
@@ -170,6 +172,13 @@ public class DashboardTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, board.CloseStatus);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, controller.Socket.CloseStatus);
     }
+
+    private static async Task<double?> Metric(HttpClient http, string name, params string[] labels) =>
+        PrometheusText.Value(await http.GetStringAsync("metrics"), name, labels);
+
+    private static async Task<double> Disconnected(HttpClient http) =>
+        (await Metric(http, "irrigation_dashboards_disconnected_total", "reason=queue_overflow") ?? 0)
+        + (await Metric(http, "irrigation_dashboards_disconnected_total", "reason=stuck") ?? 0);
 
     private static async Task<long> SendBatchAsync(TestController controller, TestSocket healthy, int count, string name, string data)
     {

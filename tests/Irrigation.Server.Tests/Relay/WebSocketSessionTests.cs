@@ -4,6 +4,7 @@ using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
 using Irrigation.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Irrigation.Server.Tests.Relay;
@@ -11,79 +12,67 @@ namespace Irrigation.Server.Tests.Relay;
 public class WebSocketSessionTests
 {
     [Fact]
-    public async Task SendQueuedInline_SendDoesNotCompleteAtOnce_HandedToTheWriterLoopInOrder()
+    public async Task RunWriter_SendHeldWhileMoreQueue_OneSendAtATimeInOrder()
     {
-        var (socket, session, metrics) = Create();
-        session.Enqueue(Frame("a"), droppable: false);
-        session.Enqueue(Frame("b"), droppable: false);
-        socket.HoldNextSend();
-
-        // No writer loop yet: the inline sender takes the queue, and must not wait for the held send.
-        session.SendQueuedInline();
-
-        Assert.Equal(["a"], socket.Sent);
-        var writer = session.RunWriterAsync();
-        await Task.Delay(100);
-        Assert.Equal(["a"], socket.Sent);
-        await ReleaseThenCloseAsync(socket, session, writer);
-
-        Assert.Equal(["a", "b", "close"], socket.Sent);
-        Assert.False(socket.Overlapped);
-        Assert.Equal(2, metrics.EventsOut);
-    }
-
-    [Fact]
-    public async Task SendQueuedInline_WhileTheWriterLoopSends_LeavesTheQueueToIt()
-    {
-        var (socket, session, _) = Create();
+        var (socket, session) = Create();
         var writer = session.RunWriterAsync();
         socket.HoldNextSend();
         session.Enqueue(Frame("a"), droppable: false);
         await WaitUntilAsync(() => socket.Sent.Count == 1);
 
+        // Queueing never waits for the peer: these go while "a" is still in flight.
         session.Enqueue(Frame("b"), droppable: false);
-        session.SendQueuedInline();
-
+        session.Enqueue(Frame("c"), droppable: true);
+        await Task.Delay(100);
         Assert.Equal(["a"], socket.Sent);
-        await ReleaseThenCloseAsync(socket, session, writer);
-        Assert.Equal(["a", "b", "close"], socket.Sent);
+
+        socket.ReleaseHeld();
+        await WaitUntilAsync(() => socket.Sent.Count == 3);
+        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+        await writer.WaitAsync(TestSocket.Patience);
+
+        Assert.Equal(["a", "b", "c", "close"], socket.Sent);
         Assert.False(socket.Overlapped);
     }
 
     [Fact]
-    public async Task SendQueuedInline_AfterCloseRequested_TheWriterLoopSendsTheRestThenCloses()
+    public async Task RequestClose_FramesQueued_SentBeforeTheCloseFrame()
     {
-        var (socket, session, _) = Create();
+        var (socket, session) = Create();
         session.Enqueue(Frame("a"), droppable: false);
         session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
 
-        session.SendQueuedInline();
-        Assert.Empty(socket.Sent);
         await session.RunWriterAsync().WaitAsync(TestSocket.Patience);
 
         Assert.Equal(["a", "close"], socket.Sent);
-        Assert.False(socket.Overlapped);
     }
 
-    private static (ScriptedWebSocket, DashboardSession, RelayMetrics) Create()
+    [Fact]
+    public async Task EnqueueSnapshot_FramesQueuedWhileItWasBuilt_SnapshotGoesFirst()
+    {
+        var (socket, session) = Create();
+        session.Enqueue(Frame("live-1"), droppable: true);
+        session.Enqueue(Frame("live-2"), droppable: false);
+
+        session.EnqueueSnapshot(Frame("snapshot"));
+        var writer = session.RunWriterAsync();
+        await WaitUntilAsync(() => socket.Sent.Count == 3);
+        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+        await writer.WaitAsync(TestSocket.Patience);
+
+        Assert.Equal(["snapshot", "live-1", "live-2", "close"], socket.Sent);
+    }
+
+    private static (ScriptedWebSocket, DashboardSession) Create()
     {
         var socket = new ScriptedWebSocket();
-        var metrics = new RelayMetrics();
+        var metrics = new RelayMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var watchdog = new SendWatchdog(Microsoft.Extensions.Options.Options.Create(new RelayOptions()), TimeProvider.System);
         var queue = new DashboardQueue(16, TimeSpan.FromSeconds(10), TimeProvider.System);
-        return (socket, new DashboardSession(socket, "alice", queue, watchdog, metrics, NullLogger.Instance), metrics);
+        return (socket, new DashboardSession(socket, "alice", queue, watchdog, metrics, NullLogger.Instance));
     }
 
     private static byte[] Frame(string text) => Encoding.UTF8.GetBytes(text);
-
-    // Lets the held "a" complete, waits for "b" behind it, then closes and waits for the writer loop to end.
-    private static async Task ReleaseThenCloseAsync(ScriptedWebSocket socket, DashboardSession session, Task writer)
-    {
-        socket.ReleaseHeld();
-        await WaitUntilAsync(() => socket.Sent.Count == 2);
-        session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-        await writer.WaitAsync(TestSocket.Patience);
-    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Irrigation.Server.Cli;
-using Irrigation.Server.Storage.Sqlite;
 using Irrigation.Server.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -96,7 +95,16 @@ public class CrashTests(ITestOutputHelper output) : IDisposable
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "irrigation.db")};Pooling=false");
         connection.Open();
-        return SqliteReadingLog.ReadAbove(connection, null, 0, withZones: false)
-            .Where(r => r.Boot == Boot).OrderBy(r => r.Seq).Select(r => (r.Seq, r.Value)).ToList();
+        using var query = connection.CreateCommand();
+        // What a person would type into sqlite3.
+        query.CommandText = $"SELECT seq, value FROM readings WHERE boot = {Boot} ORDER BY seq";
+        using var reader = query.ExecuteReader();
+        var stored = new List<(long, long)>();
+        while (reader.Read())
+        {
+            stored.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return stored;
     }
 }

@@ -1,30 +1,29 @@
 using Irrigation.Server.Storage;
-using Irrigation.Server.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Irrigation.Server.Tests.Support;
 
 /// <summary>
-/// The real SQLite store whose ingest session defers its sync, and holds every sync until the test opens the gate:
-/// shows what the relay does between a commit and its fsync.
+/// The server's real event store whose ingest commits wait until the test opens the gate: shows what the relay does
+/// while an event is on its way to the disk.
 /// </summary>
-public sealed class GatedEventStore(SqliteEventStore inner) : IEventStore
+public sealed class GatedEventStore(IEventStore inner) : IEventStore
 {
     private readonly ManualResetEventSlim _open = new(false);
     private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Replaces the server's IEventStore with a gated one; the instance is in the server's services.</summary>
+    /// <summary>Wraps the server's IEventStore in a gated one; the instance is in the server's services.</summary>
     public static void Register(IServiceCollection services)
     {
-        services.AddSingleton<SqliteEventStore>();
-        services.AddSingleton<GatedEventStore>();
+        services.AddSingleton<SqlEventStore>();
+        services.AddSingleton(sp => new GatedEventStore(sp.GetRequiredService<SqlEventStore>()));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<GatedEventStore>());
     }
 
-    /// <summary>Completes when a sync of stored events was requested (and is being held).</summary>
-    public Task SyncRequested => _requested.Task;
+    /// <summary>Completes when a batch was handed to storage (and is being held).</summary>
+    public Task CommitRequested => _requested.Task;
 
-    /// <summary>Lets every sync through from now on.</summary>
+    /// <summary>Lets every commit through from now on.</summary>
     public void Open() => _open.Set();
 
     /// <inheritdoc />
@@ -45,22 +44,19 @@ public sealed class GatedEventStore(SqliteEventStore inner) : IEventStore
     public Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default) => inner.GetLatestAsync(deviceId, ct);
 
     /// <inheritdoc />
-    public Task<int> PruneReadingsAsync(long receivedBefore, int batchSize, CancellationToken ct = default) => inner.PruneReadingsAsync(receivedBefore, batchSize, ct);
+    public Task<long> PruneReadingsAsync(long before, int batchSize, TimeSpan pause, CancellationToken ct = default) =>
+        inner.PruneReadingsAsync(before, batchSize, pause, ct);
 
     /// <inheritdoc />
-    public Task<long> GetLastCommandNumberAsync(CancellationToken ct = default) => inner.GetLastCommandNumberAsync(ct);
+    public Task<long> NextCommandNumberAsync(CancellationToken ct = default) => inner.NextCommandNumberAsync(ct);
 
     private sealed class Session(IIngestSession inner, GatedEventStore store) : IIngestSession
     {
-        public bool DefersSync => true;
-
-        public void WriteBatch(IReadOnlyList<IngestRecord?> batch, Span<bool> inserted) => inner.WriteBatch(batch, inserted);
-
-        public void Sync()
+        public void WriteBatch(IReadOnlyList<IngestRecord> batch, Span<bool> inserted)
         {
             store._requested.TrySetResult();
             store._open.Wait();
-            inner.Sync();
+            inner.WriteBatch(batch, inserted);
         }
 
         public void Dispose()

@@ -119,6 +119,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"^Listening on (http://[^\s,]+)")]
     private static partial Regex ListeningLine();
 }

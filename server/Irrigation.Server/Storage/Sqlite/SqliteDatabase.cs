@@ -1,22 +1,19 @@
+using System.Data.Common;
 using Irrigation.Server.Options;
 using Microsoft.Data.Sqlite;
 
 namespace Irrigation.Server.Storage.Sqlite;
 
 /// <summary>
-/// Opens connections to the SQLite database under the data dir and migrates its schema. WAL lets the history API
-/// read while the ingest writer commits. The series index lives in a second file (see <see cref="SqliteSeriesIndexer"/>)
-/// so that indexing takes that file's write lock, never the ingest writer's.
+/// The embedded engine: one file under the data dir, in WAL mode so the history API reads while the ingest writer
+/// commits, with <c>synchronous</c> FULL by default so an acknowledged event survives a power loss.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : Database
 {
     private readonly string _connectionString;
-    private readonly string _seriesConnectionString;
-    private readonly Lazy<SqliteSeriesIndexer> _seriesIndex;
     private readonly string _synchronous;
-    private readonly int _walAutoCheckpoint;
 
-    /// <summary>Creates the data dir if needed and migrates the schema to the latest version.</summary>
+    /// <summary>Checks the options and creates the data dir; <see cref="Database.MigrateAsync"/> creates the schema.</summary>
     public SqliteDatabase(StorageOptions options)
     {
         _synchronous = options.Synchronous.ToUpperInvariant() switch
@@ -26,16 +23,6 @@ public sealed class SqliteDatabase
             "EXTRA" => "EXTRA",
             _ => throw new InvalidOperationException($"Storage:Synchronous must be FULL, NORMAL or EXTRA, not '{options.Synchronous}'."),
         };
-        _walAutoCheckpoint = options.WalAutoCheckpointPages > 0
-            ? options.WalAutoCheckpointPages
-            : throw new InvalidOperationException($"Storage:WalAutoCheckpointPages must be positive, not {options.WalAutoCheckpointPages}.");
-        if (options.SeriesIndexRows <= 0 || options.SeriesIndexInterval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException(
-                $"Storage:SeriesIndexRows and Storage:SeriesIndexInterval must be positive, not {options.SeriesIndexRows} and {options.SeriesIndexInterval}.");
-        }
-
-        Options = options;
         Path = options.DatabasePath;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -43,91 +30,59 @@ public sealed class SqliteDatabase
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            // Seconds a command retries while another connection (the CLI, pruning) holds the write lock.
+            // Seconds a statement retries while another connection (the CLI, pruning) holds the write lock.
             DefaultTimeout = 30,
         }.ToString();
-        // A pool of its own: these connections keep the index attached between uses, and Open() must never hand one
-        // out (the Cache key, set to its default, only makes the connection string, and so the pool, differ).
-        _seriesConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Cache = SqliteCacheMode.Private }.ToString();
-        SeriesIndexPath = options.SeriesIndexPath;
-        using (var connection = Open())
-        {
-            SqliteMigrations.Apply(connection, message => Console.Error.WriteLine(message));
-        }
-
-        // Created on first use: CLI commands never touch the series index.
-        _seriesIndex = new Lazy<SqliteSeriesIndexer>(() => new SqliteSeriesIndexer(this));
     }
-
-    /// <summary>Full path of the series index file.</summary>
-    public string SeriesIndexPath { get; }
-
-    /// <summary>The series index of this database (its schema is checked, and rebuilt if stale, on first use).</summary>
-    public SqliteSeriesIndexer SeriesIndex => _seriesIndex.Value;
-
-    /// <summary>The options it was opened with.</summary>
-    public StorageOptions Options { get; }
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
-    /// <summary>An open (pooled) connection to the database alone, with the per-connection settings applied.</summary>
-    public SqliteConnection Open() => Configure(new SqliteConnection(_connectionString), _synchronous);
+    /// <inheritdoc />
+    public override string Engine => StorageOptions.Sqlite;
 
-    /// <summary>
-    /// True when the ingest writer's commits are made durable by <see cref="SqliteLogSync"/> instead of inside the
-    /// commit (Storage:Synchronous FULL): the same fsync of the log, moved off the writer's thread.
-    /// </summary>
-    public bool DefersIngestSync => _synchronous == "FULL";
+    /// <inheritdoc />
+    public override string Location => Path;
 
-    /// <summary>
-    /// The ingest writer's connection. With <see cref="DefersIngestSync"/> its commits do not fsync (NORMAL); the
-    /// writer must then have them synced by a <see cref="SqliteLogSync"/> before anything is acknowledged.
-    /// </summary>
-    public SqliteConnection OpenForIngest() =>
-        Configure(new SqliteConnection(_connectionString), DefersIngestSync ? "NORMAL" : _synchronous);
+    /// <inheritdoc />
+    public override Task<DbConnection> OpenAsync(CancellationToken ct = default) => Task.FromResult<DbConnection>(Open());
 
-    /// <summary>Full path of the write-ahead log next to the database file.</summary>
-    public string LogPath => Path + "-wal";
-
-    /// <summary>
-    /// A connection with the series index attached as schema <c>series</c>, for queries and pruning. Never use it for
-    /// ingest: a BEGIN IMMEDIATE on it would take the series index's write lock too.
-    /// </summary>
-    public SqliteConnection OpenWithSeries()
+    /// <summary>An open pooled connection (Microsoft.Data.Sqlite is synchronous inside).</summary>
+    public SqliteConnection Open()
     {
-        _ = SeriesIndex;
-        return OpenWithSeriesUnchecked();
-    }
-
-    /// <summary>Like <see cref="OpenWithSeries"/>, for the indexer that creates the schema.</summary>
-    internal SqliteConnection OpenWithSeriesUnchecked()
-    {
-        var connection = Configure(new SqliteConnection(_seriesConnectionString), _synchronous);
-        using var attach = connection.CreateCommand();
-        attach.CommandText = "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'series'";
-        if ((long)attach.ExecuteScalar()! == 0)
-        {
-            // The index is derived data: NORMAL survives a crash, and a power loss costs at most a re-index of the tail.
-            attach.CommandText = "ATTACH DATABASE $path AS series; PRAGMA series.journal_mode=WAL; PRAGMA series.synchronous=NORMAL;";
-            attach.Parameters.AddWithValue("$path", SeriesIndexPath);
-            attach.ExecuteNonQuery();
-        }
-
-        return connection;
-    }
-
-    private SqliteConnection Configure(SqliteConnection connection, string synchronous)
-    {
+        var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        // journal_mode is stored in the file; synchronous and foreign_keys are per connection.
-        // synchronous=FULL in WAL mode fsyncs the log at each commit: an ack (sent after commit) then survives
-        // a power loss, not only a process crash. wal_autocheckpoint bounds the WAL (see StorageOptions); the
-        // checkpoint runs inside the commit of whichever connection crosses it, after that commit is durable.
-        command.CommandText =
-            $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={_walAutoCheckpoint};";
+        // journal_mode is stored in the file; synchronous and foreign_keys are per connection. In WAL mode FULL
+        // fsyncs the log at each commit, and the ingest writer acks only after its commit returned.
+        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;";
         command.ExecuteNonQuery();
         return connection;
+    }
+
+    /// <inheritdoc />
+    public override IIngestSession OpenIngestSession() => new SqliteIngestSession(Open());
+
+    /// <inheritdoc />
+    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection) =>
+        // BEGIN IMMEDIATE takes the write lock first: the second process re-reads the version once the first committed.
+        await connection.BeginTransactionAsync();
+
+    /// <inheritdoc />
+    protected override async Task<bool> HasTablesAsync(DbConnection connection, DbTransaction transaction) =>
+        await connection.ScalarInt64Async(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'", transaction) > 0;
+
+    /// <inheritdoc />
+    protected override Task UpgradeLegacyAsync(DbConnection connection, DbTransaction transaction, int version, Action<string>? progress)
+    {
+        SqliteLegacyUpgrade.Run((SqliteConnection)connection, (SqliteTransaction)transaction, version, progress);
+        // The packed releases kept a derived series index beside the database; plain rows need none.
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "irrigation-series.db" + suffix));
+        }
+
+        return Task.CompletedTask;
     }
 }

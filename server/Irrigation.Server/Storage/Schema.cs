@@ -1,0 +1,140 @@
+namespace Irrigation.Server.Storage;
+
+/// <summary>
+/// The schema, one table per kind of fact, the same on SQLite and PostgreSQL (only the DDL's type names differ).
+/// <see cref="Steps"/>[0] is the baseline: a new database is created with every step in one transaction. Append a
+/// step for each change; never edit a released one. SQLite databases of the packed-log releases (versions 1–5) are
+/// brought to the baseline by <see cref="Sqlite.SqliteLegacyUpgrade"/> first.
+/// </summary>
+public static class Schema
+{
+    /// <summary>The first version of the plain-rows schema (the versions below it were SQLite-only layouts).</summary>
+    public const int Baseline = 6;
+
+    /// <summary>
+    /// The SQLite tables that the upgrade of the packed-log releases (<see cref="Sqlite.SqliteLegacyUpgrade"/>) creates
+    /// too: the rest of the baseline was already there.
+    /// </summary>
+    public const string SqliteReadingTables =
+        """
+        -- One row per reading. The key is the history API's index (a device's series by time), and boot + seq make
+        -- it unique; repeats are recognised by streams, not by this key.
+        CREATE TABLE readings (
+            device INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            value INTEGER NOT NULL,
+            raw INTEGER,
+            zone TEXT,
+            boot INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (device, kind, time, boot, seq)) WITHOUT ROWID;
+        -- The names of readings.kind, for people reading the tables (kept in step with the code at every start).
+        CREATE TABLE reading_kinds (
+            kind INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE);
+        -- Numbers shared by every instance (the N of command ids "c-N").
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL);
+        """;
+
+    /// <summary>Every step, oldest first.</summary>
+    public static readonly SchemaStep[] Steps =
+    [
+        new(Baseline, "plain tables on SQLite and PostgreSQL",
+            SqliteReadingTables +
+            """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                user_id TEXT NOT NULL UNIQUE,
+                token_hash BLOB NOT NULL UNIQUE,
+                created INTEGER NOT NULL);
+            CREATE TABLE devices (
+                id INTEGER PRIMARY KEY,
+                device_id TEXT NOT NULL UNIQUE,
+                owner INTEGER NOT NULL REFERENCES users(id),
+                token_hash BLOB NOT NULL,
+                zones TEXT NOT NULL,
+                max_duration INTEGER NOT NULL,
+                created INTEGER NOT NULL,
+                last_seen INTEGER);
+            CREATE INDEX devices_owner ON devices(owner);
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                device INTEGER NOT NULL,
+                category TEXT NOT NULL,
+                event TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                received INTEGER NOT NULL,
+                boot INTEGER NOT NULL,
+                seq INTEGER,
+                data TEXT NOT NULL);
+            -- A second writer (another instance, while a controller moves) fails on a repeat instead of storing it twice.
+            CREATE UNIQUE INDEX events_seq ON events(device, boot, seq);
+            CREATE INDEX events_time ON events(device, time);
+            CREATE INDEX events_category ON events(device, category, received);
+            -- The highest stored seq per controller boot: the whole of the dedupe and welcome.resume.
+            CREATE TABLE streams (
+                device INTEGER NOT NULL,
+                boot INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (device, boot)) WITHOUT ROWID;
+            """,
+            """
+            CREATE TABLE users (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                user_id TEXT NOT NULL UNIQUE,
+                token_hash BYTEA NOT NULL UNIQUE,
+                created BIGINT NOT NULL);
+            CREATE TABLE devices (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                device_id TEXT NOT NULL UNIQUE,
+                owner BIGINT NOT NULL REFERENCES users(id),
+                token_hash BYTEA NOT NULL,
+                zones TEXT NOT NULL,
+                max_duration INTEGER NOT NULL,
+                created BIGINT NOT NULL,
+                last_seen BIGINT);
+            CREATE INDEX devices_owner ON devices(owner);
+            CREATE TABLE reading_kinds (
+                kind SMALLINT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE);
+            CREATE TABLE readings (
+                device BIGINT NOT NULL,
+                kind SMALLINT NOT NULL,
+                time BIGINT NOT NULL,
+                value INTEGER NOT NULL,
+                raw INTEGER,
+                zone TEXT,
+                boot BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                PRIMARY KEY (device, kind, time, boot, seq));
+            CREATE TABLE events (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                device BIGINT NOT NULL,
+                category TEXT NOT NULL,
+                event TEXT NOT NULL,
+                time BIGINT NOT NULL,
+                received BIGINT NOT NULL,
+                boot BIGINT NOT NULL,
+                seq BIGINT,
+                data TEXT NOT NULL);
+            -- A second writer (another instance, while a controller moves) fails on a repeat instead of storing it twice.
+            CREATE UNIQUE INDEX events_seq ON events(device, boot, seq);
+            CREATE INDEX events_time ON events(device, time);
+            CREATE INDEX events_category ON events(device, category, received);
+            CREATE TABLE streams (
+                device BIGINT NOT NULL,
+                boot BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                PRIMARY KEY (device, boot));
+            CREATE TABLE counters (
+                name TEXT PRIMARY KEY,
+                value BIGINT NOT NULL);
+            """),
+    ];
+
+    /// <summary>The version of a fully migrated database.</summary>
+    public static int Latest => Steps[^1].Version;
+}

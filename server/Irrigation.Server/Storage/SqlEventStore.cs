@@ -1,0 +1,195 @@
+using System.Data.Common;
+using System.Text.Json;
+using Irrigation.Core.Protocol;
+
+namespace Irrigation.Server.Storage;
+
+/// <summary>History queries over the plain tables, the same SQL on both engines.</summary>
+public sealed class SqlEventStore(Database database) : IEventStore
+{
+    // Enough to cover every zone's last start or stop on any real controller (16 zones at most).
+    private const int RecentIrrigationEvents = 64;
+
+    /// <inheritdoc />
+    public IIngestSession OpenIngestSession() => database.OpenIngestSession();
+
+    /// <inheritdoc />
+    public async Task<long> GetResumeSeqAsync(string deviceId, long boot, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ScalarInt64Async(
+            "SELECT s.seq FROM streams s JOIN devices d ON d.id = s.device WHERE d.device_id = @d AND s.boot = @b",
+            null, ("@d", deviceId), ("@b", boot)) ?? 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReadingBucket>> GetReadingBucketsAsync(
+        string deviceId, ReadingKind kind, long from, long to, long widthSeconds, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // Integer division by the width numbers the bucket; the primary key (device, kind, time) is the range scan.
+        return await connection.QueryAsync(
+            """
+            SELECT (r.time - @from) / @width AS bucket, COUNT(*), MIN(r.value), MAX(r.value), SUM(r.value)
+            FROM readings r JOIN devices d ON d.id = r.device
+            WHERE d.device_id = @d AND r.kind = @k AND r.time >= @from AND r.time < @to
+            GROUP BY bucket
+            ORDER BY bucket
+            """,
+            r =>
+            {
+                var count = r.Int64(1);
+                return new ReadingBucket(from + r.Int64(0) * widthSeconds, count, r.Int64(2), r.Int64(3), (double)r.Int64(4) / count);
+            },
+            null, ("@d", deviceId), ("@k", (int)kind), ("@from", from), ("@to", to), ("@width", widthSeconds));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredEvent>> GetEventsAsync(
+        string deviceId, long from, long to, int limit, IReadOnlyCollection<string> categories, CancellationToken ct = default)
+    {
+        if (categories.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new List<(string, object?)> { ("@d", deviceId), ("@from", from), ("@to", to), ("@limit", limit) };
+        var names = new List<string>();
+        foreach (var category in categories)
+        {
+            names.Add("@c" + names.Count);
+            parameters.Add((names[^1], category));
+        }
+
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QueryAsync(
+            $"""
+            SELECT e.event, e.category, e.time, e.received, e.boot, e.seq, e.data
+            FROM events e JOIN devices d ON d.id = e.device
+            WHERE d.device_id = @d AND e.time >= @from AND e.time < @to AND e.category IN ({string.Join(", ", names)})
+            ORDER BY e.time DESC, e.id DESC
+            LIMIT @limit
+            """,
+            r => new StoredEvent(r.GetString(0), r.GetString(1), r.Int64(2), r.Int64(3), r.Int64(4), r.NullableInt64(5), r.GetString(6)),
+            null, [.. parameters]);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var keys = await connection.QueryAsync(
+            "SELECT id, last_seen FROM devices WHERE device_id = @d", r => (Id: r.Int64(0), LastSeen: r.NullableInt64(1)), null, ("@d", deviceId));
+        if (keys.Count == 0)
+        {
+            return new DeviceLatest(null, [], []);
+        }
+
+        var (device, lastSeen) = keys[0];
+        var readings = new List<LatestReading>();
+        foreach (var kind in ReadingKinds.All)
+        {
+            // The primary key read backwards: one row per series.
+            readings.AddRange(await connection.QueryAsync(
+                """
+                SELECT time, value, raw, zone FROM readings
+                WHERE device = @d AND kind = @k
+                ORDER BY time DESC, boot DESC, seq DESC
+                LIMIT 1
+                """,
+                r => new LatestReading(kind, r.Int64(0), r.Int64(1), r.NullableInt64(2), r.NullableString(3)),
+                null, ("@d", device), ("@k", (int)kind)));
+        }
+
+        return new DeviceLatest(lastSeen, readings, await RecentIrrigationAsync(connection, device));
+    }
+
+    private static async Task<List<StoredIrrigation>> RecentIrrigationAsync(DbConnection connection, long device)
+    {
+        var rows = await connection.QueryAsync(
+            """
+            SELECT event, received, data FROM events
+            WHERE device = @d AND category = @c
+            ORDER BY received DESC, id DESC
+            LIMIT @n
+            """,
+            r => (Event: r.GetString(0), Received: r.Int64(1), Data: r.GetString(2)),
+            null, ("@d", device), ("@c", EventCategory.Irrigation), ("@n", RecentIrrigationEvents));
+        var recent = new List<StoredIrrigation>();
+        foreach (var (name, received, json) in Enumerable.Reverse(rows))
+        {
+            var started = name == EventNames.IrrigationStarted;
+            if (!started && name != EventNames.IrrigationStopped)
+            {
+                continue;
+            }
+
+            // The data was validated before it was stored; a row that still does not parse is skipped, not fatal.
+            try
+            {
+                using var data = JsonDocument.Parse(json);
+                var root = data.RootElement;
+                var zones = root.GetProperty("zones").EnumerateArray().Select(z => z.GetString() ?? "").ToArray();
+                recent.Add(new StoredIrrigation(started, received, zones, started ? root.GetProperty("duration").GetInt64() : 0));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+            }
+        }
+
+        return recent;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> PruneReadingsAsync(long before, int batchSize, TimeSpan pause, CancellationToken ct = default)
+    {
+        List<long> devices;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            devices = await connection.QueryAsync("SELECT id FROM devices ORDER BY id", r => r.Int64(0));
+        }
+
+        long total = 0;
+        foreach (var device in devices)
+        {
+            foreach (var kind in ReadingKinds.All)
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    int deleted;
+                    // A short transaction per statement: the ingest writer waits at most one batch's delete.
+                    await using (var connection = await database.OpenAsync(ct))
+                    {
+                        deleted = await connection.ExecuteAsync(
+                            """
+                            DELETE FROM readings WHERE (device, kind, time, boot, seq) IN (
+                                SELECT device, kind, time, boot, seq FROM readings
+                                WHERE device = @d AND kind = @k AND time < @before
+                                LIMIT @n)
+                            """,
+                            ("@d", device), ("@k", (int)kind), ("@before", before), ("@n", batchSize));
+                    }
+
+                    total += deleted;
+                    if (deleted < batchSize)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(pause, ct);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> NextCommandNumberAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ScalarInt64Async(
+            "INSERT INTO counters(name, value) VALUES ('command', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            null) ?? throw new InvalidOperationException("the command counter returned no value");
+    }
+}
