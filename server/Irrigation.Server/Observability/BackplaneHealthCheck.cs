@@ -9,7 +9,7 @@ public sealed class BackplaneHealthCheck(IRelayBackplane backplane) : IHealthChe
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        if (backplane is not Relay.Cluster.RedisBackplane redis)
+        if (backplane is not Cluster.RedisBackplane redis)
         {
             return HealthCheckResult.Healthy("not configured (single instance)");
         }

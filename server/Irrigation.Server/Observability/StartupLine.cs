@@ -15,7 +15,7 @@ public static class StartupLine
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var database = app.Services.GetRequiredService<Database>();
-            var backplane = app.Services.GetRequiredService<IRelayBackplane>() is Relay.Cluster.RedisBackplane redis
+            var backplane = app.Services.GetRequiredService<IRelayBackplane>() is Cluster.RedisBackplane redis
                 ? $"instance {redis.InstanceId} of the cluster on redis {redis.Endpoint}"
                 : "single instance";
             Console.WriteLine($"Listening on {string.Join(", ", addresses)} (storage {database.Engine} {database.Location}, {backplane})");

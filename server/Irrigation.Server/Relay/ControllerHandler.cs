@@ -340,7 +340,7 @@ public sealed class ControllerHandler(
         var raw = check.RawData.Span;
         var isReading = ReadingKinds.TryParse(name, out var kind);
         var frame = ServerFrames.Tagged(name, session.DeviceId, check.Seq, raw);
-        var update = DeviceUpdate.FromEvent(name, check.Time, now, isReading ? null : check.Data, isReading ? kind : null, check.Record, check.Raw, check.Zone);
+        var update = DeviceUpdate.FromEvent(name, check.Time, now, check.Data, isReading ? kind : null, check.Record, check.Raw, check.Zone);
         session.Hub.Publish(update, frame, DashboardSession.IsDroppable(name));
         backplane.Publish(session.DeviceId, frame);
         return new IngestRecord

@@ -29,12 +29,17 @@ public readonly record struct DeviceUpdate(string Event, long Time, long Receive
     /// <summary>irrigation_started's lease in seconds.</summary>
     public long Duration { get; init; }
 
-    /// <summary>The update of a validated controller event whose data is <paramref name="data"/> (null for readings read without a document).</summary>
-    public static DeviceUpdate FromEvent(string eventName, long time, long received, JsonElement? data, ReadingKind? kind, long value, long? raw, string? zone)
-    {
-        var update = new DeviceUpdate(eventName, time, received) { Kind = kind, Value = value, Raw = raw, Zone = zone };
-        return data is { } d ? update with { Zones = ZonesOf(eventName, d), Duration = DurationOf(eventName, d) } : update;
-    }
+    /// <summary>The update of a validated controller event whose data is <paramref name="data"/>.</summary>
+    public static DeviceUpdate FromEvent(string eventName, long time, long received, JsonElement data, ReadingKind? kind, long value, long? raw, string? zone) =>
+        new(eventName, time, received)
+        {
+            Kind = kind,
+            Value = value,
+            Raw = raw,
+            Zone = zone,
+            Zones = ZonesOf(eventName, data),
+            Duration = DurationOf(eventName, data),
+        };
 
     /// <summary>Parses a tagged frame (<c>{"event":…,"device":…,"data":{…}}</c>) as another instance sent it.</summary>
     public static DeviceUpdate FromTaggedFrame(ReadOnlySpan<byte> frame, long received)

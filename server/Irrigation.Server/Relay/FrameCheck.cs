@@ -26,11 +26,7 @@ public struct FrameCheck : IDisposable
     /// <summary>The parsed frame (null for bad_json).</summary>
     public JsonDocument? Document { get; internal set; }
 
-    /// <summary>
-    /// The data object of a valid frame; default for a reading validated by <see cref="ReadingFrameReader"/>, which
-    /// builds no document (readings need only <see cref="RawData"/>, <see cref="Record"/>, <see cref="Raw"/> and
-    /// <see cref="Zone"/>).
-    /// </summary>
+    /// <summary>The data object of a valid frame (a view into <see cref="Document"/>).</summary>
     public JsonElement Data { get; internal set; }
 
     /// <summary>The bytes of the data object of a valid frame, as the controller sent them.</summary>

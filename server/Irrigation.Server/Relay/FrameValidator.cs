@@ -23,18 +23,6 @@ public static class FrameValidator
     /// <summary>Largest soil_moisture data.raw accepted (ADC counts).</summary>
     public const long MaxRaw = int.MaxValue;
 
-    /// <summary>Validates one event frame (not hello). The caller checked the size limit.</summary>
-    public static FrameCheck Validate(ReadOnlyMemory<byte> frame)
-    {
-        // Readings are nearly all the traffic: a plain, valid one is read in a single pass without a document.
-        // Anything that pass does not fully recognise comes here, and only this path reports errors.
-        if (Utf8.IsValid(frame.Span) && ReadingFrameReader.TryRead(frame, out var reading))
-        {
-            return reading;
-        }
-
-        return ValidateDocument(frame);
-    }
 
     /// <summary>data.record's range for a reading event (tenths); false for other events.</summary>
     public static bool TryGetRecordRange(string eventName, out long min, out long max)
@@ -49,8 +37,8 @@ public static class FrameValidator
         return min <= max;
     }
 
-    /// <summary>The whole check on a parsed document: every event, and the error of every rejected frame.</summary>
-    internal static FrameCheck ValidateDocument(ReadOnlyMemory<byte> frame)
+    /// <summary>Validates one event frame (not hello) and reports the error of a rejected one. The caller checked the size limit.</summary>
+    public static FrameCheck Validate(ReadOnlyMemory<byte> frame)
     {
         var check = new FrameCheck();
         if (!TryParse(frame, out var document, out var parseError))

@@ -1,5 +1,5 @@
 using Irrigation.Server.Options;
-using Irrigation.Server.Relay.Cluster;
+using Irrigation.Server.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Relay;

@@ -7,7 +7,9 @@ using Irrigation.Server.Options;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Irrigation.Server.Relay.Cluster;
+using Irrigation.Server.Relay;
+
+namespace Irrigation.Server.Cluster;
 
 /// <summary>
 /// Several server instances sharing one Redis (<c>ConnectionStrings:Redis</c>):
