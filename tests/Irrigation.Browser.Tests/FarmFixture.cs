@@ -8,9 +8,10 @@ namespace Irrigation.Browser.Tests
     public sealed class FarmFixture : IAsyncLifetime
     {
         private readonly Dictionary<string, string> _deviceTokens = [];
+        private readonly string _dataDir = BrowserServer.NewDataDir();
 
         /// <summary>The running server.</summary>
-        public ServerProcess Server { get; } = ServerProcess.Create();
+        public ServerProcess Server { get; private set; } = null!;
 
         /// <summary>alice's user token.</summary>
         public string AliceToken { get; private set; } = "";
@@ -29,19 +30,20 @@ namespace Irrigation.Browser.Tests
 
         public async Task InitializeAsync()
         {
-            AliceToken = await Server.AddUserAsync("alice");
-            BobToken = await Server.AddUserAsync("bob");
+            AliceToken = await ServerProcess.CliAsync("users", "add", "alice", "--data-dir", _dataDir);
+            BobToken = await ServerProcess.CliAsync("users", "add", "bob", "--data-dir", _dataDir);
             foreach (var (device, zones) in Zones)
             {
-                _deviceTokens[device] = await Server.AddDeviceAsync(device, device.StartsWith("bob") ? "bob" : "alice", zones);
+                _deviceTokens[device] = await ServerProcess.CliAsync(
+                    "devices", "add", device, "--owner", device.StartsWith("bob") ? "bob" : "alice", "--zones", string.Join(",", zones), "--data-dir", _dataDir);
             }
 
-            await Server.StartAsync();
+            Server = await BrowserServer.StartAsync(_dataDir);
         }
 
         /// <summary>A test controller for a provisioned device, said hello and welcomed.</summary>
         public Task<TestController> ConnectAsync(string device) =>
-            TestController.ConnectAsync(Server.BaseUri, device, _deviceTokens[device], Zones[device]);
+            TestController.ConnectAsync(Server.Address, device, _deviceTokens[device], Zones[device]);
 
         public async Task DisposeAsync() => await Server.DisposeAsync();
     }

@@ -17,12 +17,12 @@ namespace Irrigation.Browser.Tests
             await SeedAsync(greenhouse, baseTemp: 262, baseHum: 705, soil: 521);
             await farm01.SendAsync("status", Status(uptime: 93780, rssi: -61, dropped: 0));
             await greenhouse.SendAsync("status", Status(uptime: 5400, rssi: -78, dropped: 2));
-            await farm01.SendAsync("irrigation_started", new() { ["zones"] = new JsonArray("zone1"), ["reason"] = "manual", ["duration"] = 600 });
-            await greenhouse.SendAsync("irrigation_stopped", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
-            await greenhouse.SendAsync("sensor_disconnected", new() { ["sensor"] = "humidity" });
+            await farm01.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("zone1"), ["reason"] = "manual", ["duration"] = 600 });
+            await greenhouse.SendAsync("irrigation_stopped", new JsonObject { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
+            await greenhouse.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "humidity" });
 
             var shots = new List<string>();
-            await using (var desktop = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-desktop"))
+            await using (var desktop = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-desktop"))
             {
                 await Expect(desktop.Card("farm-01").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 await Expect(desktop.Zone("farm-01", "zone1")).ToHaveAttributeAsync("data-open", "true");
@@ -30,13 +30,13 @@ namespace Irrigation.Browser.Tests
                 desktop.AssertNoScriptErrors();
             }
 
-            await using (var dark = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-dark", colorScheme: ColorScheme.Dark))
+            await using (var dark = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-dark", colorScheme: ColorScheme.Dark))
             {
                 await Expect(dark.Card("greenhouse").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 shots.Add(await dark.ScreenshotAsync());
             }
 
-            await using (var phone = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-phone", new ViewportSize { Width = 390, Height = 844 }))
+            await using (var phone = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-phone", new ViewportSize { Width = 390, Height = 844 }))
             {
                 await Expect(phone.Card("farm-01").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 // Nothing may stick out sideways on a phone.
