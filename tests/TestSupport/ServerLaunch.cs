@@ -9,6 +9,9 @@ namespace Irrigation.Tests.Support
         /// <summary>The program (default: the server, <see cref="ServerProcess.Dll"/>).</summary>
         public string Dll { get; init; } = ServerProcess.Dll;
 
+        /// <summary>Arguments right after the program, before the address (a subcommand).</summary>
+        public IReadOnlyList<string> Command { get; init; } = [];
+
         /// <summary>The data dir (<c>--data-dir</c>), or null to pass none.</summary>
         public string? DataDir { get; init; }
 

@@ -169,7 +169,7 @@ namespace Irrigation.Tests.Support
 
         private async Task StartProcessAsync()
         {
-            List<string> args = ["--urls", $"http://127.0.0.1:{Launch.Port}"];
+            List<string> args = [.. Launch.Command, "--urls", $"http://127.0.0.1:{Launch.Port}"];
             if (Launch.DataDir is { } dataDir)
             {
                 args.AddRange(["--data-dir", dataDir]);
