@@ -47,6 +47,9 @@ public sealed class BenchSettings
     /// <summary>Controllers of the cluster cell.</summary>
     public int ClusterControllers { get; set; } = 100;
 
+    /// <summary>Which targets the relay cells run: product, yardstick, mosquitto-ws (all by default).</summary>
+    public string[] Targets { get; set; } = ["yardstick", "mosquitto-ws", "product"];
+
     /// <summary>SQLite synchronous modes the product runs with in the relay cells.</summary>
     public string[] Sync { get; set; } = ["FULL"];
 
@@ -92,6 +95,7 @@ public sealed class BenchSettings
                 case "--ingest-controllers": s.IngestControllers = I(v); break;
                 case "--cluster-controllers": s.ClusterControllers = I(v); break;
                 case "--sync": s.Sync = v.ToUpperInvariant().Split(','); break;
+                case "--targets": s.Targets = v.Split(','); break;
                 case "--connect-parallel": s.ConnectParallel = I(v); break;
                 case "--out": s.Out = v; break;
                 case "--data-root": s.DataRoot = v; break;

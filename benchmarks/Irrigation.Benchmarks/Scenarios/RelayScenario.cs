@@ -15,7 +15,11 @@ public static class RelayScenario
     /// <summary>Runs the fixed-rate cell, then every saturation cell, and emits their tables.</summary>
     public static async Task RunAsync(BenchSettings s)
     {
-        await RateCellAsync(s);
+        if (s.RateControllers > 0)
+        {
+            await RateCellAsync(s);
+        }
+
         foreach (var controllers in s.Cells)
         {
             await SaturationCellAsync(s, controllers);
@@ -26,7 +30,7 @@ public static class RelayScenario
     {
         var table = Table($"relay: {s.RateControllers} controllers at {s.Rate:0.##} event/s × {s.Dashboards} dashboards, {s.Rounds} rounds (target: product e2e p99 ≤ 1.2× the yardstick's)");
         var runs = await RoundsAsync(s, table, s.RateControllers, s.Rate, ratedProduct: true);
-        foreach (var (label, results) in runs.Where(r => r.Key.StartsWith("product", StringComparison.Ordinal)))
+        foreach (var (label, results) in runs.Where(r => r.Key.StartsWith("product", StringComparison.Ordinal) && runs.ContainsKey("yardstick") && runs.ContainsKey("mosquitto-ws")))
         {
             var perRound = results.Select((r, i) => r.E2eP99 / (double)Math.Max(1, runs["yardstick"][i].E2eP99)).ToList();
             table.Notes.Add($"{label}: e2e p99 median {Ms((long)Median(results.Select(r => (double)r.E2eP99)))} ms, yardstick {Ms((long)Median(runs["yardstick"].Select(r => (double)r.E2eP99)))} ms, " +
@@ -52,7 +56,7 @@ public static class RelayScenario
 
         foreach (var (label, results) in runs.Where(r => r.Key.StartsWith("product", StringComparison.Ordinal)))
         {
-            foreach (var reference in new[] { "yardstick", "mosquitto-ws" })
+            foreach (var reference in new[] { "yardstick", "mosquitto-ws" }.Where(runs.ContainsKey))
             {
                 var perRound = results.Select((r, i) => r.DeliveredPerSecond / Math.Max(1, runs[reference][i].DeliveredPerSecond)).ToList();
                 var ofMedians = Median(results.Select(r => r.DeliveredPerSecond)) / Math.Max(1, Median(runs[reference].Select(r => r.DeliveredPerSecond)));
@@ -71,12 +75,18 @@ public static class RelayScenario
         var runs = new Dictionary<string, List<LoadResult>>();
         for (var round = 1; round <= s.Rounds; round++)
         {
-            var targets = new List<Func<Task<Target>>>
+            var targets = new List<Func<Task<Target>>>();
+            if (s.Targets.Contains("yardstick"))
             {
-                async () => await YardstickTarget.StartAsync(),
-                async () => await MosquittoTarget.StartAsync(),
-            };
-            targets.AddRange(s.Sync.Select(sync => (Func<Task<Target>>)(async () => await ProductTarget.StartAsync(
+                targets.Add(async () => await YardstickTarget.StartAsync());
+            }
+
+            if (s.Targets.Contains("mosquitto-ws"))
+            {
+                targets.Add(async () => await MosquittoTarget.StartAsync());
+            }
+
+            targets.AddRange(s.Sync.Where(_ => s.Targets.Contains("product")).Select(sync => (Func<Task<Target>>)(async () => await ProductTarget.StartAsync(
                 s, "product " + sync, controllers, ProductTarget.Sqlite(sync), ratedProduct ? [] : ProductTarget.Unlimited))));
             foreach (var start in targets)
             {
