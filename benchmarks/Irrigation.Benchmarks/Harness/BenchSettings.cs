@@ -84,7 +84,7 @@ public sealed class BenchSettings
             {
                 case "--warmup": s.Warmup = D(v); break;
                 case "--duration": s.Duration = D(v); break;
-                case "--cells": s.Cells = v.Split(',').Select(I).ToArray(); break;
+                case "--cells": s.Cells = v == "none" ? [] : v.Split(',').Select(I).ToArray(); break;
                 case "--dashboards": s.Dashboards = I(v); break;
                 case "--window": s.Window = I(v); break;
                 case "--rounds": s.Rounds = Math.Max(1, I(v)); break;

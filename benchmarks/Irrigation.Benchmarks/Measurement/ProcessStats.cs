@@ -74,11 +74,22 @@ public static class ProcessStats
         var dirty = Run("git", "-C", repoRoot, "status", "--porcelain", "--untracked-files=no").Trim().Length > 0 ? " (with uncommitted changes)" : "";
         return $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memKb, CultureInfo.InvariantCulture) / 1048576.0:0.0} GiB RAM, " +
                $"data disk {string.Join(' ', disk.Split(' ', StringSplitOptions.RemoveEmptyEntries))}, .NET {Environment.Version}, " +
-               $"load average {load[0]} {load[1]} {load[2]}, commit {commit}{dirty}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
+               $"load average {load[0]} {load[1]} {load[2]}, CPU pressure {CpuPressure()} % (some, avg60), commit {commit}{dirty}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
     }
 
-    /// <summary>The 1-minute load average now.</summary>
-    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    /// <summary>
+    /// "1-minute load average / CPU pressure": the share of the last 10 s in which some runnable task waited for a
+    /// core (/proc/pressure/cpu, "some avg10"). On a machine shared with other sessions it says how much of the two
+    /// cores a run really had.
+    /// </summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0] + " / " + CpuPressure("avg10") + " %";
+
+    private static string CpuPressure(string window = "avg60")
+    {
+        var some = ReadOrEmpty("/proc/pressure/cpu").Split('\n').FirstOrDefault(l => l.StartsWith("some", StringComparison.Ordinal)) ?? "";
+        var field = some.Split(' ').FirstOrDefault(f => f.StartsWith(window + "=", StringComparison.Ordinal));
+        return field is null ? "?" : field[(window.Length + 1)..];
+    }
 
     private static IEnumerable<int> Tree(int pid)
     {

@@ -18,7 +18,7 @@ public static class ClusterScenario
     {
         var table = new ResultTable($"cluster: {s.ClusterControllers} controllers (window {s.Window}) × {s.Dashboards} dashboards on PostgreSQL, one instance vs two + Redis, {s.Rounds} rounds",
             "setup", "acked/s", "delivered/s", "e2e p50 ms", "e2e p99 ms", "ack p99 ms", "dropped",
-            "instance 1 µs/event", "instance 2 µs/event", "redis µs/event", "postgres µs/event", "total µs/event", "client µs/event", "load avg");
+            "instance 1 µs/event", "instance 2 µs/event", "redis µs/event", "postgres µs/event", "total µs/event", "client µs/event", "load avg / CPU pressure");
         await using var postgres = await PostgresServer.StartAsync();
         await using var redis = await RedisServer.StartAsync();
         var results = new Dictionary<string, List<LoadResult>>();

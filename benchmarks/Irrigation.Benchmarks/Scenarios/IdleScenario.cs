@@ -17,7 +17,7 @@ public static class IdleScenario
     public static async Task RunAsync(BenchSettings s)
     {
         var table = new ResultTable($"idle: {s.Idle} idle controllers over {s.IdleWorkers} client processes (target ≤ 16 KiB of server RSS per connection)",
-            "target", "connected", "connect s", "RSS before MiB", "RSS after MiB", "RSS after hold MiB", "KiB per connection", "still open", "load avg");
+            "target", "connected", "connect s", "RSS before MiB", "RSS after MiB", "RSS after hold MiB", "KiB per connection", "still open", "load avg / CPU pressure");
         await using var target = await ProductTarget.StartAsync(s, "product FULL", s.Idle, ProductTarget.Sqlite("FULL"), []);
         var server = target.Instances[0];
         var tokens = Path.Combine(s.DataRoot, $"irrigation-bench-tokens-{Guid.NewGuid():N}.txt");

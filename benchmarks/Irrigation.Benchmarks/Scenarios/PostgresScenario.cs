@@ -16,7 +16,7 @@ public static class PostgresScenario
     {
         var table = new ResultTable($"ingest: {s.IngestControllers} controllers (window {s.Window}), no dashboards, PostgreSQL 15 and SQLite FULL, {s.Rounds} rounds " +
                                     "(target: PostgreSQL ≥ 20,000 acked events/s)",
-            "storage", "controllers", "acked/s", "ack p50 ms", "ack p99 ms", "ack max ms", "errors", "server CPU %", "of it postgres %", "client CPU %", "server µs/event", "server RSS MiB", "load avg");
+            "storage", "controllers", "acked/s", "ack p50 ms", "ack p99 ms", "ack max ms", "errors", "server CPU %", "of it postgres %", "client CPU %", "server µs/event", "server RSS MiB", "load avg / CPU pressure");
         await using var postgres = await PostgresServer.StartAsync();
         var results = new Dictionary<string, List<LoadResult>>();
         for (var round = 1; round <= s.Rounds; round++)

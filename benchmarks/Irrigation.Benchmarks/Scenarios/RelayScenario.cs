@@ -94,7 +94,7 @@ public static class RelayScenario
                 var r = await LoadRun.RunAsync(target, s, controllers, s.Dashboards, rate, s.Window);
                 (runs.TryGetValue(r.Label, out var list) ? list : runs[r.Label] = []).Add(r);
                 Add(table, r, round);
-                Console.WriteLine($"  {r.Label} #{round}: {N(r.DeliveredPerSecond)} delivered/s, e2e p99 {Ms(r.E2eP99)} ms, load average {ProcessStats.LoadAverage()}; threads: {r.Threads}");
+                Console.WriteLine($"  {r.Label} #{round}: {N(r.DeliveredPerSecond)} delivered/s, e2e p99 {Ms(r.E2eP99)} ms, load average / CPU pressure {ProcessStats.LoadAverage()}; threads: {r.Threads}");
                 if (round == 1)
                 {
                     table.Notes.Add($"{r.Label} #1, CPU by thread name: {r.Threads}.");
@@ -107,7 +107,7 @@ public static class RelayScenario
 
     private static ResultTable Table(string title) => new(title,
         "target", "P", "S", "sent/s", "acked/s", "delivered/s", "e2e p50 ms", "e2e p99 ms", "e2e max ms",
-        "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server µs/event", "server RSS MiB", "load avg");
+        "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server µs/event", "server RSS MiB", "load avg / CPU pressure");
 
     /// <summary>The median (mean of the middle two for an even count).</summary>
     public static double Median(IEnumerable<double> values)
