@@ -47,6 +47,8 @@ app.UseDashboardFiles();
 app.MapDashboardSocket();
 app.MapSessionApi();
 app.MapDevicesApi();
+app.MapMembersApi();
+app.MapAuditApi();
 app.MapHealth();
 app.MapMetrics();
 app.AnnounceWhenListening();

@@ -61,7 +61,7 @@ public sealed class ControllerHandler(
         }
 
         var resume = await events.GetResumeSeqAsync(record.DeviceId, frame.Boot);
-        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog);
+        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog) { TokenHash = record.TokenHash };
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         hub.State.Seen(now);
         session.TrySend(ServerFrames.Welcome(now, resume));
@@ -143,10 +143,12 @@ public sealed class ControllerHandler(
                 return null;
             }
 
-            var record = await authenticator.AuthenticateAsync(frame.Device, frame.Token);
+            var (record, throttled) = await authenticator.AuthenticateAsync(frame.Device, frame.Token, remote);
             if (record is null)
             {
-                await RefuseAsync(socket, null, remote, "unknown device or wrong token", frame.Device);
+                await RefuseAsync(socket, null, remote, throttled
+                    ? $"too many failed hellos: try again in {AuthThrottle.Window.TotalMinutes:0} minutes"
+                    : "unknown device or wrong token", frame.Device);
                 return null;
             }
 

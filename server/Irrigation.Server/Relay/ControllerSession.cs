@@ -38,6 +38,9 @@ public sealed class ControllerSession : WebSocketSession
     /// <summary>The boot's live-path seq mark (a repeat is never fanned out twice).</summary>
     public BootStream Stream { get; }
 
+    /// <summary>The hash of the token the controller said hello with (checked again when credentials change).</summary>
+    public byte[] TokenHash { get; init; } = [];
+
     /// <summary>A unique id of this connection (a new connection of the device replaces the one with another id).</summary>
     public string ConnectionId { get; } = Guid.NewGuid().ToString("N");
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Irrigation.Server.Auth;
 
 namespace Irrigation.Server.Relay;
 
@@ -74,12 +75,12 @@ public sealed class DeviceHub(DeviceState state)
         }
     }
 
-    /// <summary>Writes the device's snapshot entry and registers the dashboard, in one step.</summary>
-    public void Join(DashboardSession dashboard, Utf8JsonWriter snapshot, long now)
+    /// <summary>Writes the device's snapshot entry (as its user's role sees it) and registers the dashboard, in one step.</summary>
+    public void Join(DashboardSession dashboard, Utf8JsonWriter snapshot, long now, DeviceRole role)
     {
         lock (Gate)
         {
-            State.WriteJson(snapshot, now);
+            State.WriteJson(snapshot, now, role);
             Volatile.Write(ref _dashboards, [.. _dashboards, dashboard]);
         }
     }
@@ -93,12 +94,12 @@ public sealed class DeviceHub(DeviceState state)
         }
     }
 
-    /// <summary>The device as GET /api/devices shows it.</summary>
-    public void WriteJson(Utf8JsonWriter w, long now)
+    /// <summary>The device as GET /api/devices shows it to a user of <paramref name="role"/>.</summary>
+    public void WriteJson(Utf8JsonWriter w, long now, DeviceRole role)
     {
         lock (Gate)
         {
-            State.WriteJson(w, now);
+            State.WriteJson(w, now, role);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Irrigation.Server.Auth;
 using Irrigation.Server.Options;
 using Irrigation.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -17,13 +18,13 @@ public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IO
     public Task<DeviceHub> GetAsync(DeviceRecord record) =>
         _hubs.GetOrAdd(record.DeviceId, _ => new Lazy<Task<DeviceHub>>(() => LoadAsync(record))).Value;
 
-    /// <summary>The hubs of several devices, in the same order.</summary>
-    public async Task<DeviceHub[]> GetAllAsync(IReadOnlyList<DeviceRecord> records)
+    /// <summary>The hubs of the devices a user may see, with the user's role on each, in the same order.</summary>
+    public async Task<(DeviceHub Hub, DeviceRole Role)[]> GetAllAsync(IReadOnlyList<DeviceAccess> devices)
     {
-        var hubs = new DeviceHub[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var hubs = new (DeviceHub, DeviceRole)[devices.Count];
+        for (var i = 0; i < devices.Count; i++)
         {
-            hubs[i] = await GetAsync(records[i]);
+            hubs[i] = (await GetAsync(devices[i].Device), devices[i].Role);
         }
 
         return hubs;
