@@ -280,7 +280,7 @@ namespace Irrigation.Core.Irrigation
             for (int i = 0; i < _config.Schedules.Length; i++)
             {
                 ScheduleConfig s = _config.Schedules[i];
-                long fire = day * 86400 + (long)s.MinuteOfDayUtc * 60;
+                long fire = day * 86400 + (long)s.MinuteOfDay * 60;
                 if (_lastScheduleCheckUnix < fire && fire <= now && now - fire < ScheduleWindowSeconds && _scheduleLastDay[i] != day)
                 {
                     _scheduleLastDay[i] = day;
