@@ -43,7 +43,7 @@ public class ControllerTests
         rig.Run(500);
 
         Assert.Equal(
-            "{\"event\":\"hello\",\"data\":{\"device\":\"farm-01\",\"token\":\"tok-secret\",\"firmware\":\"1.0.0\",\"protocol\":1,\"boot\":3141592653,\"zones\":[\"zone1\",\"zone2\"],\"sensors\":[\"temperature\",\"humidity\",\"soil_moisture\"]}}",
+            "{\"event\":\"hello\",\"data\":{\"device\":\"farm-01\",\"token\":\"tok-secret\",\"firmware\":\"1.0.0\",\"protocol\":1,\"boot\":3141592653,\"zones\":[\"zone1\",\"zone2\"],\"sensors\":[\"temperature\",\"humidity\",\"soil_moisture\"],\"settings_version\":0}}",
             rig.Link.Sent[0]);
         var first = Events(rig)[0];
         Assert.Equal("irrigation_stopped", first.GetProperty("event").GetString());

@@ -353,7 +353,7 @@ namespace Irrigation.Core.Config
 
             for (int j = 0; j < i; j++)
             {
-                if (Zones[j] != null && z.Name != null && Zones[j].Name == z.Name)
+                if (Zones[j] != null && IsZoneName(z.Name) && Zones[j].Name == z.Name)
                 {
                     errors.Add(path + ".name: '" + z.Name + "' is used twice");
                 }

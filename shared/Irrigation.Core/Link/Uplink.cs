@@ -92,7 +92,7 @@ namespace Irrigation.Core.Link
             if (t == LinkTransition.Opened)
             {
                 _buffer.ResetSent();
-                string hello = ControllerFrames.Hello(_writer, _config.DeviceId, _config.Token, _config.FirmwareVersion, _config.BootId, _zoneNames, _helloSensors);
+                string hello = ControllerFrames.Hello(_writer, _config.DeviceId, _config.Token, _config.FirmwareVersion, _config.BootId, _zoneNames, _helloSensors, 0);
                 if (hello == null || !_transport.Send(hello))
                 {
                     _link.Fail(now, "hello not sent");
