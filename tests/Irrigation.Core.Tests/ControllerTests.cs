@@ -272,17 +272,7 @@ public class ControllerTests
         Assert.NotEqual(LinkPhase.Ready, rig.Controller.LinkPhase);
     }
 
-    private static Rig SoilRig(int minIntervalSeconds = 0)
-    {
-        var config = Rig.DefaultConfig();
-        config.Zones[0].SoilProbe = 0;
-        config.Zones[0].DryDeciPercent = 300;
-        config.Zones[0].WetDeciPercent = 450;
-        config.Zones[0].RunSeconds = 600;
-        config.Zones[0].MinIntervalSeconds = minIntervalSeconds;
-        config.SoilIntervalSeconds = 10;
-        return new Rig(config);
-    }
+    private static Rig SoilRig(int minIntervalSeconds = 0) => new(Rig.SoilRuleConfig(minIntervalSeconds));
 
     [Fact]
     public void Soil_BelowDry_StartsSoilRunAboveWetStops()
