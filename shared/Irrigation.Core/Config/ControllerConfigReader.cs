@@ -71,6 +71,26 @@ namespace Irrigation.Core.Config
             return p.Result(config);
         }
 
+        /// <summary>
+        /// The server's check of a dashboard's settings for a device whose zones it knows (from <c>devices add
+        /// --zones</c> or the device's hello): <see cref="ReadSettings"/> over the defaults with those zones
+        /// (none = the default zone1), unknown keys refused. <see cref="ConfigReadResult.Errors"/> is the 400 answer.
+        /// </summary>
+        public static ConfigReadResult CheckSettings(string settingsJson, string[] deviceZones)
+        {
+            ControllerConfig known = new ControllerConfig();
+            if (deviceZones != null && deviceZones.Length > 0)
+            {
+                known.Zones = new ZoneConfig[deviceZones.Length];
+                for (int i = 0; i < deviceZones.Length; i++)
+                {
+                    known.Zones[i] = new ZoneConfig(deviceZones[i]);
+                }
+            }
+
+            return ReadSettings(settingsJson, known, true);
+        }
+
         /// <summary>True for the keys that stay on the board and are never settings: device, token, server, wifi.</summary>
         public static bool IsConnectionKey(string key)
         {

@@ -248,6 +248,18 @@ public class SettingsReaderTests
     }
 
     [Fact]
+    public void CheckSettings_DeviceZones_SchedulesMayNameThemUnknownKeysRefused()
+    {
+        var ok = ControllerConfigReader.CheckSettings("""{"schedules":[{"zone":"lawn","at":"06:00","duration":60}]}""", new[] { "beds", "lawn" });
+        var typo = ControllerConfigReader.CheckSettings("""{"seasonal_percnt":80}""", new[] { "beds", "lawn" });
+        var unknownZone = ControllerConfigReader.CheckSettings("""{"schedules":[{"zone":"lawn","at":"06:00","duration":60}]}""", Array.Empty<string>());
+
+        Assert.True(ok.IsValid, string.Join("; ", ok.Errors));
+        Assert.Equal(new[] { "seasonal_percnt: unknown key" }, typo.Errors);
+        Assert.Equal(new[] { "schedules[0].zone: no zone named 'lawn'" }, unknownZone.Errors);
+    }
+
+    [Fact]
     public void Copy_ChangingTheCopy_LeavesTheOriginal()
     {
         var board = Board();
