@@ -227,6 +227,13 @@ public static class FrameValidator
                 return !data.TryGetProperty("error", out _) || String(data, "error", out _, out error);
             case EventNames.Log:
                 return String(data, "level", out _, out error) && String(data, "message", out _, out error);
+            case EventNames.SettingsApplied:
+                return Integer(data, "version", 1, int.MaxValue, out _, out error);
+            case EventNames.SettingsRejected:
+                return Integer(data, "version", 1, int.MaxValue, out _, out error) && Errors(data, out error);
+            case EventNames.IrrigationSkipped:
+                return Zones(data, "zones", allowEmpty: false, out error)
+                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval);
             default:
                 error = "unknown event";
                 return false;
@@ -368,6 +375,18 @@ public static class FrameValidator
         }
 
         error = "";
+        return true;
+    }
+
+    // settings_rejected must say why: a non-empty array of strings.
+    private static bool Errors(JsonElement data, out string error)
+    {
+        if (!StringArray(data, "errors", out var errors, out error) || errors.Length == 0)
+        {
+            error = "data.errors must be a non-empty array of strings";
+            return false;
+        }
+
         return true;
     }
 
