@@ -18,17 +18,29 @@ namespace Irrigation.Firmware
         /// <summary>Pause between failed Wi-Fi attempts, in milliseconds.</summary>
         public const int WifiRetryDelayMs = 30000;
 
-        /// <summary>The client pings after this many seconds without traffic.</summary>
-        public const int LinkKeepAliveSeconds = 25;
+        /// <summary>The client pings after this long without traffic, in milliseconds.</summary>
+        public const int LinkKeepAliveMs = 25000;
 
-        /// <summary>The client closes the socket when a ping gets no pong within this many seconds.</summary>
-        public const int LinkServerTimeoutSeconds = 15;
+        /// <summary>The client closes the socket when a ping gets no pong within this long, in milliseconds.</summary>
+        public const int LinkServerTimeoutMs = 15000;
 
-        /// <summary>Largest frame accepted from the server (the protocol's default maximum, 8 KiB).</summary>
-        public const int LinkMaxFrameBytes = 8192;
+        /// <summary>
+        /// Received frames waiting for the tick thread may hold this many characters (2 bytes each on the heap):
+        /// two of the largest frames the server sends (Irrigation.Core.Protocol.ServerMessageParser.MaxServerFrameBytes).
+        /// </summary>
+        public const int LinkReceiveQueueChars = 4096;
 
-        /// <summary>Received frames waiting for the tick thread; when full the oldest is dropped.</summary>
-        public const int LinkReceiveQueueCapacity = 8;
+        /// <summary>
+        /// First bound of a connect attempt, in milliseconds: older, it is abandoned (the link reads Closed and
+        /// backs off; no new attempt while it runs). Below the core's own 30 s connect timeout.
+        /// </summary>
+        public const int LinkConnectAbandonMs = 20000;
+
+        /// <summary>
+        /// Second bound, in milliseconds: an attempt still blocked this long (a handshake that never comes) makes
+        /// the watchdog close every valve and reboot, which frees the socket the library cannot abort.
+        /// </summary>
+        public const int LinkConnectStuckRebootMs = 300000;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;

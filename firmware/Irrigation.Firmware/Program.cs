@@ -4,6 +4,7 @@ using System.Threading;
 using Irrigation.Core;
 using Irrigation.Core.Config;
 using Irrigation.Core.Irrigation;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
@@ -55,10 +56,12 @@ namespace Irrigation.Firmware
             wifi.Start(config.WifiSsid, config.WifiPassword);
 
             var link = new WebSocketTransport(
-                FirmwareDefaults.LinkKeepAliveSeconds,
-                FirmwareDefaults.LinkServerTimeoutSeconds,
-                FirmwareDefaults.LinkMaxFrameBytes,
-                FirmwareDefaults.LinkReceiveQueueCapacity,
+                FirmwareDefaults.LinkKeepAliveMs,
+                FirmwareDefaults.LinkServerTimeoutMs,
+                ServerMessageParser.MaxServerFrameBytes,
+                FirmwareDefaults.LinkReceiveQueueChars,
+                FirmwareDefaults.LinkConnectAbandonMs,
+                FirmwareDefaults.LinkConnectStuckRebootMs,
                 wifi,
                 log);
             ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));

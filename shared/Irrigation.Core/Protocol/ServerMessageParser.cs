@@ -14,6 +14,15 @@ namespace Irrigation.Core.Protocol
         /// <summary>The longest frame accepted, in characters.</summary>
         public const int MaxFrameChars = 8192;
 
+        /// <summary>
+        /// The largest frame the server sends a controller, in UTF-8 bytes. The biggest today is an irrigate or stop
+        /// naming <see cref="MaxZones"/> zones of 32 characters with a 64-character id (about 700 bytes); error
+        /// frames carry messages under 200 characters. The device's WebSocket refuses anything larger before
+        /// allocating it (MaxReceiveFrameSize), so a new server-to-controller frame that can be longer must raise
+        /// this bound, and the device's memory budget with it (docs/firmware-core.md).
+        /// </summary>
+        public const int MaxServerFrameBytes = 2048;
+
         private readonly JsonReader _reader = new JsonReader();
         private readonly string[] _zoneScratch = new string[MaxZones];
 
