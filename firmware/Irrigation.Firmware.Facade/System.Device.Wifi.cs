@@ -9,6 +9,13 @@ using System.Threading;
 
 namespace System.Device.Wifi
 {
+    public sealed class WifiAdapter : IDisposable
+    {
+        private WifiAdapter() => throw new NotImplementedException();
+
+        public void Dispose() => throw new NotImplementedException();
+    }
+
     public enum WifiReconnectionKind
     {
         Automatic,
@@ -23,6 +30,8 @@ namespace nanoFramework.Networking
         public static NetworkHelperStatus Status => throw new NotImplementedException();
 
         public static Exception HelperException => throw new NotImplementedException();
+
+        public static WifiAdapter WifiAdapter => throw new NotImplementedException();
 
         public static bool ConnectDhcp(string ssid, string password, WifiReconnectionKind reconnectionKind = WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default) => throw new NotImplementedException();
 
