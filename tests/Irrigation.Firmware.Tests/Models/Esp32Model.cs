@@ -13,12 +13,6 @@ namespace nanoFramework.Hardware.Esp32
         }
     }
 
-    public enum DeviceFunction
-    {
-        COM2_TX = 0x30000 + 0x200 + 0,
-        COM2_RX = 0x30000 + 0x200 + 1,
-    }
-
     public class NativeMemory
     {
         public enum MemoryType

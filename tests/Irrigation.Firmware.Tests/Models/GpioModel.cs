@@ -67,24 +67,6 @@ namespace System.Device.Gpio
         }
     }
 
-    public enum PinMode
-    {
-        Input,
-        InputPullDown,
-        InputPullUp,
-        Output,
-        OutputOpenDrain,
-        OutputOpenDrainPullUp,
-        OutputOpenSource,
-        OutputOpenSourcePullDown,
-    }
-
-    public enum PinNumberingScheme
-    {
-        Logical,
-        Board,
-    }
-
     public struct PinValue : IEquatable<PinValue>
     {
         private readonly byte _value;

@@ -22,14 +22,6 @@ namespace nanoFramework.Runtime.Native
         }
     }
 
-    public enum RebootOption
-    {
-        NormalReboot = 0,
-        EnterNanoBooter = 1,
-        ClrOnly = 2,
-        EnterProprietaryBooter = 8,
-    }
-
     public static class SystemInfo
     {
         public static string TargetName => "ESP32_REV0";

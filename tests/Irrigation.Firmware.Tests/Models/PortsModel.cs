@@ -53,6 +53,7 @@ namespace System.IO.Ports
                 throw new InvalidOperationException();
             }
 
+            ModelSerial.WaitAtGate();
             Exception failure = ModelSerial.WriteFailure;
             if (failure != null)
             {
@@ -66,20 +67,6 @@ namespace System.IO.Ports
         {
             IsOpen = false;
         }
-    }
-
-    public enum Parity
-    {
-        None = 0,
-        Odd = 1,
-        Even = 2,
-    }
-
-    public enum StopBits
-    {
-        One = 1,
-        Two = 2,
-        OnePointFive = 3,
     }
 }
 
@@ -100,6 +87,25 @@ namespace Irrigation.Firmware.Tests.Models
         /// <summary>When set, WriteLine throws it (a full TX buffer, or the heap exhausted under the write).</summary>
         public static Exception WriteFailure;
 
+        /// <summary>When set, every WriteLine waits here first (a UART write that does not come back).</summary>
+        public static System.Threading.ManualResetEventSlim Gate;
+
+        /// <summary>Writers waiting at <see cref="Gate"/> now.</summary>
+        public static int Waiting;
+
+        internal static void WaitAtGate()
+        {
+            System.Threading.ManualResetEventSlim gate = Gate;
+            if (gate == null)
+            {
+                return;
+            }
+
+            System.Threading.Interlocked.Increment(ref Waiting);
+            gate.Wait();
+            System.Threading.Interlocked.Decrement(ref Waiting);
+        }
+
         public static void Reset()
         {
             lock (s_lock)
@@ -109,6 +115,9 @@ namespace Irrigation.Firmware.Tests.Models
                 s_count = 0;
                 Port = null;
                 WriteFailure = null;
+                Gate?.Set();
+                Gate = null;
+                Waiting = 0;
             }
         }
 

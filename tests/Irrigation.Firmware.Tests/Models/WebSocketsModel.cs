@@ -586,37 +586,4 @@ namespace System.Net.WebSockets.WebSocketFrame
 
         public int MaxReceiveFrameSize { get; set; } = int.MaxValue;
     }
-
-    public enum WebSocketState
-    {
-        None = 0,
-        Connecting = 1,
-        Open = 2,
-        CloseSent = 3,
-        CloseReceived = 4,
-        Closed = 5,
-        Aborted = 6,
-    }
-
-    public enum WebSocketMessageType
-    {
-        Text = 0,
-        Binary = 1,
-    }
-
-    public enum WebSocketCloseStatus
-    {
-        ClosedAbnormally = 1006,
-        NormalClosure = 1000,
-        EndpointUnavailable = 1001,
-        ProtocolError = 1002,
-        InvalidMessageType = 1003,
-        Reserved = 1004,
-        Empty = 1005,
-        InvalidPayloadData = 1007,
-        PolicyViolation = 1008,
-        MessageTooBig = 1009,
-        MandatoryExtension = 1010,
-        InternalServerError = 1011,
-    }
 }

@@ -17,12 +17,6 @@ using Irrigation.Firmware.Tests.Models;
 
 namespace System.Device.Wifi
 {
-    public enum WifiReconnectionKind
-    {
-        Automatic,
-        Manual,
-    }
-
     public sealed class WifiAdapter : IDisposable
     {
         /// <summary>About what one adapter keeps alive on the device (object, lock object, event field).</summary>
@@ -126,19 +120,6 @@ namespace nanoFramework.Networking
             s_wifi = null;
             s_status = NetworkHelperStatus.None;
         }
-    }
-
-    public enum NetworkHelperStatus
-    {
-        None,
-        Started,
-        NetworkIsReady,
-        FailedNoNetworkInterface,
-        TokenExpiredWaitingIPAddress,
-        TokenExpiredWaitingDateTime,
-        ErrorConnetingToWiFiWhileScanning,
-        ExceptionOccurred,
-        Reconnecting,
     }
 }
 
