@@ -42,19 +42,28 @@ namespace Irrigation.Firmware
         /// </summary>
         public const int LinkConnectStuckRebootMs = 300000;
 
+        /// <summary>
+        /// buffer_capacity at most, on a board without PSRAM: 512 events × 30 B = 15 KB of a heap of roughly
+        /// 70-110 KB (the config allows 2048, 61 KB). docs/firmware-core.md, "Memory budget".
+        /// </summary>
+        public const int BufferCapacityWithoutPsram = 512;
+
+        /// <summary>send_window at most, on a board without PSRAM: frames queued in the library's send queue.</summary>
+        public const int SendWindowWithoutPsram = 8;
+
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;
 
         /// <summary>How often the watchdog looks at the tick loop, in milliseconds.</summary>
         public const int WatchdogCheckPeriodMs = 5000;
 
-        /// <summary>After this many watchdog reboots in a row the watchdog stays disarmed (no reboot loop).</summary>
+        /// <summary>After this many boots in a row that ended early the watchdog stays disarmed (no reboot loop).</summary>
         public const int WatchdogMaxConsecutiveReboots = 3;
 
-        /// <summary>This long without a stall clears the watchdog's reboot count, in milliseconds.</summary>
+        /// <summary>This long fed without a break clears the watchdog's boot count, in milliseconds.</summary>
         public const int WatchdogHealthyResetMs = 600000;
 
-        /// <summary>Where the watchdog keeps its reboot count across reboots (internal flash, written rarely).</summary>
+        /// <summary>Where the watchdog keeps its boot count across reboots (internal flash, written at boot and once after).</summary>
         public const string WatchdogStatePath = "I:\\watchdog.txt";
     }
 }
