@@ -18,6 +18,15 @@ namespace Irrigation.Core.Protocol
         /// <summary>The largest |utc_offset| accepted, in seconds (time zones span UTC−12 to UTC+14).</summary>
         public const int MaxUtcOffsetSeconds = 14 * 3600;
 
+        /// <summary>
+        /// The largest frame the server sends a controller, in UTF-8 bytes: a <c>settings</c> frame, which the server
+        /// refuses to build above this size (shorter names or fewer schedules), since a board without PSRAM holds
+        /// one received frame three times (library bytes, decoded text, receive queue). Commands and errors stay
+        /// under a kilobyte. The device's WebSocket refuses anything larger before allocating it
+        /// (MaxReceiveFrameSize), and the device's memory budget counts it (docs/firmware-core.md).
+        /// </summary>
+        public const int MaxServerFrameBytes = 4096;
+
         private readonly JsonReader _reader = new JsonReader();
         private readonly string[] _zoneScratch = new string[MaxZones];
 
