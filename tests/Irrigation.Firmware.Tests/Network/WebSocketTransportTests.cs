@@ -18,6 +18,8 @@ namespace Irrigation.Firmware.Tests.Network
         private readonly FirmwareLog _log = Rig.NewLog();
 
         /// <summary>What LinkSupervisor does once: Connect, wait for Open or Closed up to its timeout, else Disconnect.</summary>
+        // Waits until the attempt leaves Connecting, at most connectTimeoutMs (then gives it up): a short bound plays a
+        // hung attempt, a long one is only an upper bound for a loaded machine.
         private static LinkState Cycle(WebSocketTransport transport, string url, int connectTimeoutMs)
         {
             transport.Connect(url);
@@ -95,7 +97,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void ConnectionClosed_WhileTheSuspendedReceiveThreadHoldsTheLock_HandlerReturns()
         {
             var transport = Rig.NewTransport(_log);
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
 
             // The library's timer suspends the receive thread wherever it is (ReceiveAndControllThread.CheckTimeouts,
@@ -122,7 +124,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void Disconnect_OpenSocket_CloseFrameReachesTheServer()
         {
             var transport = Rig.NewTransport(_log);
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
 
             transport.Disconnect();
@@ -137,7 +139,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void Connect_Wss_DoesNotPresentTheDeviceClientCertificate()
         {
             var transport = Rig.NewTransport(_log);
-            Cycle(transport, "wss://192.168.1.10/", 1000);
+            Cycle(transport, "wss://192.168.1.10/", 15000);
 
             Assert.False(LastSocket().UseStoredDeviceCertificate, "UseStoredDeviceCertificate sends the device's client certificate; the CA store is used anyway");
         }
@@ -146,7 +148,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void Connect_Options_RefuseFramesLargerThanTheServerSends()
         {
             var transport = Rig.NewTransport(_log);
-            Cycle(transport, Rig.IpUrl, 1000);
+            Cycle(transport, Rig.IpUrl, 15000);
 
             ClientWebSocketOptions options = LastSocket().Options;
             Assert.Equal(ServerMessageParser.MaxServerFrameBytes, options.MaxReceiveFrameSize);
@@ -158,7 +160,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void Receive_ManyLargeFramesUnread_QueueHoldsAtMostItsCharacterBudget()
         {
             var transport = Rig.NewTransport(_log, receiveQueueChars: 4096);
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
             string big = "{\"event\":\"error\",\"data\":{\"code\":\"bad_field\",\"message\":\"" + new string('x', 1900) + "\"}}";
 
@@ -184,7 +186,7 @@ namespace Irrigation.Firmware.Tests.Network
             var transport = Rig.NewTransport(_log);
             int tick = Environment.CurrentManagedThreadId;
 
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.NameUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.NameUrl, 15000));
             for (int i = 0; i < 100; i++)
             {
                 _ = transport.State;
@@ -193,7 +195,7 @@ namespace Irrigation.Firmware.Tests.Network
             }
 
             transport.Disconnect();
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.NameUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.NameUrl, 15000));
 
             int[] lookups = ModelNetwork.DnsThreads;
             Assert.Equal(2, lookups.Length);   // once per attempt
@@ -204,7 +206,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void Connect_IpLiteralUrl_ResolvesNothing()
         {
             var transport = Rig.NewTransport(_log);
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
 
             Assert.Empty(ModelNetwork.DnsThreads);
         }
@@ -215,7 +217,7 @@ namespace Irrigation.Firmware.Tests.Network
             ModelNetwork.DnsFailure = "no answer";
             var transport = Rig.NewTransport(_log);
 
-            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.NameUrl, 1000));
+            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.NameUrl, 15000));
             Assert.True(Eventually(() => ModelSerial.Contains("connect failed attempt=1")));
         }
 
@@ -223,7 +225,7 @@ namespace Irrigation.Firmware.Tests.Network
         public void PeerVanishes_ReceiveLoopEndsAndTheLinkReportsClosed()
         {
             var transport = Rig.NewTransport(_log);
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
 
             socket.PeerVanishes();   // every Read() returns 0 from now on
@@ -232,7 +234,7 @@ namespace Irrigation.Firmware.Tests.Network
             Assert.True(Eventually(() => !socket.ReceiveThreadAlive, 5000), "the receive loop still spins");
             Assert.True(socket.EmptyReads > 0);
             ModelNetwork.ServerResponsive = true;
-            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
         }
 
         [Fact]
@@ -241,7 +243,7 @@ namespace Irrigation.Firmware.Tests.Network
             ModelNetwork.Default = ServerBehaviour.Refuse;
             var transport = Rig.NewTransport(_log);
 
-            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.IpUrl, 1000));
+            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.IpUrl, 15000));
             Assert.True(Eventually(() => ModelSerial.Contains("connect failed attempt=1: state=5 when Connect returned")), string.Join("\n", ModelSerial.Lines));
         }
     }
