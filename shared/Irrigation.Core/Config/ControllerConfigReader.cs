@@ -15,6 +15,12 @@ namespace Irrigation.Core.Config
         /// <summary>The longest file accepted, in characters.</summary>
         public const int MaxFileChars = 16384;
 
+        /// <summary>
+        /// Errors, and warnings, listed at most; the rest are counted in one last message. A damaged file can hold
+        /// thousands of bad or unknown keys, and their messages must not fill the board's heap.
+        /// </summary>
+        public const int MaxMessages = 64;
+
         /// <summary>Reads <paramref name="text"/>; the firmware version and boot id are left at their defaults.</summary>
         public static ConfigReadResult Read(string text)
         {
@@ -57,14 +63,55 @@ namespace Irrigation.Core.Config
                 }
             }
 
-            return new ConfigReadResult(config, ControllerConfig.ToArray(p.Errors), ControllerConfig.ToArray(p.Warnings));
+            return new ConfigReadResult(config, p.Errors.ToArray(), p.Warnings.ToArray());
+        }
+
+        // A list of messages that keeps the first MaxMessages and counts the rest.
+        private sealed class Messages
+        {
+            private readonly ArrayList _kept = new ArrayList();
+            private int _dropped;
+
+            public int Count
+            {
+                get { return _kept.Count + _dropped; }
+            }
+
+            public void Add(string message)
+            {
+                Add(message, null);
+            }
+
+            // The two parts are joined only for a message that is kept.
+            public void Add(string subject, string problem)
+            {
+                if (_kept.Count < MaxMessages)
+                {
+                    _kept.Add(problem == null ? subject : subject + problem);
+                }
+                else
+                {
+                    _dropped++;
+                }
+            }
+
+            public string[] ToArray()
+            {
+                if (_dropped > 0)
+                {
+                    _kept.Add("... and " + _dropped.ToString() + " more not listed");
+                    _dropped = 0;
+                }
+
+                return ControllerConfig.ToArray(_kept);
+            }
         }
 
         // One parse: the reader plus the error lists, so the helpers stay small.
         private sealed class Parse
         {
-            public readonly ArrayList Errors = new ArrayList();
-            public readonly ArrayList Warnings = new ArrayList();
+            public readonly Messages Errors = new Messages();
+            public readonly Messages Warnings = new Messages();
             private readonly JsonReader _r = new JsonReader();
             private readonly ArrayList _scheduleZones = new ArrayList();
 
@@ -134,7 +181,7 @@ namespace Irrigation.Core.Config
 
             private void Unknown(string path)
             {
-                Warnings.Add(path + ": unknown key, ignored");
+                Warnings.Add(path, ": unknown key, ignored");
                 _r.Skip();
             }
 
@@ -178,6 +225,11 @@ namespace Irrigation.Core.Config
                 ArrayList zones = new ArrayList();
                 while (_r.Read() && _r.Token != JsonToken.EndArray)
                 {
+                    if (SkipBeyond(zones.Count, ControllerConfig.MaxZones))
+                    {
+                        continue;
+                    }
+
                     string path = "zones[" + zones.Count.ToString() + "]";
                     ZoneConfig zone = new ZoneConfig("zone" + (zones.Count + 1).ToString());
                     zones.Add(zone);
@@ -236,6 +288,11 @@ namespace Irrigation.Core.Config
                 int index = 0;
                 while (_r.Read() && _r.Token != JsonToken.EndArray)
                 {
+                    if (SkipBeyond(index, ControllerConfig.MaxSoilProbes))
+                    {
+                        continue;
+                    }
+
                     string path = "soil[" + index.ToString() + "]";
                     index++;
                     int dry = SoilCalibration.DefaultDryRaw;
@@ -300,6 +357,11 @@ namespace Irrigation.Core.Config
 
                 while (_r.Read() && _r.Token != JsonToken.EndArray)
                 {
+                    if (SkipBeyond(list.Count, ControllerConfig.MaxSchedules))
+                    {
+                        continue;
+                    }
+
                     string path = "schedules[" + list.Count.ToString() + "]";
                     ScheduleConfig entry = new ScheduleConfig(-1, -1, 0);
                     list.Add(entry);
@@ -375,6 +437,19 @@ namespace Irrigation.Core.Config
                 }
 
                 config.Schedules = result;
+            }
+
+            // Entries of a list past one more than its maximum are skipped unread: the one extra makes validation
+            // report the list as too long, and a file with thousands of entries cannot fill the heap with them.
+            private bool SkipBeyond(int read, int max)
+            {
+                if (read <= max)
+                {
+                    return false;
+                }
+
+                _r.Skip();
+                return true;
             }
 
             private bool ExpectObject(string path)
