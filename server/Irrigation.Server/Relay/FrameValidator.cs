@@ -28,7 +28,7 @@ public static class FrameValidator
     {
         // Readings are nearly all the traffic: a plain, valid one is read in a single pass without a document.
         // Anything that pass does not fully recognise comes here, and only this path reports errors.
-        if (Utf8.IsValid(frame.Span) && ReadingFrameReader.TryRead(frame, out var reading))
+        if (Utf8.IsValid(frame.Span) && !Utf16Escapes.HasUnpaired(frame.Span) && ReadingFrameReader.TryRead(frame, out var reading))
         {
             return reading;
         }
@@ -258,14 +258,23 @@ public static class FrameValidator
         try
         {
             document = JsonDocument.Parse(frame, ParseOptions);
-            error = "";
-            return true;
         }
         catch (JsonException e)
         {
             error = "not valid JSON: " + (e.Message.Length > 120 ? e.Message[..120] : e.Message);
             return false;
         }
+
+        if (Utf16Escapes.HasUnpaired(frame.Span))
+        {
+            document.Dispose();
+            document = null;
+            error = "the frame escapes half of a UTF-16 surrogate pair (such as \\ud800 alone): not text";
+            return false;
+        }
+
+        error = "";
+        return true;
     }
 
     private static bool TryPositive(JsonElement element, out long value)
