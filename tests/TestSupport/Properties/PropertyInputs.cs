@@ -35,6 +35,23 @@ namespace Irrigation.Tests.Support
         public static void Sample(Gen<byte[]> inputs, Action<byte[]> check, long iterations) =>
             inputs.Sample(check, iter: Setting("CsCheck_Iter") ?? iterations, time: (int)(Setting("CsCheck_Time") ?? -1), print: Show);
 
+        /// <summary>
+        /// Runs <paramref name="check"/> on every input the fuzzer ever broke <paramref name="target"/> with
+        /// (fuzz/regressions/TARGET) and on <paramref name="seeds"/>.
+        /// </summary>
+        public static void Replay(string target, byte[][] seeds, Action<byte[]> check)
+        {
+            foreach (var file in Files("fuzz", "regressions", target))
+            {
+                check(File.ReadAllBytes(file));
+            }
+
+            foreach (var seed in seeds)
+            {
+                check(seed);
+            }
+        }
+
         /// <summary>The files of a folder below the repository root, sorted (none when it does not exist).</summary>
         public static string[] Files(params string[] folder)
         {
