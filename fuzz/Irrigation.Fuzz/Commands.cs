@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using SharpFuzz;
 
 namespace Irrigation.Fuzz;
@@ -109,12 +112,57 @@ public static class Commands
         return failed == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// Prints, per target, the line and branch coverage of its sources in the Cobertura reports (of the tests that
+    /// replay each target's corpus, fuzz/run.sh); a line counts as covered when any report covers it.
+    /// </summary>
+    public static int Coverage(string[] reports)
+    {
+        var lines = new Dictionary<(string File, int Line), (bool Hit, int Branches, int BranchesHit)>();
+        foreach (var report in reports)
+        {
+            foreach (var type in XDocument.Load(report).Descendants("class"))
+            {
+                var file = ((string?)type.Attribute("filename") ?? "").Replace('\\', '/');
+                foreach (var line in type.Elements("lines").Elements("line"))
+                {
+                    var key = (file, (int)line.Attribute("number")!);
+                    var (branches, branchesHit) = Branches((string?)line.Attribute("condition-coverage"));
+                    lines.TryGetValue(key, out var seen);
+                    lines[key] = (seen.Hit || (int)line.Attribute("hits")! > 0, Math.Max(seen.Branches, branches), Math.Max(seen.BranchesHit, branchesHit));
+                }
+            }
+        }
+
+        foreach (var target in FuzzTarget.All)
+        {
+            foreach (var source in target.Sources)
+            {
+                var mine = lines.Where(l => l.Key.File.EndsWith("/" + source, StringComparison.Ordinal)).Select(l => l.Value).ToList();
+                Console.WriteLine(mine.Count == 0
+                    ? $"  {target.Name,-15} {Path.GetFileName(source)}: not in the reports"
+                    : $"  {target.Name,-15} {Path.GetFileName(source)}: lines {Share(mine.Count(l => l.Hit), mine.Count)}, branches {Share(mine.Sum(l => l.BranchesHit), mine.Sum(l => l.Branches))}");
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Prints how to call the program.</summary>
     public static int Usage()
     {
-        Console.Error.WriteLine("usage: Irrigation.Fuzz list | seed TARGET REPO DIR | TARGET | TARGET FILE|DIR...");
+        Console.Error.WriteLine("usage: Irrigation.Fuzz list | seed TARGET REPO DIR | coverage COBERTURA... | TARGET | TARGET FILE|DIR...");
         return 2;
     }
+
+    // condition-coverage="50% (1/2)" -> (2, 1)
+    private static (int Total, int Hit) Branches(string? conditionCoverage)
+    {
+        var match = conditionCoverage is null ? Match.Empty : Regex.Match(conditionCoverage, @"\((\d+)/(\d+)\)");
+        return match.Success ? (int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)) : (0, 0);
+    }
+
+    private static string Share(int part, int whole) => whole == 0 ? "none" : $"{part}/{whole} ({100.0 * part / whole:F0} %)";
 
     private static int Unknown(string name)
     {

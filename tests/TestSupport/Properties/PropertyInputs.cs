@@ -37,11 +37,16 @@ namespace Irrigation.Tests.Support
 
         /// <summary>
         /// Runs <paramref name="check"/> on every input the fuzzer ever broke <paramref name="target"/> with
-        /// (fuzz/regressions/TARGET) and on <paramref name="seeds"/>.
+        /// (fuzz/regressions/TARGET), on <paramref name="seeds"/>, and on the corpus of a fuzz run when
+        /// IRRIGATION_FUZZ_CORPUS names one (fuzz/run.sh measures the parsers' coverage that way).
         /// </summary>
         public static void Replay(string target, byte[][] seeds, Action<byte[]> check)
         {
-            foreach (var file in Files("fuzz", "regressions", target))
+            var corpus = Environment.GetEnvironmentVariable("IRRIGATION_FUZZ_CORPUS");
+            var fuzzed = string.IsNullOrEmpty(corpus) || !Directory.Exists(Path.Combine(corpus, target))
+                ? Array.Empty<string>()
+                : Directory.GetFiles(Path.Combine(corpus, target));
+            foreach (var file in Files("fuzz", "regressions", target).Concat(fuzzed))
             {
                 check(File.ReadAllBytes(file));
             }
