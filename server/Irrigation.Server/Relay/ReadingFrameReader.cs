@@ -114,8 +114,10 @@ internal static class ReadingFrameReader
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a zone that escapes half of a surrogate pair (not text). Validate keeps such
+            // frames from this reader (Utf16Escapes); declining keeps the reader safe on its own too.
             return false;
         }
 

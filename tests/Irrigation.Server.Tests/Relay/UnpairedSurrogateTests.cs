@@ -37,6 +37,15 @@ public class UnpairedSurrogateTests
         Assert.True(check.Ok, $"{check.ErrorCode}: {check.Message}");
     }
 
+    [Fact]
+    public void ReadingFrameReader_ZoneWithEscapedUnpairedSurrogate_Declines()
+    {
+        // Found by the property test, which runs the fast path on frames Validate would not give it.
+        var frame = """{"event":"soil_moisture","seq":45,"data":{"time":1764547200,"record":371,"raw":2710,"zone":"zo\udc00ne1"}}""";
+
+        Assert.False(ReadingFrameReader.TryRead(Encoding.UTF8.GetBytes(frame), out _));
+    }
+
     [Theory]
     [InlineData("""{"event":"hello","data":{"device":"s1","token":"\uD800x","boot":0}}""")]
     [InlineData("""{"event":"hello","data":{"devic\uD800e":"s1","token":"t","boot":0}}""")]
