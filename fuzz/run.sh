@@ -47,7 +47,10 @@ echo "$(afl-fuzz -h 2>&1 | grep -m1 -oE 'afl-fuzz[+]+[0-9a-z.]+'), SharpFuzz.Com
 
 step "build (plain for seeding, replay and triage; a copy with the parsers instrumented for afl-fuzz)"
 rm -rf "$out/plain" "$out/bin" "$out/corpus" "$out/findings" "$out/coverage"
-dotnet publish fuzz/Irrigation.Fuzz -c Release -o "$out/plain" -nologo -v quiet > "$out/build.log" 2>&1 \
+# The parsers do not need the dashboard's chart library, nor npm to fetch it.
+build_flags=()
+command -v npm > /dev/null 2>&1 || build_flags=(-p:DashboardSkipNpm=true)
+dotnet publish fuzz/Irrigation.Fuzz -c Release -o "$out/plain" -nologo -v quiet "${build_flags[@]}" > "$out/build.log" 2>&1 \
     || die "the fuzz project did not build: see $out/build.log"
 cp -r "$out/plain" "$out/bin"
 # Only the parsers carry coverage points, so afl-fuzz steers by them and not by the rest of the server.
@@ -58,7 +61,7 @@ plain=(dotnet "$out/plain/Irrigation.Fuzz.dll")
 [ "${#targets[@]}" -gt 0 ] || mapfile -t targets < <("${plain[@]}" list)
 per=$(( seconds / ${#targets[@]} ))
 [ "$per" -ge 1 ] || per=1
-echo "${#targets[@]} targets, ${per} s each"
+echo "${per} s on each of ${targets[*]}"
 
 status=0
 total_execs=0
@@ -114,7 +117,7 @@ done
 
 step "coverage (the tests replay each target's seeds, findings and corpus under Microsoft Code Coverage)"
 for tests in tests/Irrigation.Core.Tests tests/Irrigation.Server.Tests; do
-    IRRIGATION_FUZZ_CORPUS="$out/corpus" dotnet test "$tests" -c Release -nologo --filter "FullyQualifiedName~SeedsAndFuzzFindings" \
+    IRRIGATION_FUZZ_CORPUS="$out/corpus" dotnet test "$tests" -c Release -nologo "${build_flags[@]}" --filter "FullyQualifiedName~SeedsAndFuzzFindings" \
         --collect "Code Coverage;Format=cobertura" --results-directory "$out/coverage" > "$out/coverage-$(basename "$tests").log" 2>&1 \
         || { echo "a replay failed: see $out/coverage-$(basename "$tests").log"; status=1; }
 done
@@ -126,6 +129,6 @@ else
 fi
 
 step "summary"
-echo "  ${#targets[@]} targets, ${per} s each, $total_execs executions, $total_failures crashes and hangs (afl-fuzz output: $out/TARGET/afl)"
+echo "  ${per} s on each of ${targets[*]}: $total_execs executions, $total_failures crashes and hangs (afl-fuzz output: $out/TARGET/afl)"
 [ "$total_failures" -eq 0 ] || echo "  each finding: artifacts/fuzz/findings/TARGET/; make it a regression test as docs/fuzzing.md says"
 exit $status
