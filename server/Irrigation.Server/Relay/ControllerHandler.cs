@@ -222,14 +222,12 @@ public sealed class ControllerHandler(
             try
             {
                 // An idle controller holds no receive buffer: wait for the next frame with an empty read, then rent one.
-                if ((await session.Socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None)).MessageType == WebSocketMessageType.Close)
-                {
-                    session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
-                }
-
+                // The empty read consumes an empty message whole (it ends there): that one is handled as it is.
+                var next = await session.Socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 buffer = ArrayPool<byte>.Shared.Rent(o.MaxFrameBytes + 1);
-                var (type, length, oversize) = await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
+                var (type, length, oversize) = next.MessageType == WebSocketMessageType.Close || next.EndOfMessage
+                    ? (next.MessageType, 0, false)
+                    : await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
                 if (type == WebSocketMessageType.Close)
                 {
                     session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");

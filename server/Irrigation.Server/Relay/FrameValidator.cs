@@ -253,14 +253,23 @@ public static class FrameValidator
         try
         {
             document = JsonDocument.Parse(frame, ParseOptions);
-            error = "";
-            return true;
         }
         catch (JsonException e)
         {
             error = "not valid JSON: " + (e.Message.Length > 120 ? e.Message[..120] : e.Message);
             return false;
         }
+
+        if (Utf16Escapes.HasUnpaired(frame.Span))
+        {
+            document.Dispose();
+            document = null;
+            error = "the frame escapes half of a UTF-16 surrogate pair (such as \\ud800 alone): not text";
+            return false;
+        }
+
+        error = "";
+        return true;
     }
 
     private static bool TryPositive(JsonElement element, out long value)

@@ -352,7 +352,7 @@ namespace Irrigation.Core.Config
                 {
                     if (zones.Count == ControllerConfig.MaxZones)
                     {
-                        TooMany(ref full, "zones: at most " + ControllerConfig.MaxZones.ToString() + " zones");
+                        TooMany(ref full, "zones: at most ", ControllerConfig.MaxZones, " zones");
                         continue;
                     }
 
@@ -415,7 +415,7 @@ namespace Irrigation.Core.Config
                 {
                     if (index == ControllerConfig.MaxSoilProbes)
                     {
-                        TooMany(ref full, "soil: at most " + ControllerConfig.MaxSoilProbes.ToString() + " probes");
+                        TooMany(ref full, "soil: at most ", ControllerConfig.MaxSoilProbes, " probes");
                         continue;
                     }
 
@@ -482,7 +482,7 @@ namespace Irrigation.Core.Config
                 {
                     if (list.Count == ControllerConfig.MaxSchedules)
                     {
-                        TooMany(ref full, "schedules: at most " + ControllerConfig.MaxSchedules.ToString() + " entries");
+                        TooMany(ref full, "schedules: at most ", ControllerConfig.MaxSchedules, " entries");
                         continue;
                     }
 
@@ -636,12 +636,13 @@ namespace Irrigation.Core.Config
                 }
             }
 
-            // An entry beyond a list's cap: named once, skipped unread, so a long list cannot exhaust the memory.
-            private void TooMany(ref bool reported, string message)
+            // An entry beyond a list's cap: named once, skipped unread, so a long list cannot exhaust the memory (the
+            // message is built only the first time: a string per skipped entry would be the very cost avoided).
+            private void TooMany(ref bool reported, string prefix, int max, string unit)
             {
                 if (!reported)
                 {
-                    Error(message);
+                    Error(prefix + max.ToString() + unit);
                     reported = true;
                 }
 
