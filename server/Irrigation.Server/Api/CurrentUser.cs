@@ -36,9 +36,10 @@ public static class CurrentUser
     /// <summary>429 with Retry-After, for a source that failed too often.</summary>
     public static IResult TooManyAttempts(HttpContext http)
     {
-        http.Response.Headers.RetryAfter = ((int)AuthThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var window = http.RequestServices.GetRequiredService<AuthThrottle>().Window;
+        http.Response.Headers.RetryAfter = ((int)window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Json(
-            new ApiError($"too many failed sign-in attempts from this address: try again in {AuthThrottle.Window.TotalMinutes:0} minutes"),
+            new ApiError($"too many failed sign-in attempts: try again in {Math.Ceiling(window.TotalMinutes):0} minutes"),
             statusCode: StatusCodes.Status429TooManyRequests);
     }
 

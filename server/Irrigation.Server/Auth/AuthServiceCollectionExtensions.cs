@@ -6,6 +6,7 @@ public static class AuthServiceCollectionExtensions
     /// <summary>Adds <see cref="UserAuthenticator"/>, <see cref="DeviceAuthenticator"/> (with their <see cref="AuthThrottle"/>) and <see cref="Provisioning"/>.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {
+        services.AddOptions<Options.AuthOptions>().BindConfiguration(Options.AuthOptions.Section);
         services.AddSingleton<AuthThrottle>();
         services.AddSingleton<UserAuthenticator>();
         services.AddSingleton<DeviceAuthenticator>();

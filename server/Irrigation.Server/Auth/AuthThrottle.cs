@@ -1,52 +1,47 @@
 using System.Collections.Concurrent;
 using Irrigation.Server.Observability;
+using Irrigation.Server.Options;
+using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Auth;
 
 /// <summary>
 /// Slows down and then refuses guessing: failed hellos and failed user tokens are counted per source address and per
-/// id (device or user). From the third failure in a row an attempt waits (250 ms, doubling, at most 8 s); from the
-/// tenth it is refused until <see cref="Window"/> has passed without a failure. A success clears the id's count (not
-/// the address's: one good token must not unlock guessing from the same place). At most <see cref="MaxKeys"/> keys
-/// are kept; beyond that the oldest are forgotten.
+/// id (device or user). After <see cref="AuthOptions.FreeAttempts"/> failures in a row an attempt waits (250 ms by
+/// default, doubling, at most 8 s); from <see cref="AuthOptions.RefuseAfter"/> on it is refused until
+/// <see cref="AuthOptions.Window"/> has passed without a failure. A success clears the id's count (not the address's:
+/// one good token must not unlock guessing from the same place). At most <see cref="MaxKeys"/> keys are kept; beyond
+/// that the oldest are forgotten.
 /// </summary>
-public sealed class AuthThrottle(RelayMetrics metrics, TimeProvider clock)
+public sealed class AuthThrottle(IOptions<AuthOptions> options, RelayMetrics metrics, TimeProvider clock)
 {
-    /// <summary>Failures in a row before attempts are delayed.</summary>
-    public const int FreeAttempts = 2;
-
-    /// <summary>Failures in a row after which attempts are refused.</summary>
-    public const int RefuseAfter = 10;
-
-    /// <summary>How long failures are remembered (and a refusal lasts) after the last one.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
-
     /// <summary>Most addresses and ids remembered at once.</summary>
     public const int MaxKeys = 20_000;
 
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
-
+    private readonly AuthOptions _o = options.Value;
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>How long a refusal lasts after the last failure.</summary>
+    public TimeSpan Window => _o.Window;
 
     /// <summary>What to do with an attempt from <paramref name="address"/> for <paramref name="id"/> (if known), before checking it.</summary>
     public ThrottleDecision Check(string address, string? id)
     {
         var count = Math.Max(Count("a:" + address), id is null ? 0 : Count("i:" + id));
-        if (count >= RefuseAfter)
+        if (count >= _o.RefuseAfter)
         {
             metrics.AuthThrottled("refused");
             return new ThrottleDecision(Refused: true, TimeSpan.Zero);
         }
 
-        if (count <= FreeAttempts)
+        if (count <= _o.FreeAttempts)
         {
             return new ThrottleDecision(Refused: false, TimeSpan.Zero);
         }
 
         metrics.AuthThrottled("delayed");
-        var delay = FirstDelay * Math.Pow(2, count - FreeAttempts - 1);
-        return new ThrottleDecision(Refused: false, delay < MaxDelay ? delay : MaxDelay);
+        var delay = _o.FirstDelay * Math.Pow(2, Math.Min(30, count - _o.FreeAttempts - 1));
+        return new ThrottleDecision(Refused: false, delay < _o.MaxDelay ? delay : _o.MaxDelay);
     }
 
     /// <summary>Counts a failed attempt.</summary>
@@ -69,10 +64,10 @@ public sealed class AuthThrottle(RelayMetrics metrics, TimeProvider clock)
     public void Succeeded(string id) => _failures.TryRemove("i:" + id, out _);
 
     private int Count(string key) =>
-        _failures.TryGetValue(key, out var f) && clock.GetUtcNow() - f.Last < Window ? f.Count : 0;
+        _failures.TryGetValue(key, out var f) && clock.GetUtcNow() - f.Last < _o.Window ? f.Count : 0;
 
     private void Bump(string key, DateTimeOffset now) =>
-        _failures.AddOrUpdate(key, _ => new Failures(1, now), (_, f) => now - f.Last < Window ? new Failures(f.Count + 1, now) : new Failures(1, now));
+        _failures.AddOrUpdate(key, _ => new Failures(1, now), (_, f) => now - f.Last < _o.Window ? new Failures(f.Count + 1, now) : new Failures(1, now));
 
     // Drops expired entries, then the oldest half if that was not enough.
     private void Forget()
@@ -80,7 +75,7 @@ public sealed class AuthThrottle(RelayMetrics metrics, TimeProvider clock)
         var now = clock.GetUtcNow();
         foreach (var (key, f) in _failures)
         {
-            if (now - f.Last >= Window)
+            if (now - f.Last >= _o.Window)
             {
                 _failures.TryRemove(key, out _);
             }

@@ -147,7 +147,7 @@ public sealed class ControllerHandler(
             if (record is null)
             {
                 await RefuseAsync(socket, null, remote, throttled
-                    ? $"too many failed hellos: try again in {AuthThrottle.Window.TotalMinutes:0} minutes"
+                    ? "too many failed hellos from this address or for this device: try again later"
                     : "unknown device or wrong token", frame.Device);
                 return null;
             }
@@ -216,9 +216,12 @@ public sealed class ControllerHandler(
     private async Task ReceiveLoopAsync(ControllerSession session, RelayOptions o)
     {
         var rejectedInARow = 0;
+        // When the controller started sending above its rate without a break (null: it is within its rate).
+        long? throttledSince = null;
         while (true)
         {
             byte[]? buffer = null;
+            TimeSpan wait;
             try
             {
                 // An idle controller holds no receive buffer: wait for the next frame with an empty read, then rent one.
@@ -241,7 +244,7 @@ public sealed class ControllerHandler(
                     continue; // Waiting for the peer's close frame; frames after our close are ignored.
                 }
 
-                var rejection = await HandleFrameAsync(session, buffer, length, type, oversize, now, o);
+                var (rejection, accepted) = await HandleFrameAsync(session, buffer, length, type, oversize, now, o);
                 if (rejection is null)
                 {
                     rejectedInARow = 0;
@@ -253,6 +256,8 @@ public sealed class ControllerHandler(
                         rejection == ErrorCodes.TooLarge ? WebSocketCloseStatus.MessageTooBig : WebSocketCloseStatus.PolicyViolation,
                         "too many rejected frames");
                 }
+
+                wait = accepted ? session.Hub.State.Rate.Take() : TimeSpan.Zero;
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
@@ -266,12 +271,33 @@ public sealed class ControllerHandler(
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
+
+            if (wait <= TimeSpan.Zero)
+            {
+                throttledSince = null;
+                continue;
+            }
+
+            // Above its rate: the next frame is read later, never refused. Only a controller that stays above it for
+            // long is closed; what it sent was stored or is acknowledged after its commit, what it did not send waits.
+            metrics.RateDelayed();
+            throttledSince ??= clock.GetTimestamp();
+            if (clock.GetElapsedTime(throttledSince.Value) > o.MaxThrottledTime)
+            {
+                log.LogWarning("Controller {Device}: above {Rate} events/s for {Time}: closing", session.DeviceId, o.MaxEventsPerSecond, o.MaxThrottledTime);
+                session.TrySend(ServerFrames.Error(ErrorCodes.RateLimited,
+                    $"more than {o.MaxEventsPerSecond} events per second for {o.MaxThrottledTime.TotalMinutes:0} minutes: reconnect later"));
+                session.RequestClose(WebSocketCloseStatus.PolicyViolation, "sending too fast for too long");
+                continue;
+            }
+
+            await Task.Delay(wait, clock);
         }
     }
 
     // One frame: fanned out and queued for storage, acknowledged as a repeat, or rejected. Returns the error code of
-    // a rejected frame, null otherwise.
-    private async ValueTask<string?> HandleFrameAsync(
+    // a rejected frame (null otherwise), and whether it was a valid event (it counts against the rate).
+    private async ValueTask<(string? Rejection, bool Accepted)> HandleFrameAsync(
         ControllerSession session, byte[] buffer, int length, WebSocketMessageType type, bool oversize, long now, RelayOptions o)
     {
         string code;
@@ -289,11 +315,7 @@ public sealed class ControllerHandler(
         {
             using var check = FrameValidator.Validate(buffer.AsMemory(0, length));
             seq = check.Seq;
-            if (check.Ok && !session.Hub.State.Rate.TryTake())
-            {
-                (code, message) = (ErrorCodes.RateLimited, $"more than {o.MaxEventsPerSecond} events per second");
-            }
-            else if (check.Ok)
+            if (check.Ok)
             {
                 metrics.EventIn();
                 if (session.Stream.TryAccept(check.Seq!.Value))
@@ -307,7 +329,7 @@ public sealed class ControllerHandler(
                     await pipeline.EnqueueAsync(new IngestItem(null, session, check.Seq.Value));
                 }
 
-                return null;
+                return (null, true);
             }
             else
             {
@@ -321,7 +343,7 @@ public sealed class ControllerHandler(
         {
             log.LogWarning("Controller {Device} does not read its socket: disconnecting", session.DeviceId);
             session.Socket.Abort();
-            return code;
+            return (code, false);
         }
 
         if (seq is long rejectedSeq)
@@ -330,7 +352,7 @@ public sealed class ControllerHandler(
             await pipeline.EnqueueAsync(new IngestItem(null, session, rejectedSeq));
         }
 
-        return code;
+        return (code, false);
     }
 
     // The live path: the device's state and dashboards here, the other instances through the backplane. Returns what to store.
