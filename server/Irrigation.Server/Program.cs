@@ -4,6 +4,7 @@ using Irrigation.Server.Cli;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Settings;
 using Irrigation.Server.Simulation;
 using Irrigation.Server.Storage;
 
@@ -37,6 +38,7 @@ builder.Services.AddObservability();
 builder.Services.AddStorage();
 builder.Services.AddAuth();
 builder.Services.AddRelay(builder.Configuration);
+builder.Services.AddDeviceSettings();
 builder.Services.AddApi();
 builder.Services.AddSimulation();
 
@@ -49,6 +51,7 @@ app.MapSessionApi();
 app.MapDevicesApi();
 app.MapMembersApi();
 app.MapAuditApi();
+app.MapSettingsApi();
 app.MapHealth();
 app.MapMetrics();
 app.AnnounceWhenListening();

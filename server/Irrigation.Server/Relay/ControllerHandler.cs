@@ -23,6 +23,7 @@ public sealed class ControllerHandler(
     ControllerRegistry controllers,
     IRelayBackplane backplane,
     IngestPipeline pipeline,
+    Settings.SettingsService settings,
     SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -61,10 +62,20 @@ public sealed class ControllerHandler(
         }
 
         var resume = await events.GetResumeSeqAsync(record.DeviceId, frame.Boot);
-        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog) { TokenHash = record.TokenHash };
+        var (utcOffset, newerSettings) = await settings.ForHelloAsync(record.DeviceId, frame.SettingsVersion);
+        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog)
+        {
+            TokenHash = record.TokenHash,
+            UtcOffset = utcOffset,
+        };
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         hub.State.Seen(now);
-        session.TrySend(ServerFrames.Welcome(now, resume));
+        session.TrySend(ServerFrames.Welcome(now, resume, utcOffset));
+        if (newerSettings is not null)
+        {
+            // A board that was offline during changes gets the newest version only.
+            session.TrySend(newerSettings);
+        }
         controllers.Register(session)?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection");
         await backplane.ClaimAsync(session);
         metrics.ControllerConnected(1);
@@ -365,6 +376,10 @@ public sealed class ControllerHandler(
         var update = DeviceUpdate.FromEvent(name, check.Time, now, check.Data, isReading ? kind : null, check.Record, check.Raw, check.Zone);
         session.Hub.Publish(update, frame, DashboardSession.IsDroppable(name));
         backplane.Publish(session.DeviceId, frame);
+        if (name is EventNames.SettingsApplied or EventNames.SettingsRejected)
+        {
+            _ = settings.OnAnswerAsync(session.DeviceId, name, check.Data.Clone());
+        }
         return new IngestRecord
         {
             DeviceId = session.DeviceId,

@@ -170,8 +170,14 @@ public static class FrameValidator
                 return null;
             }
 
+            var settingsVersion = 0L;
+            if (data.TryGetProperty("settings_version", out _) && !Integer(data, "settings_version", 0, int.MaxValue, out settingsVersion, out error))
+            {
+                return null;
+            }
+
             error = "";
-            return new HelloFrame(device, token, boot, (int)protocol, firmware, zones, sensors);
+            return new HelloFrame(device, token, boot, (int)protocol, firmware, zones, sensors) { SettingsVersion = (int)settingsVersion };
         }
     }
 

@@ -13,12 +13,13 @@ public static class ServerFrames
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    /// <summary>{"event":"welcome","data":{"time":T,"resume":R}}</summary>
-    public static byte[] Welcome(long time, long resume) => Build(w =>
+    /// <summary>{"event":"welcome","data":{"time":T,"resume":R,"utc_offset":O}}</summary>
+    public static byte[] Welcome(long time, long resume, int utcOffset) => Build(w =>
     {
         Start(w, EventNames.Welcome);
         w.WriteNumber("time", time);
         w.WriteNumber("resume", resume);
+        w.WriteNumber("utc_offset", utcOffset);
     });
 
     /// <summary>{"event":"ack","data":{"seq":S}}</summary>

@@ -173,6 +173,44 @@ public static class Schema
                 outcome TEXT NOT NULL);
             CREATE INDEX audit_device ON audit(device_id, id);
             """),
+        new(8, "device settings in versions, and what each controller runs",
+            """
+            -- Every saved version of a device's settings (the config keys the dashboard edits), newest = current.
+            CREATE TABLE settings_versions (
+                device INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                settings TEXT NOT NULL,
+                -- The settings' time_zone (an IANA name), kept apart for the watch on DST changes.
+                time_zone TEXT,
+                changed TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (device, version));
+            -- The version the controller runs (from hello and settings_applied) and its last refusal.
+            CREATE TABLE settings_state (
+                device INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+                reported_version INTEGER NOT NULL,
+                rejected_version INTEGER NOT NULL,
+                errors TEXT NOT NULL,
+                updated_at INTEGER NOT NULL);
+            """,
+            """
+            CREATE TABLE settings_versions (
+                device BIGINT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                settings TEXT NOT NULL,
+                time_zone TEXT,
+                changed TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (device, version));
+            CREATE TABLE settings_state (
+                device BIGINT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+                reported_version INTEGER NOT NULL,
+                rejected_version INTEGER NOT NULL,
+                errors TEXT NOT NULL,
+                updated_at BIGINT NOT NULL);
+            """),
     ];
 
     /// <summary>The version of a fully migrated database.</summary>

@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddSingleton<IEventStore, SqlEventStore>();
         services.AddSingleton<IAuditLog, SqlAuditLog>();
+        services.AddSingleton<ISettingsStore, SqlSettingsStore>();
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.TryAddSingleton(TimeProvider.System);
