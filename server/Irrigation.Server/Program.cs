@@ -4,6 +4,7 @@ using Irrigation.Server.Cli;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Security;
 using Irrigation.Server.Simulation;
 using Irrigation.Server.Storage;
 
@@ -42,6 +43,8 @@ builder.Services.AddSimulation();
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
+app.UseSecurityHeaders();
+app.UseCrossSiteRequestGuard();
 app.MapControllerSocket();
 app.UseDashboardFiles();
 app.MapDashboardSocket();

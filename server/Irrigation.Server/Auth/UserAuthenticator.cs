@@ -21,7 +21,7 @@ public sealed class UserAuthenticator(IAccountStore accounts)
             return (UserCredential.None, null);
         }
 
-        if (credential == UserCredential.Cookie && !IsSameOrigin(context.Request))
+        if (credential == UserCredential.Cookie && Security.RequestOrigin.IsForeign(context.Request))
         {
             return (credential, null);
         }
@@ -48,17 +48,5 @@ public sealed class UserAuthenticator(IAccountStore accounts)
         }
 
         return (UserCredential.None, null);
-    }
-
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return true; // Not a browser, or a same-origin GET: nothing to check.
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 }
