@@ -40,9 +40,11 @@ builder.Services.AddAuth();
 builder.Services.AddRelay(builder.Configuration);
 builder.Services.AddApi();
 builder.Services.AddSimulation();
+builder.Services.AddProxyTrust();
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
+app.UseProxyTrust();
 app.UseSecurityHeaders();
 app.UseCrossSiteRequestGuard();
 app.MapControllerSocket();
