@@ -24,7 +24,7 @@ public sealed class UserAuthenticator(IAccountStore accounts, AuthThrottle throt
             return new UserAuthentication(UserCredential.None, null, null);
         }
 
-        if (credential == UserCredential.Cookie && !IsSameOrigin(context.Request))
+        if (credential == UserCredential.Cookie && Security.RequestOrigin.IsForeign(context.Request))
         {
             return new UserAuthentication(credential, null, null);
         }
@@ -72,17 +72,5 @@ public sealed class UserAuthenticator(IAccountStore accounts, AuthThrottle throt
         }
 
         return (UserCredential.None, null);
-    }
-
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return true; // Not a browser, or a same-origin GET: nothing to check.
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 }

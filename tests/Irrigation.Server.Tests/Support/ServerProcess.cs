@@ -119,6 +119,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    [GeneratedRegex(@"^Listening on (http://[^\s,]+)")]
+    [GeneratedRegex(@"^Listening on (https?://[^\s,]+)")]
     private static partial Regex ListeningLine();
 }
