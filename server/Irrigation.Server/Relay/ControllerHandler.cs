@@ -87,7 +87,7 @@ public sealed class ControllerHandler(
             () => session.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
         try
         {
-            PublishPresence(hub, online: true);
+            PublishPresence(hub, online: true, frame.Firmware);
             await ReceiveLoopAsync(session, o);
         }
         catch (System.Threading.Channels.ChannelClosedException)
@@ -396,10 +396,10 @@ public sealed class ControllerHandler(
         };
     }
 
-    private void PublishPresence(DeviceHub hub, bool online)
+    private void PublishPresence(DeviceHub hub, bool online, string? firmware = null)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var frame = ServerFrames.Presence(hub.DeviceId, online, now);
+        var frame = ServerFrames.Presence(hub.DeviceId, online, now, firmware);
         hub.Publish(new DeviceUpdate(online ? EventNames.DeviceOnline : EventNames.DeviceOffline, now, now), frame, droppable: false);
         backplane.Publish(hub.DeviceId, frame);
     }

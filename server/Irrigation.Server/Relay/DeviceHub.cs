@@ -7,9 +7,10 @@ namespace Irrigation.Server.Relay;
 /// One device's live state and the dashboards that watch it, with the lock that orders everything they see: an
 /// event's state change and its frame to every dashboard happen in one step under <see cref="Gate"/>, and a joining
 /// dashboard reads the state and registers in one step too, so it misses nothing and sees nothing twice.
-/// Enqueueing never blocks (no socket send happens under the lock).
+/// Enqueueing never blocks (no socket send happens under the lock). An optional <see cref="IDeviceObserver"/> is
+/// told of each published change in the same step (it queues without blocking).
 /// </summary>
-public sealed class DeviceHub(DeviceState state)
+public sealed class DeviceHub(DeviceState state, IDeviceObserver? observer = null)
 {
     // A controller seldom has more than one boot in flight; the two newest are kept for a replaced old connection.
     private const int BootsKept = 2;
@@ -60,6 +61,8 @@ public sealed class DeviceHub(DeviceState state)
             {
                 dashboard.Enqueue(frame, droppable);
             }
+
+            observer?.Published(this, update, frame);
         }
     }
 

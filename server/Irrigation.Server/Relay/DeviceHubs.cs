@@ -9,8 +9,10 @@ namespace Irrigation.Server.Relay;
 /// <summary>
 /// The <see cref="DeviceHub"/> of every device touched since start, loaded from storage on first use (last values,
 /// last_seen and open zones survive a restart) and told by the backplane whether the device is online anywhere.
+/// The <see cref="IDeviceObserver"/>, when one is registered (the MQTT bridge), watches every hub.
 /// </summary>
-public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IOptions<RelayOptions> options, TimeProvider clock)
+public sealed class DeviceHubs(
+    IEventStore events, IRelayBackplane backplane, IOptions<RelayOptions> options, TimeProvider clock, IDeviceObserver? observer = null)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DeviceHub>>> _hubs = new(StringComparer.Ordinal);
 
@@ -62,6 +64,6 @@ public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IO
         {
             Online = await backplane.IsOnlineAsync(record.DeviceId),
         };
-        return new DeviceHub(state);
+        return new DeviceHub(state, observer);
     }
 }

@@ -73,8 +73,11 @@ public static class ServerFrames
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>device_online / device_offline: {"event":E,"device":D,"data":{"time":T}}.</summary>
-    public static byte[] Presence(string device, bool online, long time)
+    /// <summary>
+    /// device_online / device_offline: {"event":E,"device":D,"data":{"time":T}}; device_online also carries the
+    /// firmware version the controller's hello reported, when it reported one ({"time":T,"firmware":"1.0.0"}).
+    /// </summary>
+    public static byte[] Presence(string device, bool online, long time, string? firmware = null)
     {
         var w = Writer(out var buffer);
         w.WriteStartObject();
@@ -82,6 +85,11 @@ public static class ServerFrames
         w.WriteString("device", device);
         w.WriteStartObject("data");
         w.WriteNumber("time", time);
+        if (online && firmware is not null)
+        {
+            w.WriteString("firmware", firmware);
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
