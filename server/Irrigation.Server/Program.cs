@@ -1,6 +1,7 @@
 using Irrigation.Server.Api;
 using Irrigation.Server.Auth;
 using Irrigation.Server.Cli;
+using Irrigation.Server.Mqtt;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
@@ -40,6 +41,7 @@ builder.Services.AddStorage();
 builder.Services.AddAuth();
 builder.Services.AddRelay(builder.Configuration);
 builder.Services.AddDeviceSettings();
+builder.Services.AddMqttBridge(builder.Configuration);
 builder.Services.AddApi();
 builder.Services.AddSimulation();
 builder.Services.AddProxyTrust();
