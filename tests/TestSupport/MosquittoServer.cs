@@ -14,7 +14,7 @@ namespace Irrigation.Tests.Support
     {
         private readonly string _dir;
         private readonly string _config;
-        private Process? _process;
+        private Process _process = null!;
 
         private MosquittoServer(string dir, int port)
         {
@@ -44,16 +44,17 @@ namespace Irrigation.Tests.Support
         public async Task StartAgainAsync()
         {
             var binary = ServerBinaries.Find("mosquitto", "/usr/sbin/mosquitto", "/usr/bin/mosquitto");
+            _process?.Dispose();
             _process = await ServerBinaries.StartListeningAsync(binary, $"-c {_config}", Port);
         }
 
         /// <summary>Kills the broker: every connection drops, every retained message is gone.</summary>
         public async Task StopAsync()
         {
-            if (_process is { HasExited: false } process)
+            if (!_process.HasExited)
             {
-                process.Kill();
-                await process.WaitForExitAsync();
+                _process.Kill();
+                await _process.WaitForExitAsync();
             }
         }
 
@@ -64,18 +65,18 @@ namespace Irrigation.Tests.Support
         public Task ThawAsync() => SignalAsync("-CONT");
 
         private Task SignalAsync(string signal) =>
-            ServerBinaries.RunAsync("/bin/kill", TimeSpan.FromSeconds(10), signal, _process!.Id.ToString());
+            ServerBinaries.RunAsync("/bin/kill", TimeSpan.FromSeconds(10), signal, _process.Id.ToString());
 
         /// <summary>Kills the broker and deletes its folder.</summary>
         public async ValueTask DisposeAsync()
         {
-            if (_process is { HasExited: false })
+            if (!_process.HasExited)
             {
                 await ThawAsync();
             }
 
             await StopAsync();
-            _process?.Dispose();
+            _process.Dispose();
             try
             {
                 Directory.Delete(_dir, recursive: true);

@@ -11,8 +11,8 @@ namespace Irrigation.Server.Mqtt;
 /// <summary>
 /// The MQTT bridge to Home Assistant: exposes the devices of <c>Mqtt:User</c> with discovery configs and retained
 /// states, and runs the commands Home Assistant sends. Four loops: device changes from the relay (the
-/// <see cref="DeviceChangeFeed"/>) into <see cref="BridgeState"/>; the user's device list, read again whenever
-/// credentials change; commands, one at a time; and the <see cref="BrokerLink"/>, which owns the connection.
+/// <see cref="DeviceChangeFeed"/>) into <see cref="BridgeState"/>; the user's device list, read every second and
+/// at once after a change made in this process; commands, one at a time; and the <see cref="BrokerLink"/>, which owns the connection.
 /// </summary>
 public sealed class MqttBridge(
     DeviceChangeFeed feed,
@@ -29,7 +29,7 @@ public sealed class MqttBridge(
     TimeProvider clock,
     ILogger<MqttBridge> log) : BackgroundService
 {
-    /// <summary>How often the credentials version is read (a removed or unshared device leaves Home Assistant within this).</summary>
+    /// <summary>How often the user's device list is read (a removed or unshared device leaves Home Assistant within this).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     // Commands waiting to run; a burst beyond this is answered "busy" at once.
@@ -184,7 +184,7 @@ public sealed class MqttBridge(
     private async Task RunDeviceListAsync(CancellationToken ct)
     {
         var user = options.Value.User;
-        long? seen = null;
+        string? seen = null;
         var missingUserLogged = false;
         changes.Changed += Poke;
         try
@@ -193,22 +193,25 @@ public sealed class MqttBridge(
             {
                 try
                 {
-                    var version = await accounts.GetCredentialsVersionAsync(ct);
-                    if (version != seen)
+                    // Read every second: adding a device or a user raises no credentials version, and the CLI or
+                    // another instance may add one. One indexed query; the hubs are read only when the list changed.
+                    var devices = await accounts.ListAccessibleDevicesAsync(user, ct);
+                    if (devices.Count == 0 && !await accounts.UserExistsAsync(user, ct))
                     {
-                        if (!await accounts.UserExistsAsync(user, ct))
+                        // Exposing nothing would delete every entity from Home Assistant over a typo: wait instead.
+                        if (!missingUserLogged)
                         {
-                            // Exposing nothing would delete every entity from Home Assistant over a typo: wait instead.
-                            if (!missingUserLogged)
-                            {
-                                log.LogError("Mqtt:User '{User}' does not exist: the MQTT bridge waits until it does (users add {User})", user, user);
-                                missingUserLogged = true;
-                            }
+                            log.LogError("Mqtt:User '{User}' does not exist: the MQTT bridge waits until it does (users add {User})", user, user);
+                            missingUserLogged = true;
                         }
-                        else
+                    }
+                    else
+                    {
+                        var list = string.Join(",", devices.Select(d => $"{d.Device.DeviceId}:{d.Role}"));
+                        if (list != seen)
                         {
-                            await SyncAsync(user, ct);
-                            seen = version;
+                            await SyncAsync(devices);
+                            seen = list;
                             missingUserLogged = false;
                             _synced.TrySetResult();
                         }
@@ -228,9 +231,8 @@ public sealed class MqttBridge(
         }
     }
 
-    private async Task SyncAsync(string user, CancellationToken ct)
+    private async Task SyncAsync(IReadOnlyList<DeviceAccess> devices)
     {
-        var devices = await accounts.ListAccessibleDevicesAsync(user, ct);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var exposed = new List<(DeviceAccess, DeviceHub, DeviceSnapshot)>(devices.Count);
         foreach (var access in devices)

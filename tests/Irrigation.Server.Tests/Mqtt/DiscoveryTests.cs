@@ -96,6 +96,20 @@ public class DiscoveryTests
     }
 
     [Fact]
+    public async Task Discovery_DeviceAddedByAnotherProcess_AppearsWithoutAnyNotification()
+    {
+        await using var farm = await MqttFarm.StartAsync();
+        await farm.Probe.WaitUntilAsync(p => MqttFarm.BaseConfigs.All(t => p.Retained(t) is not null), "farm-01's configs");
+
+        // Straight into the database, as the CLI or another instance does: no event in this process, no version raised.
+        var added = await farm.Server.Services.GetRequiredService<Irrigation.Server.Storage.IAccountStore>().AddDevicesAsync(
+            [new Irrigation.Server.Storage.NewDevice("farm-02", "alice", ["east"], 900, new byte[32])]);
+        Assert.True(added.Ok);
+
+        await farm.Probe.WaitUntilAsync(p => p.Retained("homeassistant/valve/irrigation/farm-02_zone_east/config") is not null, "farm-02's valve");
+    }
+
+    [Fact]
     public async Task Discovery_DeviceRemovedOrUnshared_EntitiesAndStatesDeleted()
     {
         await using var farm = await MqttFarm.StartAsync(bridgeUser: "victor");
