@@ -57,8 +57,8 @@ public interface IAccountStore
     Task<byte[]?> FindUserTokenHashAsync(string userId, CancellationToken ct = default);
 
     /// <summary>
-    /// A number that changes whenever a token, a membership, a user or a device changes (from any process: the CLI,
-    /// another instance), so live connections can be checked again.
+    /// A number that changes whenever a token, a membership, a user or a device changes, or devices are added (from any
+    /// process: the CLI, another instance), so live connections can be checked again.
     /// </summary>
     Task<long> GetCredentialsVersionAsync(CancellationToken ct = default);
 }

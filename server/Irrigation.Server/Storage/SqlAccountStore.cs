@@ -69,6 +69,8 @@ public sealed class SqlAccountStore(Database database, TimeProvider clock) : IAc
             }
         }
 
+        // The owners' open dashboards learn of their new devices (they reconnect for a snapshot that shows them).
+        await RaiseCredentialsVersionAsync(transaction);
         await transaction.CommitAsync(ct);
         return new ProvisionResult(ProvisionError.None);
     }
@@ -249,11 +251,14 @@ public sealed class SqlAccountStore(Database database, TimeProvider clock) : IAc
             return new ProvisionResult(error);
         }
 
-        await transaction.ExecuteAsync(
-            "INSERT INTO counters(name, value) VALUES ('credentials', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1");
+        await RaiseCredentialsVersionAsync(transaction);
         await transaction.CommitAsync(ct);
         return new ProvisionResult(ProvisionError.None);
     }
+
+    private static Task RaiseCredentialsVersionAsync(DbTransaction transaction) =>
+        transaction.ExecuteAsync(
+            "INSERT INTO counters(name, value) VALUES ('credentials', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1");
 
     private static DeviceAccess ReadAccess(DbDataReader reader) =>
         new(ReadDevice(reader), reader.GetString(5) == "owner" ? DeviceRole.Owner : ParseRole(reader.GetString(5)));

@@ -38,8 +38,9 @@ public class RateLimitTests
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Relay:MaxEventsPerSecond"] = "50",
-            ["Relay:RateBurst"] = "10",
+            // Slow enough that a sender outruns it on any machine, however loaded.
+            ["Relay:MaxEventsPerSecond"] = "5",
+            ["Relay:RateBurst"] = "5",
             ["Relay:MaxThrottledTime"] = "00:00:01",
         });
         var alice = await server.CreateUserAsync("alice");
@@ -67,6 +68,6 @@ public class RateLimitTests
         var buckets = JsonDocument.Parse(await http.GetStringAsync($"api/devices/farm-01/readings?kind=temperature&from=0&to={1_764_547_200 + sent + 1}&points=1"))
             .RootElement.GetProperty("buckets");
         Assert.True(buckets[0].GetProperty("count").GetInt64() >= controller.HighestAck);
-        Assert.True(controller.HighestAck >= 50, $"acked {controller.HighestAck}");
+        Assert.True(controller.HighestAck >= 5, $"acked {controller.HighestAck}");
     }
 }

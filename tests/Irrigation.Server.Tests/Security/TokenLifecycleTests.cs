@@ -106,6 +106,20 @@ public class TokenLifecycleTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task DevicesAdd_FromTheCli_OwnersOpenDashboardResyncsAndShowsIt()
+    {
+        await using var server = await TestServer.StartAsync(dataDir: _dataDir);
+        var alice = await server.CreateUserAsync("alice");
+        var board = await server.ConnectDashboardAsync("alice", alice);
+
+        await CliAsync("devices", "add", "farm-09", "--owner", "alice", "--zones", "zone1");
+
+        Assert.Equal(Irrigation.Server.Relay.DashboardSession.Resync, await board.WaitClosedAsync());
+        var again = await server.ConnectDashboardAsync("alice", alice);
+        Assert.Equal("farm-09", again.Frames[0].GetProperty("data").GetProperty("devices")[0].GetProperty("device").GetString());
+    }
+
+    [Fact]
     public async Task RevokeAndRemove_FromTheCli_ConnectionsClosedAndNothingSignsIn()
     {
         await using var server = await TestServer.StartAsync(dataDir: _dataDir);
