@@ -5,13 +5,28 @@
 
 .DESCRIPTION
     Runs, in this order and only the steps asked for:
-      1. -UpdateFirmware   nanoff --update        flashes nanoCLR at the pinned -FirmwareVersion
-      2. -Build            msbuild                builds firmware/Irrigation.Firmware (needs the nanoFramework build tools)
-      3. -Image / -Build   nanoff --deploy        writes the application image (.bin) [--address with -Address]
-      4. -Device ...       nanoff --filedeployment writes I:\irrigation.json (device id, token, server, Wi-Fi)
+      1. -UpdateFirmware   nanoff --update          flashes nanoCLR at the pinned -FirmwareVersion
+      2. -Build            msbuild                  builds firmware/Irrigation.Firmware (needs the nanoFramework build tools)
+      3. -Device ...       nanoff --filedeployment  writes I:\irrigation.json (device id, token, server, Wi-Fi)
+      4. -Image / -Build   nanoff --nanodevice --deploy
+                                                    writes the application image (.bin) over nanoCLR's wire
+                                                    protocol, at the deploy address the device itself reports, and
+                                                    reboots the board
+    The configuration goes before the application because the firmware reads I:\irrigation.json only at boot
+    and the application deploy ends with a reboot. When only the configuration is written, the script tells you
+    to reset the board (EN/RST button, or unplug and replug it): nanoff cannot reset an ESP32 after a file
+    deployment.
+
+    No deploy address is hard-coded: nanoff's own ESP32 default, 0x1B0000, and the address of older notes both
+    lie inside nanoCLR with the current 4 MB partition table, whose deploy partition starts at 0x1E0000
+    (nf-interpreter targets/ESP32/_IDF/esp32/partitions_nanoclr_4mb.csv). -Address is only an override, for a
+    board whose nanoCLR does not answer; it then deploys through the ESP32 bootloader at that address.
 
     Every input is checked before anything runs. The script stops at the first failing step with a message
-    that says what to do, and exits non-zero. -DryRun prints every command and changes nothing.
+    that says what to do, and exits non-zero. A step also fails when nanoff exits 0 but its output reports a
+    failure: nanoff's file deployment prints "Error deploying content file ..." (or "Exception deploying
+    content file ...") for a file the board refused and still exits 0, and its application deploy prints
+    "FAILED!". -DryRun prints every command and changes nothing.
 
     The device token and the Wi-Fi password are never printed: they only exist in a temporary copy of the
     configuration file, which is deleted as soon as nanoff has sent it (also when it fails).
@@ -47,8 +62,11 @@
     The .nfproj that -Build builds. Default: firmware/Irrigation.Firmware/Irrigation.Firmware.nfproj next to this script.
 
 .PARAMETER Address
-    Deploy address override in hex, e.g. 0x1D0000, passed to nanoff as --address. Use it when the board boots
-    but lists no assemblies after a deploy (see docs/hardware.md, FAQ "Deploy address").
+    Deploy address override in hex, e.g. 0x1E0000 (the deploy partition of the current 4 MB partition table).
+    Without it the application goes over the wire protocol to the address the device reports. With it, nanoff
+    writes the image through the ESP32 bootloader (--target, --address) at this address: use it only when
+    nanoCLR does not answer, and read the address from the partition table the bootloader prints at 115200
+    after a reset (docs/hardware.md, FAQ "Deploy address").
 
 .PARAMETER Device
     Provisioning: the device id the server knows (letters, digits, '.', '_', '-'; at most 64).
@@ -86,14 +104,20 @@
     A blank board, start to finish: firmware, application, configuration.
 
 .EXAMPLE
-    ./nanoff-flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_REV3 -Image Irrigation.Firmware.bin -Address 0x1D0000
+    ./nanoff-flash.ps1 -SerialPort /dev/ttyUSB0 -Image Irrigation.Firmware.bin
 
-    Redeploys only the application, at an explicit deploy address.
+    Redeploys only the application, over the wire protocol; the board reboots into it.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_REV3 -Image Irrigation.Firmware.bin -Address 0x1E0000
+
+    Redeploys the application through the bootloader at an explicit deploy address (nanoCLR not answering).
 
 .EXAMPLE
     ./nanoff-flash.ps1 -SerialPort COM5 -Device farm-01 -Token $token -Server wss://irrigation.example.org/ -WifiSsid Farm -WifiPassword $wifiPassword
 
-    Re-provisions a running board (new Wi-Fi or token) without touching firmware or application.
+    Re-provisions a running board (new Wi-Fi or token) without touching firmware or application; then reset the
+    board, which reads the file at boot.
 
 .EXAMPLE
     ./nanoff-flash.ps1 -SerialPort COM5 -UpdateFirmware -Build -DryRun
@@ -160,18 +184,35 @@ function Format-Command([string] $Name, [string[]] $Arguments) {
     return ($parts -join ' ')
 }
 
-# Runs one external command (or only prints it with -DryRun); stops the script when it fails.
-function Invoke-Step([string] $Title, [string] $Name, [string[]] $Arguments, [string] $WhatToDo) {
+# What nanoff prints for a failure it does not report in its exit code: FileDeploymentManager.cs ("Error/Exception
+# deploying content file ...", then ExitCodes.OK) and NanoDeviceOperations.DeployApplication ("FAILED!").
+$NanoffFailureOutput = '(Error|Exception) deploying content file|Error deleting file|FAILED!'
+
+# Runs one external command (or only prints it with -DryRun); stops the script when it fails, by its exit code or
+# by a line of its output that matches $FailurePattern.
+function Invoke-Step([string] $Title, [string] $Name, [string[]] $Arguments, [string] $WhatToDo, [string] $FailurePattern) {
     Write-Line "== $Title"
     Write-Line "> $(Format-Command $Name $Arguments)"
     if ($DryRun) {
         return
     }
 
-    & $Name @Arguments 2>&1 | ForEach-Object { Write-Line "$_" }
+    $reported = $null
+    & $Name @Arguments 2>&1 | ForEach-Object {
+        $line = "$_"
+        Write-Line $line
+        # nanoff colours its lines; compare the text without terminal escapes.
+        $plain = $line -replace '\x1B\[[0-9;]*m', ''
+        if ($FailurePattern -and -not $reported -and $plain -match $FailurePattern) {
+            $reported = $plain.Trim()
+        }
+    }
     $code = $LASTEXITCODE
     if ($code -ne 0) {
         Stop-WithError "$Title failed ($Name exit code $code). $WhatToDo"
+    }
+    if ($reported) {
+        Stop-WithError "$Title failed: $Name printed '$reported' (exit code 0). $WhatToDo"
     }
 }
 
@@ -225,7 +266,7 @@ if ($Build -and -not (Test-Path -LiteralPath $Project -PathType Leaf)) {
 }
 if ($Address) {
     if ($Address -notmatch '^0x[0-9A-Fa-f]{1,8}$') {
-        Stop-WithError "-Address '$Address' is not a hex address like 0x1D0000." 2
+        Stop-WithError "-Address '$Address' is not a hex address like 0x1E0000." 2
     }
     if (-not ($Image -or $Build)) {
         Stop-WithError '-Address is the application deploy address: give it together with -Image or -Build.' 2
@@ -293,16 +334,7 @@ if ($Build) {
     }
 }
 
-# ---- 3. application --------------------------------------------------------------------------------------
-if ($Image) {
-    $deployArgs = @('--target', $Target, '--serialport', $SerialPort, '--deploy', '--image', $Image)
-    if ($Address) {
-        $deployArgs += @('--address', $Address)
-    }
-    Invoke-Step 'deploy the application' 'nanoff' $deployArgs "$portHelp If the deploy succeeds but the board lists no assemblies, pass the deploy partition's address with -Address (docs/hardware.md)."
-}
-
-# ---- 4. configuration ------------------------------------------------------------------------------------
+# ---- 3. configuration ------------------------------------------------------------------------------------
 if ($provision) {
     $template['device'] = $Device
     $template['token'] = $Token
@@ -315,7 +347,7 @@ if ($provision) {
     Write-Line "== configuration for device $Device, server $Server, Wi-Fi '$WifiSsid' (token and password not shown)"
     if ($DryRun) {
         Write-Line "would write $configFile and $deploymentFile, send $DeviceConfigPath, then delete both"
-        Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) ''
+        Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) '' $NanoffFailureOutput
     }
     else {
         try {
@@ -330,7 +362,7 @@ if ($provision) {
                 SerialPort = $SerialPort
                 Files      = @([ordered]@{ DestinationFilePath = $DeviceConfigPath; SourceFilePath = $configFile })
             } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $deploymentFile -Encoding utf8NoBOM
-            Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) "The application must be running on the board (nanoCLR answers on $SerialPort): reset it, wait for the boot log, and try again."
+            Invoke-Step "write $DeviceConfigPath" 'nanoff' @('--serialport', $SerialPort, '--filedeployment', $deploymentFile) "nanoCLR must answer on $SerialPort (flash it with -UpdateFirmware on a blank board): reset the board, close any serial monitor, and try again." $NanoffFailureOutput
         }
         finally {
             Remove-Item -LiteralPath $workDir -Recurse -Force -ErrorAction SilentlyContinue
@@ -338,5 +370,24 @@ if ($provision) {
     }
 }
 
+# ---- 4. application --------------------------------------------------------------------------------------
+if ($Image) {
+    if ($Address) {
+        # Override: through the ESP32 bootloader, at the address given.
+        $deployArgs = @('--target', $Target, '--serialport', $SerialPort, '--deploy', '--image', $Image, '--address', $Address)
+        $deployHelp = "$portHelp Check -Address against the deploy partition the bootloader prints at 115200 after a reset."
+    }
+    else {
+        # Over nanoCLR's wire protocol: nanoff asks the device for its deploy address, then reboots it.
+        $deployArgs = @('--nanodevice', '--serialport', $SerialPort, '--deploy', '--image', $Image)
+        $deployHelp = "nanoCLR must answer on ${SerialPort}: flash it with -UpdateFirmware first on a blank board, close any serial monitor, reset the board and try again."
+    }
+    Invoke-Step 'deploy the application' 'nanoff' $deployArgs $deployHelp $NanoffFailureOutput
+}
+
+if ($provision -and -not $Image) {
+    # nanoff cannot reset an ESP32 after a file deployment, and the firmware reads the file only at boot.
+    Write-Line "now reset the board (EN/RST button, or unplug and replug it): it reads $DeviceConfigPath only at boot. The serial log must show 'I config: read $DeviceConfigPath'."
+}
 Write-Line $(if ($DryRun) { 'dry run: nothing was changed' } else { 'done: open the serial log (115200 baud, docs/hardware.md) to watch the board boot' })
 exit 0

@@ -13,7 +13,7 @@ status=0
 step() { printf '\n== %s ==\n' "$*"; }
 record() { echo "$1 $2 $3" >> "$tally"; }   # runner passed failed
 
-step "tools (Chromium, PostgreSQL 15 and Redis 7 for the tests, Node/npm for the dashboard build)"
+step "tools (Chromium, PostgreSQL 15, Redis 7, nginx and Mosquitto 2 for the tests, Node/npm for the dashboard build)"
 # Debian's packages, installed once per machine; non-interactive (CI has no stdin). Never `playwright install`.
 # The servers are not started as services: each test starts its own on 127.0.0.1 with a private data folder.
 need=()
@@ -21,6 +21,8 @@ need=()
 command -v npm > /dev/null 2>&1 || need+=(nodejs npm)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 if [ "${#need[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "installing ${need[*]} (apt)"
@@ -34,6 +36,8 @@ fi
 /usr/bin/chromium --version 2>/dev/null || echo "chromium is missing: the browser tests will fail"
 /usr/lib/postgresql/15/bin/postgres --version 2>/dev/null || echo "PostgreSQL 15 is missing: the PostgreSQL tests will fail"
 /usr/bin/redis-server --version 2>/dev/null || echo "redis-server is missing: the cluster tests will fail"
+{ [ -x /usr/sbin/nginx ] && /usr/sbin/nginx -v 2>&1; } || echo "nginx is missing: the reverse-proxy tests will fail"
+[ -x /usr/sbin/mosquitto ] && echo "mosquitto $(dpkg-query -W -f='${Version}' mosquitto 2>/dev/null)" || echo "mosquitto is missing: the MQTT bridge tests will fail"
 
 step "build (dotnet build Irrigation.sln)"
 if ! dotnet build Irrigation.sln -c Release -nologo -v minimal 2>&1 | tee "$results/build.log" | grep -E "error|Warn|warn|Build succeeded|Elapsed" | grep -v "warning NU1701"; then :; fi

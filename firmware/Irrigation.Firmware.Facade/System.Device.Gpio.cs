@@ -21,25 +21,9 @@ namespace System.Device.Gpio
 
         public void Write(PinValue value) => throw new NotImplementedException();
 
+        public void Toggle() => throw new NotImplementedException();
+
         public void Dispose() => throw new NotImplementedException();
-    }
-
-    public enum PinMode
-    {
-        Input,
-        InputPullDown,
-        InputPullUp,
-        Output,
-        OutputOpenDrain,
-        OutputOpenDrainPullUp,
-        OutputOpenSource,
-        OutputOpenSourcePullDown,
-    }
-
-    public enum PinNumberingScheme
-    {
-        Logical,
-        Board,
     }
 
     public struct PinValue

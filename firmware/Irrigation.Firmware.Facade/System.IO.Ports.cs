@@ -12,6 +12,8 @@ namespace System.IO.Ports
 
         public int WriteTimeout { get; set; }
 
+        public string NewLine { get; set; }
+
         public bool IsOpen => throw new NotImplementedException();
 
         public void Open() => throw new NotImplementedException();
@@ -19,19 +21,5 @@ namespace System.IO.Ports
         public void WriteLine(string text) => throw new NotImplementedException();
 
         public void Dispose() => throw new NotImplementedException();
-    }
-
-    public enum Parity
-    {
-        None = 0,
-        Odd = 1,
-        Even = 2,
-    }
-
-    public enum StopBits
-    {
-        One = 1,
-        Two = 2,
-        OnePointFive = 3,
     }
 }

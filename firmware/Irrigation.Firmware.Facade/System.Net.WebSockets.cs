@@ -1,7 +1,10 @@
 // COMPILE-ONLY FACADE - NEVER DEPLOYED. Declares only the members of the real nanoFramework package named
 // below that the firmware calls, with the same namespace and signature; every body throws. On the device the
 // real package is referenced instead (firmware/Irrigation.Firmware/packages.config). Checked by apidiff.
-// Package: nanoFramework.System.Net.WebSockets.Client
+// Package: nanoFramework.System.Net.WebSockets.Client 1.1.167 (nanoframework/System.Net.WebSockets@v1.1.167).
+// Two details apidiff cannot see and this file keeps as the real source has them: WebSocket.State is ABSTRACT
+// (WebSockets/WebSocket.cs), and the MessageReceived event's type is the delegate NESTED in WebSocket, not the
+// namespace-level one of the same name (WebSockets/ClientWebSocket/ClientWebSocket.cs declares both).
 using System;
 using System.Net.WebSockets.WebSocketFrame;
 
@@ -13,7 +16,9 @@ namespace System.Net.WebSockets
     {
         protected WebSocket(WebSocketOptions options = null) => throw new NotImplementedException();
 
-        public virtual WebSocketState State { get; set; }
+        public delegate void MessageReceivedEventHandler(object sender, MessageReceivedEventArgs e);
+
+        public abstract WebSocketState State { get; set; }
 
         public event EventHandler ConnectionClosed;
 
@@ -31,8 +36,6 @@ namespace System.Net.WebSockets
         public ClientWebSocket(ClientWebSocketOptions options = null) : base(options) => throw new NotImplementedException();
 
         public override WebSocketState State { get; set; }
-
-        public bool UseStoredDeviceCertificate { get; set; }
 
         public void Connect(string uri, ClientWebSocketHeaders headers = null) => throw new NotImplementedException();
 
@@ -86,28 +89,5 @@ namespace System.Net.WebSockets.WebSocketFrame
         public TimeSpan ServerTimeout { get; set; }
 
         public int MaxReceiveFrameSize { get; set; }
-    }
-
-    public enum WebSocketState
-    {
-        None = 0,
-        Connecting = 1,
-        Open = 2,
-        CloseSent = 3,
-        CloseReceived = 4,
-        Closed = 5,
-        Aborted = 6,
-    }
-
-    public enum WebSocketMessageType
-    {
-        Text = 0,
-        Binary = 1,
-    }
-
-    public enum WebSocketCloseStatus
-    {
-        NormalClosure = 1000,
-        Empty = 1005,
     }
 }

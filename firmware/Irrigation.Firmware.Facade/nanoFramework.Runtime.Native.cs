@@ -18,14 +18,6 @@ namespace nanoFramework.Runtime.Native
         public static void RebootDevice(RebootOption rebootOption = RebootOption.NormalReboot) => throw new NotImplementedException();
     }
 
-    public enum RebootOption
-    {
-        NormalReboot = 0,
-        EnterNanoBooter = 1,
-        ClrOnly = 2,
-        EnterProprietaryBooter = 8,
-    }
-
     public static class SystemInfo
     {
         public static string TargetName => throw new NotImplementedException();

@@ -39,6 +39,19 @@ namespace Irrigation.Firmware
         /// <summary>The GPIO behind each entry of <see cref="SoilAdcChannels"/> (for the wiring table and logs).</summary>
         public static readonly int[] SoilGpioPins = new int[] { 32, 33, 34, 35 };
 
+        /// <summary>
+        /// Heartbeat for the hardware dead-man: toggled after every tick; a retriggerable monostable keeps the
+        /// relay supply on only while it toggles (docs/hardware.md, "Dead-man"). GPIO25: digital output only here.
+        /// </summary>
+        public const int HeartbeatPin = 25;
+
+        /// <summary>
+        /// The dead-man's period on the wiring of docs/hardware.md (74HC4538/CD4538B: t = R·C = 220 kΩ × 100 µF
+        /// ≈ 22 s; 20 s allowing for the capacitor's tolerance): the relay supply goes off when no heartbeat edge
+        /// came for this long. Longer than any legitimate freeze (a failed DHT read blocks 1 s).
+        /// </summary>
+        public const int DeadManTimeoutMs = 20000;
+
         /// <summary>Serial log, second UART (COM2) transmit pin: connect to the RX of any 3.3 V USB-UART adapter.</summary>
         public const int LogTxPin = 23;
 

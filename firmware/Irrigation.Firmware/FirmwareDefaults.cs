@@ -18,17 +18,38 @@ namespace Irrigation.Firmware
         /// <summary>Pause between failed Wi-Fi attempts, in milliseconds.</summary>
         public const int WifiRetryDelayMs = 30000;
 
-        /// <summary>The client pings after this many seconds without traffic.</summary>
-        public const int LinkKeepAliveSeconds = 25;
+        /// <summary>The client pings after this long without traffic, in milliseconds.</summary>
+        public const int LinkKeepAliveMs = 25000;
 
-        /// <summary>The client closes the socket when a ping gets no pong within this many seconds.</summary>
-        public const int LinkServerTimeoutSeconds = 15;
+        /// <summary>The client closes the socket when a ping gets no pong within this long, in milliseconds.</summary>
+        public const int LinkServerTimeoutMs = 15000;
 
-        /// <summary>Largest frame accepted from the server (the protocol's default maximum, 8 KiB).</summary>
-        public const int LinkMaxFrameBytes = 8192;
+        /// <summary>
+        /// Received frames waiting for the tick thread may hold this many characters (2 bytes each on the heap):
+        /// two of the largest frames the server sends (Irrigation.Core.Protocol.ServerMessageParser.MaxServerFrameBytes).
+        /// </summary>
+        public const int LinkReceiveQueueChars = 4096;
 
-        /// <summary>Received frames waiting for the tick thread; when full the oldest is dropped.</summary>
-        public const int LinkReceiveQueueCapacity = 8;
+        /// <summary>
+        /// First bound of a connect attempt, in milliseconds: older, it is abandoned (the link reads Closed and
+        /// backs off; no new attempt while it runs). Below the core's own 30 s connect timeout.
+        /// </summary>
+        public const int LinkConnectAbandonMs = 20000;
+
+        /// <summary>
+        /// Second bound, in milliseconds: an attempt still blocked this long (a handshake that never comes) makes
+        /// the watchdog close every valve and reboot, which frees the socket the library cannot abort.
+        /// </summary>
+        public const int LinkConnectStuckRebootMs = 300000;
+
+        /// <summary>
+        /// buffer_capacity at most, on a board without PSRAM: 512 events × 30 B = 15 KB of a heap of roughly
+        /// 70-110 KB (the config allows 2048, 61 KB). docs/firmware-core.md, "Memory budget".
+        /// </summary>
+        public const int BufferCapacityWithoutPsram = 512;
+
+        /// <summary>send_window at most, on a board without PSRAM: frames queued in the library's send queue.</summary>
+        public const int SendWindowWithoutPsram = 8;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;
@@ -36,13 +57,13 @@ namespace Irrigation.Firmware
         /// <summary>How often the watchdog looks at the tick loop, in milliseconds.</summary>
         public const int WatchdogCheckPeriodMs = 5000;
 
-        /// <summary>After this many watchdog reboots in a row the watchdog stays disarmed (no reboot loop).</summary>
+        /// <summary>After this many boots in a row that ended early the watchdog stays disarmed (no reboot loop).</summary>
         public const int WatchdogMaxConsecutiveReboots = 3;
 
-        /// <summary>This long without a stall clears the watchdog's reboot count, in milliseconds.</summary>
+        /// <summary>This long fed without a break clears the watchdog's boot count, in milliseconds.</summary>
         public const int WatchdogHealthyResetMs = 600000;
 
-        /// <summary>Where the watchdog keeps its reboot count across reboots (internal flash, written rarely).</summary>
+        /// <summary>Where the watchdog keeps its boot count across reboots (internal flash, written at boot and once after).</summary>
         public const string WatchdogStatePath = "I:\\watchdog.txt";
     }
 }

@@ -1,9 +1,9 @@
 using System;
 using System.Device.Gpio;
-using System.Threading;
 using Irrigation.Core;
 using Irrigation.Core.Config;
 using Irrigation.Core.Irrigation;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
@@ -17,27 +17,78 @@ namespace Irrigation.Firmware
     /// <summary>The device application: wires the board's adapters to the shared core and runs the tick loop.</summary>
     public static class Program
     {
-        /// <summary>Boots the controller. Order matters: log first, relays to "off" second, everything else after.</summary>
+        /// <summary>Boots the controller and never returns: the tick loop runs for ever, a failed boot halts safely.</summary>
         public static void Main()
         {
-            var serial = new SerialLogSink(BoardConfig.LogTxPin, BoardConfig.LogRxPin, BoardConfig.LogBaudRate);
-            var log = new FirmwareLog(serial);
+            FirmwareLog log = null;
+            try
+            {
+                var serial = new SerialLogSink(BoardConfig.LogTxPin, BoardConfig.LogRxPin, BoardConfig.LogBaudRate);
+                log = new FirmwareLog(serial);
+                Run(serial, log);
+            }
+            catch (Exception ex)
+            {
+                // Only the boot can get here (the tick loop catches everything): a pin, the UART, the config.
+                SafeHalt.Forever(log, "boot", "failed: " + ex.Message);
+            }
+
+            SafeHalt.Forever(log, "boot", "the tick loop ended");
+        }
+
+        /// <summary>Order matters: log first, relays off second, everything else after.</summary>
+        private static void Run(SerialLogSink serial, FirmwareLog log)
+        {
             log.Info("boot", "irrigation firmware " + FirmwareDefaults.FirmwareVersion + " target=" + SystemInfo.TargetName);
 
             var gpio = new GpioController();
-            IValve[] valves = GpioValve.OpenAll(gpio, BoardConfig.RelayPins, BoardConfig.RelayActiveLow);
-            log.Info("boot", "relays off (" + valves.Length + ", active-" + (BoardConfig.RelayActiveLow ? "low" : "high") + ")");
+            IValve[] relays = GpioValve.OpenAll(gpio, BoardConfig.RelayPins, BoardConfig.RelayActiveLow);
+            log.Info("boot", "relays off (" + relays.Length + ", active-" + (BoardConfig.RelayActiveLow ? "low" : "high") + ")");
+            var heartbeat = new Heartbeat(gpio, BoardConfig.HeartbeatPin);
+            var safeReboot = new SafeReboot(relays, serial);
 
+            // On the ESP32, System.Random is the hardware RNG (esp_random), so each boot gets a fresh id; the
+            // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
+            var random = new Random();
+            long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
+            ControllerConfig config = LoadConfig(bootId, relays.Length, log);
+
+            var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
+            wifi.Start(config.WifiSsid, config.WifiPassword);
+            var link = OpenLink(config.ServerUrl, wifi, log);
+
+            ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));
+            var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
+
+            // Every relay was driven off above; the core drives only the ones its zones use.
+            IValve[] zoneValves = new IValve[config.Zones.Length];
+            Array.Copy(relays, zoneValves, zoneValves.Length);
+            var controller = new Controller(config, climate, soil, zoneValves, link, serial, new DeviceInfo(), random.Next());
+            var watchdog = new SoftwareWatchdog(
+                FirmwareDefaults.WatchdogStallMs,
+                FirmwareDefaults.WatchdogCheckPeriodMs,
+                FirmwareDefaults.WatchdogMaxConsecutiveReboots,
+                FirmwareDefaults.WatchdogHealthyResetMs,
+                FirmwareDefaults.WatchdogStatePath,
+                safeReboot,
+                log);
+            watchdog.Watch(link);
+
+            controller.Start(Uptime.Milliseconds);
+            watchdog.Arm(Uptime.Milliseconds);
+            log.Info("boot", "running");
+            new TickLoop(controller, watchdog, heartbeat, log, FirmwareDefaults.TickPeriodMs).RunForever();
+        }
+
+        /// <summary>The validated configuration, capped for this board; halts (relays off) when there is none.</summary>
+        private static ControllerConfig LoadConfig(long bootId, int relayCount, FirmwareLog log)
+        {
             string configText = ConfigFile.ReadText(FirmwareDefaults.ConfigPath, log);
             if (configText == null)
             {
                 SafeHalt.Forever(log, "config", "no configuration at " + FirmwareDefaults.ConfigPath);
             }
 
-            // On the ESP32, System.Random is the hardware RNG (esp_random), so each boot gets a fresh id; the
-            // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
-            var random = new Random();
-            long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
             ConfigReadResult read = ControllerConfigReader.Read(configText, FirmwareDefaults.FirmwareVersion, bootId);
             ConfigFile.ReportWarnings(read.Warnings, log);
             if (ConfigFile.ReportErrors(read.Errors, log) > 0 || !read.IsValid)
@@ -46,56 +97,32 @@ namespace Irrigation.Firmware
             }
 
             ControllerConfig config = read.Config;
-            if (config.Zones.Length > valves.Length || config.SoilProbes.Length > BoardConfig.SoilAdcChannels.Length)
+            if (config.Zones.Length > relayCount || config.SoilProbes.Length > BoardConfig.SoilAdcChannels.Length)
             {
-                SafeHalt.Forever(log, "config", "the board has " + valves.Length + " relays and " + BoardConfig.SoilAdcChannels.Length + " soil inputs; the config asks for more");
+                SafeHalt.Forever(log, "config", "the board has " + relayCount + " relays and " + BoardConfig.SoilAdcChannels.Length + " soil inputs; the config asks for more");
             }
 
-            var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
-            wifi.Start(config.WifiSsid, config.WifiPassword);
+            BoardLimits.Apply(config, BoardLimits.HasPsram(), log);
+            return config;
+        }
 
-            var link = new WebSocketTransport(
-                FirmwareDefaults.LinkKeepAliveSeconds,
-                FirmwareDefaults.LinkServerTimeoutSeconds,
-                FirmwareDefaults.LinkMaxFrameBytes,
-                FirmwareDefaults.LinkReceiveQueueCapacity,
+        private static WebSocketTransport OpenLink(string serverUrl, WifiConnector wifi, FirmwareLog log)
+        {
+            string host = ServerAddress.HostOf(serverUrl);
+            if (!ServerAddress.IsIpv4Literal(host))
+            {
+                log.Warn("link", "server host " + host + " is a name: each connect attempt resolves it, and a DNS server that does not answer freezes the board meanwhile; an IP address avoids that (docs/hardware.md)");
+            }
+
+            return new WebSocketTransport(
+                FirmwareDefaults.LinkKeepAliveMs,
+                FirmwareDefaults.LinkServerTimeoutMs,
+                ServerMessageParser.MaxServerFrameBytes,
+                FirmwareDefaults.LinkReceiveQueueChars,
+                FirmwareDefaults.LinkConnectAbandonMs,
+                FirmwareDefaults.LinkConnectStuckRebootMs,
                 wifi,
                 log);
-            ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));
-            var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
-
-            // Every relay was driven off above; the core drives only the ones its zones use.
-            IValve[] zoneValves = new IValve[config.Zones.Length];
-            Array.Copy(valves, zoneValves, zoneValves.Length);
-            var controller = new Controller(config, climate, soil, zoneValves, link, serial, new DeviceInfo(), random.Next());
-            var watchdog = new SoftwareWatchdog(
-                FirmwareDefaults.WatchdogStallMs,
-                FirmwareDefaults.WatchdogCheckPeriodMs,
-                FirmwareDefaults.WatchdogMaxConsecutiveReboots,
-                FirmwareDefaults.WatchdogHealthyResetMs,
-                FirmwareDefaults.WatchdogStatePath,
-                log);
-
-            controller.Start(Uptime.Milliseconds);
-            watchdog.Arm(Uptime.Milliseconds);
-            log.Info("boot", "running");
-
-            while (true)
-            {
-                long now = Uptime.Milliseconds;
-                try
-                {
-                    controller.Tick(now);
-                }
-                catch (Exception ex)
-                {
-                    // The core must not throw; if it does, keep ticking (valves keep their lease timers).
-                    log.Error("boot", "tick failed: " + ex.Message);
-                }
-
-                watchdog.Feed(now);
-                Thread.Sleep(FirmwareDefaults.TickPeriodMs);
-            }
         }
 
         private static int[] FirstOf(int[] values, int count)

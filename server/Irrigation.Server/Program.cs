@@ -1,9 +1,12 @@
 using Irrigation.Server.Api;
 using Irrigation.Server.Auth;
 using Irrigation.Server.Cli;
+using Irrigation.Server.Mqtt;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Options;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Security;
+using Irrigation.Server.Settings;
 using Irrigation.Server.Simulation;
 using Irrigation.Server.Storage;
 
@@ -37,16 +40,25 @@ builder.Services.AddObservability();
 builder.Services.AddStorage();
 builder.Services.AddAuth();
 builder.Services.AddRelay(builder.Configuration);
+builder.Services.AddDeviceSettings();
+builder.Services.AddMqttBridge(builder.Configuration);
 builder.Services.AddApi();
 builder.Services.AddSimulation();
+builder.Services.AddProxyTrust();
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
+app.UseProxyTrust();
+app.UseSecurityHeaders();
+app.UseCrossSiteRequestGuard();
 app.MapControllerSocket();
 app.UseDashboardFiles();
 app.MapDashboardSocket();
 app.MapSessionApi();
 app.MapDevicesApi();
+app.MapMembersApi();
+app.MapAuditApi();
+app.MapSettingsApi();
 app.MapHealth();
 app.MapMetrics();
 app.AnnounceWhenListening();

@@ -5,6 +5,7 @@ using Irrigation.Core.Irrigation;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 
 namespace Irrigation.Core
 {
@@ -14,9 +15,9 @@ namespace Irrigation.Core
     /// then <see cref="Tick"/> every 100–500 ms from one thread; nothing here blocks. Every tick closes
     /// expired leases first, before anything that could fail, so a valve never outlives its lease by more
     /// than one tick whatever happens to the link, the server or the commands.
-    /// The work is done by components that share one clock, logger and event recorder: the sensor sampler,
-    /// the irrigation rules and the uplink; this class builds them, runs them in a fixed order each tick and
-    /// exposes their state read-only.
+    /// The work is done by components that share one config, clock, logger and event recorder: the sensor
+    /// sampler, the irrigation rules, the settings component and the uplink; this class builds them, runs them in
+    /// a fixed order each tick, hands them new settings and exposes their state read-only.
     /// </summary>
     public sealed class Controller
     {
@@ -33,28 +34,41 @@ namespace Irrigation.Core
         public const int LogBurst = LogEventMirror.Burst;
         /// <summary>Time to earn one more mirrored log event, in ms.</summary>
         public const long LogRefillMs = LogEventMirror.RefillMs;
-        /// <summary>Schedules fire only within this many seconds after their time (no late catch-up after a boot).</summary>
-        public const int ScheduleWindowSeconds = IrrigationRules.ScheduleWindowSeconds;
+        /// <summary>The largest local clock jump over which schedules are caught up (DST); see docs/config.md.</summary>
+        public const int ScheduleCatchUpSeconds = IrrigationRules.ScheduleCatchUpSeconds;
         /// <summary>Longest command id echoed; longer ids are ignored.</summary>
         public const int MaxCommandIdChars = Uplink.MaxCommandIdChars;
         /// <summary>Text slots of the offline buffer (logs and command ids).</summary>
         public const int TextSlots = 24;
 
-        private readonly ControllerConfig _config;
         private readonly ControllerContext _context;
         private readonly LogEventMirror _mirror;
         private readonly ZoneValves _valves;
         private readonly SensorSampler _sensors;
         private readonly IrrigationRules _rules;
+        private readonly SettingsApplier _settings;
         private readonly Uplink _uplink;
-        private readonly string[] _zoneNames;
         private bool _started;
 
         /// <summary>
-        /// Builds a controller. Throws <see cref="ArgumentException"/> for a config that does not validate or
-        /// hardware that does not match it (misconfiguration fails fast, at boot). Touches no hardware.
+        /// Builds a controller whose settings from the server run from RAM only (the simulator): after a restart it
+        /// runs <paramref name="config"/> again and reports settings_version 0, so the server sends them again.
+        /// See the overload with a <see cref="SettingsStore"/>.
         /// </summary>
         public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed)
+            : this(config, climate, soilProbes, valves, link, log, deviceInfo, randomSeed, null)
+        {
+        }
+
+        /// <summary>
+        /// Builds a controller. <paramref name="config"/> is the board's file; when <paramref name="settingsStore"/>
+        /// holds intact settings that still pass, they run over it (hello reports their version). Give every relay
+        /// of the board in <paramref name="valves"/> and every soil input in <paramref name="soilProbes"/>: zones and
+        /// <c>soil</c> entries use the first ones, and settings may use up to all of them. Throws
+        /// <see cref="ArgumentException"/> for a config that does not validate or needs more hardware than given
+        /// (misconfiguration fails fast, at boot). Touches no hardware; reads the store.
+        /// </summary>
+        public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore)
         {
             if (config == null || climate == null || soilProbes == null || valves == null || link == null || log == null || deviceInfo == null)
             {
@@ -67,26 +81,23 @@ namespace Irrigation.Core
                 throw new ArgumentException("invalid config: " + errors[0]);
             }
 
-            if (valves.Length != config.Zones.Length)
+            string[] hardware = SettingsApplier.HardwareErrors(config, valves.Length, soilProbes.Length);
+            if (hardware.Length > 0)
             {
-                throw new ArgumentException("one valve per zone is needed");
+                throw new ArgumentException("one valve per zone and one soil input per soil entry are needed: " + hardware[0]);
             }
 
-            if (soilProbes.Length != config.SoilProbes.Length)
-            {
-                throw new ArgumentException("one soil probe per soil calibration is needed");
-            }
-
-            _config = config;
-            _zoneNames = config.ZoneNames();
             Logger logger = new Logger(log);
-            _context = new ControllerContext(logger, new EventBuffer(config.BufferCapacity, TextSlots));
+            int version;
+            ControllerConfig running = SettingsApplier.LoadAtBoot(config, settingsStore, valves.Length, soilProbes.Length, logger, out version);
+            _context = new ControllerContext(running, logger, new EventBuffer(running.BufferCapacity, TextSlots));
             _mirror = new LogEventMirror(_context);
             logger.Mirror = _mirror;
-            _valves = new ZoneValves(valves, config.MaxOpenZones);
-            _sensors = new SensorSampler(_context, config, climate, soilProbes);
-            _rules = new IrrigationRules(_context, config, _valves, _sensors);
-            _uplink = new Uplink(_context, config, link, deviceInfo, _valves, _sensors, _rules, _zoneNames, randomSeed);
+            _valves = new ZoneValves(valves, running.MaxOpenZones);
+            _sensors = new SensorSampler(_context, climate, soilProbes);
+            _rules = new IrrigationRules(_context, _valves, _sensors);
+            _settings = new SettingsApplier(_context, config, settingsStore, version, valves.Length, soilProbes.Length, SettingsApplied);
+            _uplink = new Uplink(_context, link, deviceInfo, _valves, _sensors, _rules, _settings, randomSeed);
         }
 
         /// <summary>The serial logger (adapters may log through it so every line has one format).</summary>
@@ -95,10 +106,22 @@ namespace Irrigation.Core
             get { return _context.Log; }
         }
 
-        /// <summary>The config this controller runs.</summary>
+        /// <summary>The config this controller runs now: the board's file, or the server's settings over it.</summary>
         public ControllerConfig Config
         {
-            get { return _config; }
+            get { return _context.Config; }
+        }
+
+        /// <summary>The version of the server's settings running now (hello's settings_version); 0 = the board's file only.</summary>
+        public int SettingsVersion
+        {
+            get { return _settings.AppliedVersion; }
+        }
+
+        /// <summary>The time zone offset the server sent last, seconds east of UTC (0 until it sends one).</summary>
+        public int UtcOffsetSeconds
+        {
+            get { return _context.UtcOffsetSeconds; }
         }
 
         /// <summary>True once <see cref="Start"/> ran.</summary>
@@ -197,10 +220,16 @@ namespace Irrigation.Core
             return _valves.IsOpen(zone) ? _valves.LeaseEndMs(zone) : -1;
         }
 
-        /// <summary>Zone names in valve order.</summary>
+        /// <summary>Zones in the running config (at most the valves given).</summary>
+        public int ZoneCount
+        {
+            get { return _context.ZoneNames.Length; }
+        }
+
+        /// <summary>The name of zone <paramref name="zone"/> in the running config.</summary>
         public string ZoneName(int zone)
         {
-            return _zoneNames[zone];
+            return _context.ZoneNames[zone];
         }
 
         /// <summary>Debounced health of sensor <paramref name="sensor"/> (see the Sensor* constants).</summary>
@@ -230,7 +259,7 @@ namespace Irrigation.Core
 
             _started = true;
             _context.SetNow(uptimeMs);
-            _context.Log.Info("core", "boot", "zones", _zoneNames.Length, "probes", _sensors.ProbeCount);
+            _context.Log.Info("core", "boot", "zones", _context.ZoneNames.Length, "probes", _sensors.ProbeCount);
             _rules.Boot();
             _sensors.Start(uptimeMs);
             _uplink.Start(uptimeMs);
@@ -278,6 +307,17 @@ namespace Irrigation.Core
             {
                 _context.Log.Error("core", "send step failed: " + e.Message);
             }
+        }
+
+        // New settings: zones they drop close while their events can still name them, then every component
+        // adjusts what it built from the old ones.
+        private void SettingsApplied(ControllerConfig next)
+        {
+            _rules.CloseZonesFrom(next.Zones.Length);
+            _context.UseConfig(next);
+            _rules.SettingsApplied();
+            _sensors.SettingsApplied();
+            _uplink.SettingsApplied();
         }
     }
 }

@@ -43,7 +43,7 @@ public class ControllerTests
         rig.Run(500);
 
         Assert.Equal(
-            "{\"event\":\"hello\",\"data\":{\"device\":\"farm-01\",\"token\":\"tok-secret\",\"firmware\":\"1.0.0\",\"protocol\":1,\"boot\":3141592653,\"zones\":[\"zone1\",\"zone2\"],\"sensors\":[\"temperature\",\"humidity\",\"soil_moisture\"]}}",
+            "{\"event\":\"hello\",\"data\":{\"device\":\"farm-01\",\"token\":\"tok-secret\",\"firmware\":\"1.0.0\",\"protocol\":1,\"boot\":3141592653,\"zones\":[\"zone1\",\"zone2\"],\"sensors\":[\"temperature\",\"humidity\",\"soil_moisture\"],\"settings_version\":0}}",
             rig.Link.Sent[0]);
         var first = Events(rig)[0];
         Assert.Equal("irrigation_stopped", first.GetProperty("event").GetString());
@@ -272,17 +272,7 @@ public class ControllerTests
         Assert.NotEqual(LinkPhase.Ready, rig.Controller.LinkPhase);
     }
 
-    private static Rig SoilRig(int minIntervalSeconds = 0)
-    {
-        var config = Rig.DefaultConfig();
-        config.Zones[0].SoilProbe = 0;
-        config.Zones[0].DryDeciPercent = 300;
-        config.Zones[0].WetDeciPercent = 450;
-        config.Zones[0].RunSeconds = 600;
-        config.Zones[0].MinIntervalSeconds = minIntervalSeconds;
-        config.SoilIntervalSeconds = 10;
-        return new Rig(config);
-    }
+    private static Rig SoilRig(int minIntervalSeconds = 0) => new(Rig.SoilRuleConfig(minIntervalSeconds));
 
     [Fact]
     public void Soil_BelowDry_StartsSoilRunAboveWetStops()

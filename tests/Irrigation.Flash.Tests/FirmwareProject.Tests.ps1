@@ -96,7 +96,7 @@ Describe 'BoardConfig.cs pins' {
         $script:Strapping = 0, 2, 5, 12, 15
         $script:Forbidden = @(0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17)
         $script:InputOnly = 34, 35, 36, 37, 38, 39
-        $script:Outputs = @(Get-IntArray 'RelayPins') + @((Get-IntConst 'DhtTriggerPin'), (Get-IntConst 'LogTxPin'))
+        $script:Outputs = @(Get-IntArray 'RelayPins') + @((Get-IntConst 'DhtTriggerPin'), (Get-IntConst 'LogTxPin'), (Get-IntConst 'HeartbeatPin'))
         $script:AllDigital = $Outputs + @((Get-IntConst 'DhtEchoPin'), (Get-IntConst 'LogRxPin'))
     }
 

@@ -89,17 +89,20 @@ Describe 'nanoff-flash.ps1 commands' {
         $r.Calls[0].Args | Should -Be @('--update', '--target', 'ESP32_REV0', '--serialport', '/dev/ttyUSB0', '--fwversion', '1.17.0.334')
     }
 
-    It 'Image_Only_DeploysWithoutAddress' {
+    It 'Image_Only_DeploysOverTheWireProtocolWithoutAnAddress' {
+        # nanoff --nanodevice deploys through nanoCLR, at the deploy address the device reports (NanoDeviceOperations.cs);
+        # the ESP32 bootloader path would use nanoff's hard-coded 0x1B0000, inside nanoCLR on current firmware.
         $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image)
         $r.ExitCode | Should -Be 0
         $r.Calls.Count | Should -Be 1
-        $r.Calls[0].Args | Should -Be @('--target', 'ESP32_REV0', '--serialport', 'COM5', '--deploy', '--image', $World.Image)
+        $r.Calls[0].Args | Should -Be @('--nanodevice', '--serialport', 'COM5', '--deploy', '--image', $World.Image)
+        $r.Calls[0].Args | Should -Not -Contain '--address'
     }
 
-    It 'Image_WithAddress_PassesAddress' {
-        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image, '-Address', '0x1D0000')
+    It 'Image_WithAddress_DeploysThroughTheBootloaderAtThatAddress' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image, '-Address', '0x1E0000')
         $r.ExitCode | Should -Be 0
-        $r.Calls[0].Args | Should -Be @('--target', 'ESP32_REV0', '--serialport', 'COM5', '--deploy', '--image', $World.Image, '--address', '0x1D0000')
+        $r.Calls[0].Args | Should -Be @('--target', 'ESP32_REV0', '--serialport', 'COM5', '--deploy', '--image', $World.Image, '--address', '0x1E0000')
     }
 
     It 'Build_WithUpdate_FlashesThenBuildsThenDeploysBuiltImage' {
@@ -109,7 +112,7 @@ Describe 'nanoff-flash.ps1 commands' {
         $r.Calls[0].Args[0] | Should -Be '--update'
         $r.Calls[1].Args | Should -Be @($World.Project, '-restore', '-p:RestorePackagesConfig=true', '-p:Configuration=Release', '-v:minimal')
         $built = Join-Path (Split-Path $World.Project) 'bin' 'Release' 'Irrigation.Firmware.bin'
-        $r.Calls[2].Args | Should -Be @('--target', 'ESP32_REV0', '--serialport', 'COM5', '--deploy', '--image', $built)
+        $r.Calls[2].Args | Should -Be @('--nanodevice', '--serialport', 'COM5', '--deploy', '--image', $built)
     }
 
     It 'Provision_Only_SendsConfigFileWithNanoffFileDeploymentFormat' {
@@ -141,23 +144,32 @@ Describe 'nanoff-flash.ps1 commands' {
         Test-Path -LiteralPath (Split-Path $sent) | Should -BeFalse
     }
 
-    It 'Everything_Together_RunsFirmwareThenAppThenConfig' {
-        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-Target', 'ESP32_PSRAM_REV3', '-UpdateFirmware', '-Image', $World.Image, '-Address', '0x1D0000') + (Get-ProvisionArgs))
+    It 'Everything_Together_RunsFirmwareThenConfigThenTheAppWhoseDeployReboots' {
+        # The firmware reads I:\irrigation.json only at boot; the application deploy reboots the board, so it goes last.
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-Target', 'ESP32_PSRAM_REV3', '-UpdateFirmware', '-Image', $World.Image) + (Get-ProvisionArgs))
         $r.ExitCode | Should -Be 0
         $r.Calls.Count | Should -Be 3
         $r.Calls[0].Args[0] | Should -Be '--update'
-        $r.Calls[1].Args | Should -Contain '--deploy'
-        $r.Calls[1].Args | Should -Contain '0x1D0000'
-        $r.Calls[2].Args | Should -Contain '--filedeployment'
+        $r.Calls[1].Args | Should -Contain '--filedeployment'
+        $r.Calls[2].Args | Should -Contain '--deploy'
+        $r.Calls[2].Args | Should -Contain '--nanodevice'
+        $r.Out | Should -Not -Match 'reset the board'
+    }
+
+    It 'Provision_Only_TellsTheUserToResetTheBoard' {
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM7') + (Get-ProvisionArgs))
+        $r.ExitCode | Should -Be 0
+        $r.Out | Should -Match 'reset the board'
+        $r.Out | Should -Match ([regex]::Escape('I config: read I:\irrigation.json'))
     }
 
     It 'DryRun_Everything_PrintsEveryCommandAndRunsNone' {
-        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-UpdateFirmware', '-Build', '-Project', $World.Project, '-Address', '0x1D0000', '-DryRun') + (Get-ProvisionArgs))
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-UpdateFirmware', '-Build', '-Project', $World.Project, '-Address', '0x1E0000', '-DryRun') + (Get-ProvisionArgs))
         $r.ExitCode | Should -Be 0
         $r.Calls.Count | Should -Be 0
         $r.Out | Should -Match ([regex]::Escape('> nanoff --update --target ESP32_REV0 --serialport COM5 --fwversion 1.17.0.339'))
         $r.Out | Should -Match '> msbuild '
-        $r.Out | Should -Match '> nanoff --target ESP32_REV0 --serialport COM5 --deploy --image .*Irrigation\.Firmware\.bin --address 0x1D0000'
+        $r.Out | Should -Match '> nanoff --target ESP32_REV0 --serialport COM5 --deploy --image .*Irrigation\.Firmware\.bin --address 0x1E0000'
         $r.Out | Should -Match '> nanoff --serialport COM5 --filedeployment '
         $r.Out | Should -Match 'dry run: nothing was changed'
         Test-Path (Join-Path (Split-Path $World.Project) 'bin') | Should -BeFalse
@@ -183,12 +195,37 @@ Describe 'nanoff-flash.ps1 failures' {
         $r.Err | Should -Match 'ListPorts'
     }
 
-    It 'FailingNanoff_OnDeploy_StopsBeforeConfig' {
-        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-Image', $World.Image) + (Get-ProvisionArgs)) -Environment @{ FAKE_NANOFF_FAIL_ON = '--deploy' }
+    It 'FailingNanoff_OnDeploy_SaysWhatToCheck' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image) -Environment @{ FAKE_NANOFF_FAIL_ON = '--deploy' }
         $r.ExitCode | Should -Not -Be 0
         $r.Calls.Count | Should -Be 1
         $r.Err | Should -Match 'deploy the application failed'
-        $r.Err | Should -Match '-Address'
+        $r.Err | Should -Match 'UpdateFirmware'
+    }
+
+    It 'FailingNanoff_OnConfig_StopsBeforeTheApplication' {
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-Image', $World.Image) + (Get-ProvisionArgs)) -Environment @{ FAKE_NANOFF_FAIL_ON = '--filedeployment' }
+        $r.ExitCode | Should -Not -Be 0
+        @($r.Calls | Where-Object { $_.Args -contains '--deploy' }).Count | Should -Be 0
+    }
+
+    It 'Provision_NanoffPrintsErrorDeployingContentFileAndExitsZero_FailsWithClearMessage' {
+        # nanoff's FileDeploymentManager.cs prints this line for a file the device refused, and still returns OK.
+        $say = "Error deploying content file /tmp/x/irrigation.json to I:\irrigation.json"
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM5', '-Image', $World.Image) + (Get-ProvisionArgs)) -Environment @{ FAKE_NANOFF_SAY_ON = '--filedeployment'; FAKE_NANOFF_SAY = $say }
+        $r.ExitCode | Should -Not -Be 0
+        $r.Err | Should -Match 'write I:\\irrigation\.json failed'
+        $r.Err | Should -Match 'Error deploying content file'
+        $r.Err | Should -Match 'exit code 0'
+        @($r.Calls | Where-Object { $_.Args -contains '--deploy' }).Count | Should -Be 0
+        $sent = (Get-Content -Raw "$($World.Log).filedeployment.json" | ConvertFrom-Json).Files[0].SourceFilePath
+        Test-Path -LiteralPath $sent | Should -BeFalse
+    }
+
+    It 'Deploy_NanoffPrintsFailedAndExitsZero_Fails' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image) -Environment @{ FAKE_NANOFF_SAY_ON = '--deploy'; FAKE_NANOFF_SAY = 'Deploying managed application...FAILED!' }
+        $r.ExitCode | Should -Not -Be 0
+        $r.Err | Should -Match 'FAILED!'
     }
 
     It 'FailingNanoff_OnConfig_ExitsNonZeroAndStillDeletesSecrets' {
@@ -223,8 +260,8 @@ Describe 'nanoff-flash.ps1 refuses bad input before running anything' {
         @{ Case = 'unknown target'; Arguments = @('-SerialPort', 'COM5', '-Target', 'ESP32_S3', '-UpdateFirmware'); Expect = "unknown -Target 'ESP32_S3'" }
         @{ Case = 'missing image'; Arguments = @('-SerialPort', 'COM5', '-Image', '/nonexistent/App.bin'); Expect = 'does not exist' }
         @{ Case = 'image and build'; Arguments = @('-SerialPort', 'COM5', '-Image', 'X.bin', '-Build'); Expect = 'not both' }
-        @{ Case = 'bad address'; Arguments = @('-SerialPort', 'COM5', '-Image', 'IMAGE', '-Address', '1D0000'); Expect = 'not a hex address' }
-        @{ Case = 'address alone'; Arguments = @('-SerialPort', 'COM5', '-UpdateFirmware', '-Address', '0x1D0000'); Expect = 'together with -Image' }
+        @{ Case = 'bad address'; Arguments = @('-SerialPort', 'COM5', '-Image', 'IMAGE', '-Address', '1E0000'); Expect = 'not a hex address' }
+        @{ Case = 'address alone'; Arguments = @('-SerialPort', 'COM5', '-UpdateFirmware', '-Address', '0x1E0000'); Expect = 'together with -Image' }
         @{ Case = 'bad firmware version'; Arguments = @('-SerialPort', 'COM5', '-UpdateFirmware', '-FirmwareVersion', 'latest'); Expect = 'not a nanoCLR version' }
         @{ Case = 'partial provisioning'; Arguments = @('-SerialPort', 'COM5', '-Device', 'farm-01', '-Token', 'abc'); Expect = 'missing: -Server, -WifiSsid, -WifiPassword' }
         @{ Case = 'bad server'; Arguments = @('-SerialPort', 'COM5', '-Device', 'farm-01', '-Token', 'abc', '-Server', 'http://x/', '-WifiSsid', 'a', '-WifiPassword', '12345678'); Expect = 'must be the controller URL' }
@@ -276,5 +313,14 @@ Describe 'nanoff-flash.ps1 help' {
             ($help.parameters.parameter | Where-Object name -EQ $p).description.Text | Should -Not -BeNullOrEmpty
         }
         @($help.examples.example).Count | Should -BeGreaterOrEqual 4
+    }
+
+    It 'GetHelp_Script_DescribesTheWireProtocolDeployTheOutputCheckAndTheReset' {
+        $text = (Get-Help $FlashScript -Full | Out-String -Width 200)
+        $text | Should -Match '--nanodevice'
+        $text | Should -Match 'Error deploying content file'
+        $text | Should -Match 'reset'
+        $text | Should -Match '0x1E0000'
+        $text | Should -Not -Match '0x1D0000'
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Net.Sockets;
 using System.Threading.Tasks;
 
 namespace Irrigation.Tests.Support
@@ -31,31 +30,8 @@ namespace Irrigation.Tests.Support
         {
             var binary = ServerBinaries.Find("redis-server", "/usr/bin/redis-server");
             var p = port ?? ServerBinaries.FreePort();
-            var process = Process.Start(new ProcessStartInfo(binary, $"--port {p} --bind 127.0.0.1 --save \"\" --appendonly no --dir {Path.GetTempPath()}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new RedisServer(process, p);
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (true)
-            {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync("127.0.0.1", p);
-                    return server;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(20);
-                }
-            }
+            var process = await ServerBinaries.StartListeningAsync(binary, $"--port {p} --bind 127.0.0.1 --save \"\" --appendonly no --dir {Path.GetTempPath()}", p);
+            return new RedisServer(process, p);
         }
 
         /// <summary>Kills the server.</summary>

@@ -28,6 +28,38 @@ namespace Irrigation.Tests.Support
                 $"{Path.GetFileName(candidates[0])} not found ({string.Join(", ", candidates)}): install Debian's '{package}' package " +
                 "(tests/run-all.sh does: apt-get install -y " + package + ")");
 
+        /// <summary>
+        /// Starts <paramref name="file"/> as a child process (its output read and dropped, so it never blocks on a full
+        /// pipe) and waits until it accepts TCP connections on 127.0.0.1:<paramref name="port"/>.
+        /// </summary>
+        public static async Task<Process> StartListeningAsync(string file, string arguments, int port)
+        {
+            var process = Process.Start(new ProcessStartInfo(file, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync("127.0.0.1", port);
+                    return process;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(20);
+                }
+            }
+        }
+
         /// <summary>True when the tests run as root (PostgreSQL then needs its own user).</summary>
         public static bool IsRoot => Environment.UserName == "root";
 

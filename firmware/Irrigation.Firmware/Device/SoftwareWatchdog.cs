@@ -2,93 +2,129 @@ using System;
 using System.IO;
 using System.Threading;
 using Irrigation.Firmware.Logging;
-using nanoFramework.Runtime.Native;
 
 namespace Irrigation.Firmware.Device
 {
     /// <summary>
-    /// Reboots the board when the tick loop stops running (a deadlock or a call that never returns), because the
-    /// ESP32 task watchdog has no managed API. A timer thread compares the last <see cref="Feed"/> with the
-    /// uptime. To never reboot-loop, the number of watchdog reboots in a row is kept in a small file on the
-    /// internal drive: after <c>maxConsecutiveReboots</c> the watchdog stays disarmed and says so on the log;
-    /// a healthy run of <c>healthyResetMs</c> clears the count.
+    /// Reboots the board, valves off, when the tick loop stops being fed (a deadlock, a tick that keeps failing)
+    /// or a watched part is hung (a connect attempt blocked past its second bound). The ESP32 firmware enables
+    /// no hardware watchdog (CONFIG_ESP_TASK_WDT_INIT=n in nanoframework/nf-interpreter
+    /// targets/ESP32/_IDF/sdkconfig.default, and the HAL's Watchdog_Init/Watchdog_Reset are the empty weak
+    /// defaults of src/HAL/nanoHAL_Watchdog.c) and no managed API reaches one, so a timer does the watching;
+    /// when the whole runtime freezes, the hardware dead-man fed by <see cref="Heartbeat"/> takes over.
+    /// <para>
+    /// The reboot path (<see cref="SafeReboot"/>) allocates nothing: it may run with the heap exhausted. So the
+    /// count that prevents a reboot loop is written at boot, not before the reboot: <see cref="Arm"/> stores
+    /// "one more boot in a row" and a run that stays fed for <c>healthyResetMs</c> deletes it. After
+    /// <c>maxConsecutiveReboots</c> boots in a row that ended early (watchdog reboots, or power cuts) the
+    /// watchdog stays disarmed and says so, until such a healthy run arms it again.
+    /// </para>
     /// </summary>
     public sealed class SoftwareWatchdog : IDisposable
     {
+        /// <summary>The serial line of a stall reboot (preformatted: the reboot path builds no string).</summary>
+        public const string StallLine = "[-----.---] E watchdog: tick loop stalled: relays off, rebooting";
+
+        /// <summary>The serial line of a hang reboot.</summary>
+        public const string HangLine = "[-----.---] E watchdog: link connect attempt stuck: relays off, rebooting";
+
         private readonly object _lock = new object();
         private readonly int _stallMs;
         private readonly int _checkPeriodMs;
         private readonly int _maxConsecutiveReboots;
         private readonly int _healthyResetMs;
         private readonly string _statePath;
+        private readonly SafeReboot _reboot;
         private readonly FirmwareLog _log;
+        private IHangCheck _hangCheck;
         private Timer _timer;
         private long _armedAtMs;
         private long _lastFeedMs;
-        private int _rebootsInARow;
+        private int _bootsInARow;
         private bool _countCleared;
         private bool _rebooting;
 
         /// <summary>Creates a disarmed watchdog; <see cref="Arm"/> starts it.</summary>
-        public SoftwareWatchdog(int stallMs, int checkPeriodMs, int maxConsecutiveReboots, int healthyResetMs, string statePath, FirmwareLog log)
+        public SoftwareWatchdog(int stallMs, int checkPeriodMs, int maxConsecutiveReboots, int healthyResetMs, string statePath, SafeReboot reboot, FirmwareLog log)
         {
             _stallMs = stallMs;
             _checkPeriodMs = checkPeriodMs;
             _maxConsecutiveReboots = maxConsecutiveReboots;
             _healthyResetMs = healthyResetMs;
             _statePath = statePath;
+            _reboot = reboot;
             _log = log;
         }
 
-        /// <summary>True when the watchdog is running (false before <see cref="Arm"/> or when it refused to arm).</summary>
+        /// <summary>True when the watchdog is running (false before <see cref="Arm"/> or while it refuses to).</summary>
         public bool IsArmed
         {
             get { return _timer != null; }
         }
 
-        /// <summary>Starts watching, unless the previous boots already ended in too many watchdog reboots in a row.</summary>
+        /// <summary>Boots in a row, before this one, that ended before a healthy run.</summary>
+        public int BootsInARow
+        {
+            get { return _bootsInARow; }
+        }
+
+        /// <summary>Also reboot when <paramref name="check"/> reports a hang (one part; call before <see cref="Arm"/>).</summary>
+        public void Watch(IHangCheck check)
+        {
+            _hangCheck = check;
+        }
+
+        /// <summary>Starts watching, unless the previous boots already ended early too many times in a row.</summary>
         public void Arm(long nowMs)
         {
-            _rebootsInARow = ReadCount();
+            _bootsInARow = ReadCount();
             lock (_lock)
             {
                 _armedAtMs = nowMs;
                 _lastFeedMs = nowMs;
             }
 
-            if (_rebootsInARow >= _maxConsecutiveReboots)
+            if (_bootsInARow >= _maxConsecutiveReboots)
             {
-                _log.Error("watchdog", "disarmed: " + _rebootsInARow + " stall reboots in a row; the tick loop hangs on this board, read the log above");
+                _log.Error("watchdog", "disarmed: " + _bootsInARow + " boots in a row ended within " + (_healthyResetMs / 60000) + " min (watchdog reboots or power cuts); read the log above. A healthy run of " + (_healthyResetMs / 60000) + " min arms it again");
                 return;
             }
 
-            if (_rebootsInARow > 0)
+            // Counted now, while the heap is fine: if this boot ends in a reboot, nothing is written then.
+            WriteCount(_bootsInARow + 1);
+            if (_bootsInARow > 0)
             {
-                _log.Warn("watchdog", "armed after " + _rebootsInARow + " stall reboot(s) in a row");
+                _log.Warn("watchdog", "armed after " + _bootsInARow + " boot(s) in a row that ended early");
             }
 
-            _timer = new Timer(Check, null, _checkPeriodMs, _checkPeriodMs);
+            Start();
         }
 
-        /// <summary>Called by the tick loop after every tick.</summary>
+        /// <summary>Called by the tick loop after every tick that ran.</summary>
         public void Feed(long nowMs)
         {
-            bool clear = false;
+            bool healthy = false;
             lock (_lock)
             {
                 _lastFeedMs = nowMs;
-                if (!_countCleared && _rebootsInARow > 0 && nowMs - _armedAtMs >= _healthyResetMs)
+                if (!_countCleared && nowMs - _armedAtMs >= _healthyResetMs)
                 {
                     _countCleared = true;
-                    clear = true;
+                    healthy = true;
                 }
             }
 
-            if (clear)
+            if (!healthy)
             {
-                // Written only here and before a reboot, so the flash sees a handful of writes at most.
-                DeleteCount();
-                _log.Info("watchdog", "healthy again, stall reboot count cleared");
+                return;
+            }
+
+            // Written only at boot and here: a handful of flash writes per boot at most.
+            DeleteCount();
+            if (_timer == null)
+            {
+                _log.Info("watchdog", "healthy for " + (_healthyResetMs / 60000) + " min: armed again");
+                Start();
             }
         }
 
@@ -103,10 +139,11 @@ namespace Irrigation.Firmware.Device
             }
         }
 
-        private void Check(object state)
+        /// <summary>The timer's check. Allocates nothing on any path: the heap may be exhausted when it matters.</summary>
+        internal void Check(object state)
         {
             long now = Uptime.Milliseconds;
-            long silentMs;
+            bool stalled;
             lock (_lock)
             {
                 if (_rebooting)
@@ -114,8 +151,19 @@ namespace Irrigation.Firmware.Device
                     return;
                 }
 
-                silentMs = now - _lastFeedMs;
-                if (silentMs < _stallMs)
+                stalled = now - _lastFeedMs >= _stallMs;
+            }
+
+            IHangCheck hangCheck = _hangCheck;
+            bool hung = !stalled && hangCheck != null && hangCheck.IsHung(now);
+            if (!stalled && !hung)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                if (_rebooting)
                 {
                     return;
                 }
@@ -123,13 +171,12 @@ namespace Irrigation.Firmware.Device
                 _rebooting = true;
             }
 
-            int next = _rebootsInARow + 1;
-            _log.Error("watchdog", "tick loop stalled for " + silentMs + " ms, rebooting (" + next + " of " + _maxConsecutiveReboots + ")");
-            WriteCount(next);
+            _reboot.ValvesOffAndReboot(stalled ? StallLine : HangLine);
+        }
 
-            // Give the UART a moment to drain the last line before the reset.
-            Thread.Sleep(200);
-            Power.RebootDevice(RebootOption.NormalReboot);
+        private void Start()
+        {
+            _timer = new Timer(Check, null, _checkPeriodMs, _checkPeriodMs);
         }
 
         private int ReadCount()
@@ -158,7 +205,7 @@ namespace Irrigation.Firmware.Device
             }
             catch (Exception ex)
             {
-                _log.Warn("watchdog", "cannot store the reboot count: " + ex.Message);
+                _log.Warn("watchdog", "cannot store the boot count: " + ex.Message);
             }
         }
 
@@ -173,7 +220,7 @@ namespace Irrigation.Firmware.Device
             }
             catch (Exception ex)
             {
-                _log.Warn("watchdog", "cannot clear the reboot count: " + ex.Message);
+                _log.Warn("watchdog", "cannot clear the boot count: " + ex.Message);
             }
         }
     }

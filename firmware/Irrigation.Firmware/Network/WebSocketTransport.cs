@@ -4,44 +4,75 @@ using System.Net.WebSockets.WebSocketFrame;
 using System.Text;
 using System.Threading;
 using Irrigation.Core.Link;
+using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Logging;
 
 namespace Irrigation.Firmware.Network
 {
     /// <summary>
-    /// The link's WebSocket on nanoFramework's <see cref="ClientWebSocket"/>.
+    /// The link's WebSocket on nanoFramework's <see cref="ClientWebSocket"/> (System.Net.WebSockets 1.1.167;
+    /// nanoframework/System.Net.WebSockets WebSockets/ClientWebSocket/ClientWebSocket.cs, WebSocket.cs,
+    /// ReceiveAndControllThread.cs). What the library does, and what this class does about it:
     /// <list type="bullet">
-    /// <item>Connect never blocks the tick thread: each attempt runs on its own worker thread.</item>
-    /// <item>Every attempt uses a NEW ClientWebSocket (each Connect subscribes an internal handler, so a socket
-    /// is never reused) and the previous one is disposed.</item>
-    /// <item>KeepAliveInterval and ServerTimeout are set explicitly: the library's defaults differ depending on
-    /// whether an options object is passed at all.</item>
-    /// <item>A TCP/TLS failure inside Connect is swallowed by the library (State = Closed, no exception), while
-    /// DNS and handshake failures throw: both are handled, and success is decided by State == Open only.</item>
-    /// <item>Received text frames wait in a bounded <see cref="FrameQueue"/> filled by the receive thread.</item>
+    /// <item>Connect reads the handshake with no timeout, and Dispose cannot abort it (it throws before the
+    /// connection is open): a server that accepts TCP and never answers keeps the call, its thread and one of
+    /// lwIP's 16 sockets for ever. So at most ONE attempt is alive at any time; an attempt older than
+    /// abandonAfterMs is abandoned (the link reads Closed, its result is thrown away when it ends, and no new
+    /// attempt starts while it runs); one older than stuckAfterMs makes <see cref="IsHung"/> true, and the
+    /// watchdog closes every valve and reboots (counted, no reboot loop).</item>
+    /// <item>Every attempt uses a NEW ClientWebSocket (each Connect subscribes an internal handler).</item>
+    /// <item>Connect resolves the host name itself (Dns.GetHostEntry), on the attempt's thread, once per
+    /// attempt; nothing the tick thread calls here resolves anything. A DNS server that never answers still
+    /// freezes the whole runtime for the lookup (one RTOS task runs every managed thread), so the server URL
+    /// should hold an IP address (docs/hardware.md).</item>
+    /// <item>A TCP/TLS failure inside Connect is swallowed (State = Closed, no exception), DNS and handshake
+    /// failures throw: both are handled, and success is decided by State == Open read as Connect returns.</item>
+    /// <item>KeepAliveInterval and ServerTimeout are set explicitly (the defaults differ with and without an
+    /// options object); MaxReceiveFrameSize is the largest frame the server sends, so a bigger one is refused
+    /// before the library allocates it; received frames wait in a <see cref="FrameQueue"/> bounded in
+    /// characters.</item>
+    /// <item>The library's 5 s timer suspends the receive thread (wherever it is, maybe inside this class's
+    /// lock) and raises ConnectionClosed: that handler takes no lock. State is read from the socket instead.</item>
+    /// <item>Disconnect sends a close frame and lets the library finish the close handshake; the socket is
+    /// disposed only at the next attempt, so the close frame is not dropped by an immediate dispose.</item>
     /// </list>
     /// </summary>
-    public sealed class WebSocketTransport : ILinkTransport
+    public sealed class WebSocketTransport : ILinkTransport, IHangCheck
     {
+        private const int MaxQueuedFrames = 32;
+
         private readonly object _lock = new object();
-        private readonly int _keepAliveSeconds;
-        private readonly int _serverTimeoutSeconds;
+        private readonly int _keepAliveMs;
+        private readonly int _serverTimeoutMs;
         private readonly int _maxFrameBytes;
+        private readonly int _abandonAfterMs;
+        private readonly int _stuckAfterMs;
         private readonly FrameQueue _received;
         private readonly WifiConnector _wifi;
         private readonly FirmwareLog _log;
         private ClientWebSocket _socket;
+        private ClientWebSocket _closing;
         private LinkState _state = LinkState.Closed;
         private int _attempt;
+        private bool _workerAlive;
+        private int _workerAttempt;
+        private long _workerStartedMs;
         private int _skippedFrames;
+        private int _libraryCloses;
 
-        /// <summary>Creates a closed transport. <paramref name="wifi"/> may be null (then Wi-Fi is assumed up).</summary>
-        public WebSocketTransport(int keepAliveSeconds, int serverTimeoutSeconds, int maxFrameBytes, int receiveQueueCapacity, WifiConnector wifi, FirmwareLog log)
+        /// <summary>
+        /// Creates a closed transport. <paramref name="wifi"/> may be null (then Wi-Fi is assumed up). A connect
+        /// attempt is abandoned after <paramref name="abandonAfterMs"/> and reported hung after
+        /// <paramref name="stuckAfterMs"/>; received frames may hold <paramref name="receiveQueueChars"/> characters.
+        /// </summary>
+        public WebSocketTransport(int keepAliveMs, int serverTimeoutMs, int maxFrameBytes, int receiveQueueChars, int abandonAfterMs, int stuckAfterMs, WifiConnector wifi, FirmwareLog log)
         {
-            _keepAliveSeconds = keepAliveSeconds;
-            _serverTimeoutSeconds = serverTimeoutSeconds;
+            _keepAliveMs = keepAliveMs;
+            _serverTimeoutMs = serverTimeoutMs;
             _maxFrameBytes = maxFrameBytes;
-            _received = new FrameQueue(receiveQueueCapacity);
+            _abandonAfterMs = abandonAfterMs;
+            _stuckAfterMs = stuckAfterMs;
+            _received = new FrameQueue(receiveQueueChars, MaxQueuedFrames);
             _wifi = wifi;
             _log = log;
         }
@@ -51,15 +82,43 @@ namespace Irrigation.Firmware.Network
         {
             get
             {
+                int abandoned = 0;
+                long ageMs = 0;
+                ClientWebSocket retired = null;
+                LinkState state;
                 lock (_lock)
                 {
-                    RefreshStateLocked();
-                    return _state;
+                    long now = Uptime.Milliseconds;
+                    if (_state == LinkState.Connecting && now - _workerStartedMs >= _abandonAfterMs)
+                    {
+                        // The attempt outlived its bound: its result is no longer wanted, the link reads Closed
+                        // and the core backs off; no other attempt starts while this one runs.
+                        _attempt++;
+                        _state = LinkState.Closed;
+                        abandoned = _workerAttempt;
+                        ageMs = now - _workerStartedMs;
+                    }
+                    else if (_state == LinkState.Open && (_socket == null || _socket.State != WebSocketState.Open))
+                    {
+                        _state = LinkState.Closed;
+                        retired = RetireLocked(_socket);
+                        _socket = null;
+                    }
+
+                    state = _state;
                 }
+
+                DisposeQuietly(retired);
+                if (abandoned != 0)
+                {
+                    _log.Warn("link", "connect attempt=" + abandoned + " abandoned after " + (ageMs / 1000) + " s: the server accepted TCP and never answered the handshake (hung server or proxy); no new attempt until it ends, reboot after " + (_stuckAfterMs / 1000) + " s");
+                }
+
+                return state;
             }
         }
 
-        /// <summary>Received frames dropped because the queue was full.</summary>
+        /// <summary>Received frames dropped because the queue's character budget was full.</summary>
         public int DroppedFrames
         {
             get { lock (_lock) { return _received.Dropped; } }
@@ -71,29 +130,61 @@ namespace Irrigation.Firmware.Network
             get { lock (_lock) { return _skippedFrames; } }
         }
 
-        /// <summary>Starts one connection attempt in the background; ignored while one is running or open.</summary>
+        /// <summary>ConnectionClosed events the library raised (counted without a lock: see the class remarks).</summary>
+        public int LibraryCloses
+        {
+            get { return _libraryCloses; }
+        }
+
+        /// <summary>True when a connect attempt has been blocked for <c>stuckAfterMs</c> or more (the second bound).</summary>
+        public bool IsHung(long nowMs)
+        {
+            lock (_lock)
+            {
+                return _workerAlive && nowMs - _workerStartedMs >= _stuckAfterMs;
+            }
+        }
+
+        /// <summary>Starts one connection attempt in the background; ignored while one is running, open, or stuck.</summary>
         public void Connect(string url)
         {
             int attempt;
+            int stuckAttempt = 0;
+            long stuckMs = 0;
+            ClientWebSocket retired;
             lock (_lock)
             {
-                RefreshStateLocked();
-                if (_state != LinkState.Closed)
+                if (_state != LinkState.Closed || (_wifi != null && !_wifi.IsReady))
                 {
+                    // Running or open already, or nothing to try yet: the core backs off and asks again.
                     return;
                 }
 
-                if (_wifi != null && !_wifi.IsReady)
+                if (_workerAlive)
                 {
-                    // Nothing to try yet; the core backs off and asks again.
-                    return;
+                    stuckAttempt = _workerAttempt;
+                    stuckMs = Uptime.Milliseconds - _workerStartedMs;
+                    retired = null;
+                    attempt = 0;
                 }
+                else
+                {
+                    retired = RetireLocked(null);
+                    _received.Clear();
+                    _state = LinkState.Connecting;
+                    _attempt++;
+                    attempt = _attempt;
+                    _workerAlive = true;
+                    _workerAttempt = attempt;
+                    _workerStartedMs = Uptime.Milliseconds;
+                }
+            }
 
-                DisposeSocketLocked();
-                _received.Clear();
-                _state = LinkState.Connecting;
-                _attempt++;
-                attempt = _attempt;
+            DisposeQuietly(retired);
+            if (stuckAttempt != 0)
+            {
+                _log.Warn("link", "connect skipped: attempt=" + stuckAttempt + " still waits for the handshake after " + (stuckMs / 1000) + " s");
+                return;
             }
 
             new Thread(() => ConnectWorker(url, attempt)).Start();
@@ -132,88 +223,102 @@ namespace Irrigation.Firmware.Network
             }
         }
 
-        /// <summary>Closes and disposes the socket; a running attempt is abandoned (its socket disposed when it ends).</summary>
+        /// <summary>
+        /// Starts the close handshake of the open socket (if any) and forgets a running attempt; the socket is
+        /// disposed at the next attempt, after the library had time to send the close frame.
+        /// </summary>
         public void Disconnect()
         {
+            ClientWebSocket open;
+            ClientWebSocket retired;
             lock (_lock)
             {
                 _attempt++;
-                if (_socket != null)
-                {
-                    try
-                    {
-                        _socket.Close(WebSocketCloseStatus.NormalClosure, "bye");
-                    }
-                    catch
-                    {
-                        // Already closed underneath: disposing is all that is left.
-                    }
-                }
-
-                DisposeSocketLocked();
+                open = _socket;
+                _socket = null;
+                retired = RetireLocked(open);
                 _received.Clear();
                 _state = LinkState.Closed;
             }
+
+            DisposeQuietly(retired);
+            CloseQuietly(open);
         }
 
         private void ConnectWorker(string url, int attempt)
         {
             ClientWebSocket socket = null;
             string failure = null;
+            WebSocketState reached = WebSocketState.None;
             try
             {
                 var options = new ClientWebSocketOptions();
-                options.KeepAliveInterval = TimeSpan.FromSeconds(_keepAliveSeconds);
-                options.ServerTimeout = TimeSpan.FromSeconds(_serverTimeoutSeconds);
+                options.KeepAliveInterval = TimeSpan.FromMilliseconds(_keepAliveMs);
+                options.ServerTimeout = TimeSpan.FromMilliseconds(_serverTimeoutMs);
                 options.MaxReceiveFrameSize = _maxFrameBytes;
 
+                // For wss:// the server certificate is checked against the CA store on the device (deployed with
+                // nanoff, docs/hardware.md); UseStoredDeviceCertificate would send the device's CLIENT certificate.
                 socket = new ClientWebSocket(options);
-                if (url.StartsWith("wss://"))
-                {
-                    // The server's CA certificate is stored on the board with nanoff --networkdeployment.
-                    socket.UseStoredDeviceCertificate = true;
-                }
-
                 socket.MessageReceived += OnMessageReceived;
                 socket.ConnectionClosed += OnConnectionClosed;
                 socket.Connect(url);
+                reached = socket.State;
             }
             catch (Exception ex)
             {
                 failure = ex.Message;
+                reached = socket == null ? WebSocketState.None : socket.State;
             }
 
-            bool open = socket != null && failure == null && socket.State == WebSocketState.Open;
+            bool open = failure == null && reached == WebSocketState.Open;
+            bool wanted;
+            ClientWebSocket retired = null;
             lock (_lock)
             {
-                if (attempt != _attempt)
-                {
-                    // Disconnect() was called meanwhile: this socket is nobody's.
-                    DisposeQuietly(socket);
-                    return;
-                }
-
-                if (open)
+                _workerAlive = false;
+                wanted = attempt == _attempt;
+                if (wanted && open)
                 {
                     _socket = socket;
                     _state = LinkState.Open;
                 }
+                else if (wanted)
+                {
+                    _state = LinkState.Closed;
+                }
+                else if (open)
+                {
+                    // An abandoned attempt that the server finally answered: close it properly.
+                    retired = RetireLocked(socket);
+                }
+            }
+
+            DisposeQuietly(retired);
+            if (!wanted)
+            {
+                if (open)
+                {
+                    CloseQuietly(socket);
+                }
                 else
                 {
                     DisposeQuietly(socket);
-                    _state = LinkState.Closed;
                 }
+
+                _log.Info("link", "abandoned attempt=" + attempt + " ended " + (open ? "open (closed again)" : "failed") + "; connecting again");
+                return;
             }
 
             if (open)
             {
                 _log.Info("link", "connected attempt=" + attempt);
+                return;
             }
-            else
-            {
-                _log.Warn("link", "connect failed attempt=" + attempt + ": "
-                    + (failure != null ? failure : "state=" + (socket == null ? -1 : (int)socket.State) + " (server down, wrong port, or TLS refused)"));
-            }
+
+            DisposeQuietly(socket);
+            _log.Warn("link", "connect failed attempt=" + attempt + ": "
+                + (failure != null ? failure : "state=" + (int)reached + " when Connect returned (TCP or TLS refused: server down, wrong port, or certificate)"));
         }
 
         private void OnMessageReceived(object sender, MessageReceivedEventArgs e)
@@ -225,11 +330,7 @@ namespace Irrigation.Firmware.Network
                 if (frame == null || frame.MessageType != WebSocketMessageType.Text || frame.IsFragmented || frame.Buffer == null)
                 {
                     // The library does not reassemble fragments; the server sends small unfragmented text frames.
-                    lock (_lock)
-                    {
-                        _skippedFrames++;
-                    }
-
+                    Interlocked.Increment(ref _skippedFrames);
                     return;
                 }
 
@@ -250,31 +351,35 @@ namespace Irrigation.Firmware.Network
 
         private void OnConnectionClosed(object sender, EventArgs e)
         {
-            lock (_lock)
-            {
-                if (sender == _socket)
-                {
-                    // Disposed later, by Connect or Disconnect, not on the library's own thread.
-                    _state = LinkState.Closed;
-                }
-            }
+            // Raised by the library's timer while it keeps the receive thread suspended, possibly inside _lock:
+            // taking the lock here would never return. The State getter reads the socket's own state instead.
+            Interlocked.Increment(ref _libraryCloses);
         }
 
-        // The library closes a socket on its own threads (ping timeout, server close, send error): State is the
-        // truth, the ConnectionClosed event only a hint.
-        private void RefreshStateLocked()
+        // Keeps at most one socket finishing its close handshake; returns the one it replaces, to be disposed
+        // outside the lock (HardClose lingers on the TCP socket for up to a second).
+        private ClientWebSocket RetireLocked(ClientWebSocket closing)
         {
-            if (_state == LinkState.Open && (_socket == null || _socket.State != WebSocketState.Open))
-            {
-                _state = LinkState.Closed;
-            }
+            ClientWebSocket previous = _closing;
+            _closing = closing;
+            return previous == closing ? null : previous;
         }
 
-        private void DisposeSocketLocked()
+        private static void CloseQuietly(ClientWebSocket socket)
         {
-            ClientWebSocket old = _socket;
-            _socket = null;
-            DisposeQuietly(old);
+            if (socket == null)
+            {
+                return;
+            }
+
+            try
+            {
+                socket.Close(WebSocketCloseStatus.NormalClosure, "bye");
+            }
+            catch
+            {
+                // Already closed underneath: disposing later is all that is left.
+            }
         }
 
         private static void DisposeQuietly(ClientWebSocket socket)
@@ -290,7 +395,7 @@ namespace Irrigation.Firmware.Network
             }
             catch
             {
-                // Dispose closes a TCP socket that a failed DNS lookup never created.
+                // Dispose before the connection opened throws (the library has no sender yet).
             }
         }
     }

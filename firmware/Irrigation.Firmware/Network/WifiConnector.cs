@@ -13,6 +13,11 @@ namespace Irrigation.Firmware.Network
     /// to flash on every such call); retries reconnect with the stored ones. After the first success the
     /// ESP32 reconnects by itself (<see cref="WifiReconnectionKind.Automatic"/>); the link notices drops.
     /// The password is never logged.
+    /// Both helper calls start with <c>WifiAdapter.FindAllAdapters()</c>, and every adapter it creates stays in a
+    /// static list until disposed (nanoframework/System.Device.Wifi WifiNetworkHelper.cs, WifiAdapter.cs,
+    /// WifiEventListener.cs): about 100 bytes per attempt, the whole heap in a few days without Wi-Fi. So the
+    /// adapter of each attempt is disposed when the attempt ends (its native part is a no-op on the ESP32, and
+    /// the automatic reconnection lives in native code).
     /// </summary>
     public sealed class WifiConnector
     {
@@ -95,6 +100,26 @@ namespace Irrigation.Firmware.Network
                     _log.Warn("wifi", "attempt failed: " + ex.Message);
                     return false;
                 }
+                finally
+                {
+                    ReleaseAdapter();
+                }
+            }
+        }
+
+        private void ReleaseAdapter()
+        {
+            try
+            {
+                WifiAdapter used = WifiNetworkHelper.WifiAdapter;
+                if (used != null)
+                {
+                    used.Dispose();
+                }
+            }
+            catch (Exception ex)
+            {
+                _log.Warn("wifi", "cannot release the adapter: " + ex.Message);
             }
         }
     }

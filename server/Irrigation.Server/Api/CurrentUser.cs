@@ -14,18 +14,33 @@ public static class CurrentUser
         {
             var http = context.HttpContext;
             var authenticator = http.RequestServices.GetRequiredService<UserAuthenticator>();
-            var (credential, user) = await authenticator.AuthenticateAsync(http, allowQueryToken: false);
-            if (user is null)
+            var authentication = await authenticator.AuthenticateAsync(http, allowQueryToken: false);
+            if (authentication.Throttled)
+            {
+                return TooManyAttempts(http);
+            }
+
+            if (authentication.UserId is null)
             {
                 return TypedResults.Json(
-                    new ApiError(credential == UserCredential.None ? "Authorization: Bearer <user token> required" : "unknown token"),
+                    new ApiError(authentication.Credential == UserCredential.None ? "Authorization: Bearer <user token> required" : "unknown token"),
                     statusCode: StatusCodes.Status401Unauthorized);
             }
 
-            http.Items[Key] = user;
+            http.Items[Key] = authentication.UserId;
             return await next(context);
         });
         return group;
+    }
+
+    /// <summary>429 with Retry-After, for a source that failed too often.</summary>
+    public static IResult TooManyAttempts(HttpContext http)
+    {
+        var window = http.RequestServices.GetRequiredService<AuthThrottle>().Window;
+        http.Response.Headers.RetryAfter = ((int)window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Json(
+            new ApiError($"too many failed sign-in attempts: try again in {Math.Ceiling(window.TotalMinutes):0} minutes"),
+            statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>The user the filter authenticated.</summary>

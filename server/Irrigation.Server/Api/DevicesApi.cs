@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Irrigation.Server.Relay;
 using Irrigation.Server.Storage;
+using Irrigation.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Irrigation.Server.Api;
 
 /// <summary>
-/// /api/devices: the signed-in user's devices, their history and commands. Another user's (or an unknown) device
-/// is 404 either way, so ids of other users cannot be probed.
+/// /api/devices: the devices the signed-in user owns or shares, their history and commands. A device the user may
+/// not see is 404 either way, so ids of other farms cannot be probed; a viewer's command is 403.
 /// </summary>
 public static class DevicesApi
 {
@@ -31,19 +32,20 @@ public static class DevicesApi
 
     private static async Task<IResult> ListAsync(HttpContext context, IAccountStore accounts, DeviceHubs hubs, TimeProvider clock)
     {
-        var devices = await accounts.ListDevicesAsync(CurrentUser.Get(context), context.RequestAborted);
+        var devices = await accounts.ListAccessibleDevicesAsync(CurrentUser.Get(context), context.RequestAborted);
         var json = DeviceListJson.Document(await hubs.GetAllAsync(devices), clock.GetUtcNow().ToUnixTimeSeconds());
         return TypedResults.Bytes(json, "application/json");
     }
 
-    private static async Task<Results<Ok<ReadingsResponse>, NotFound<ApiError>, BadRequest<ApiError>>> ReadingsAsync(
-        string id, HttpContext context, IAccountStore accounts, IEventStore events, TimeProvider clock)
+    private static async Task<IResult> ReadingsAsync(string id, HttpContext context, IEventStore events, TimeProvider clock)
     {
-        if (await OwnedAsync(id, context, accounts) is not { } device)
+        var (access, denied) = await context.AuthorizeDeviceAsync(id, DeviceRole.Viewer);
+        if (access is null)
         {
-            return TypedResults.NotFound(new ApiError($"no device '{id}'"));
+            return denied!;
         }
 
+        var device = access.Device;
         var request = context.Request;
         var errors = new List<string>();
         var kindText = request.Query["kind"].ToString();
@@ -84,14 +86,15 @@ public static class DevicesApi
         return TypedResults.Ok(new ReadingsResponse(device.DeviceId, kindText, from.Value, to.Value, width, rounded));
     }
 
-    private static async Task<Results<Ok<EventsResponse>, NotFound<ApiError>, BadRequest<ApiError>>> EventsAsync(
-        string id, HttpContext context, IAccountStore accounts, IEventStore events)
+    private static async Task<IResult> EventsAsync(string id, HttpContext context, IEventStore events)
     {
-        if (await OwnedAsync(id, context, accounts) is not { } device)
+        var (access, denied) = await context.AuthorizeDeviceAsync(id, DeviceRole.Viewer);
+        if (access is null)
         {
-            return TypedResults.NotFound(new ApiError($"no device '{id}'"));
+            return denied!;
         }
 
+        var device = access.Device;
         var request = context.Request;
         var errors = new List<string>();
         var from = QueryParameters.Integer(request, "from", 0, errors);
@@ -143,14 +146,9 @@ public static class DevicesApi
     {
         CommandStatus.Sent => TypedResults.Json(new CommandAccepted(outcome.Id!), statusCode: StatusCodes.Status202Accepted),
         CommandStatus.NotFound => TypedResults.NotFound(new ApiError(outcome.Message!)),
+        CommandStatus.Forbidden => TypedResults.Json(new ApiError(outcome.Message!), statusCode: StatusCodes.Status403Forbidden),
         CommandStatus.BadRequest => TypedResults.BadRequest(new ApiError(outcome.Message!)),
         CommandStatus.Offline => TypedResults.Conflict(new ApiError(outcome.Message!)),
         _ => TypedResults.Json(new ApiError(outcome.Message!), statusCode: StatusCodes.Status503ServiceUnavailable),
     };
-
-    private static async Task<DeviceRecord?> OwnedAsync(string id, HttpContext context, IAccountStore accounts)
-    {
-        var device = await accounts.FindDeviceAsync(id, context.RequestAborted);
-        return device is not null && device.Owner == CurrentUser.Get(context) ? device : null;
-    }
 }

@@ -1,5 +1,4 @@
 using Irrigation.Server.Auth;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Irrigation.Server.Api;
 
@@ -23,16 +22,22 @@ public static class SessionApi
         return app;
     }
 
-    private static async Task<Results<Ok<SessionInfo>, JsonHttpResult<ApiError>>> SignInAsync(
-        SessionRequest? request, HttpContext context, UserAuthenticator authenticator)
+    private static async Task<IResult> SignInAsync(SessionRequest? request, HttpContext context, UserAuthenticator authenticator)
     {
         if (request?.Token is not { Length: > 0 } token)
         {
             return TypedResults.Json(new ApiError("body must be {\"token\": \"<user token>\"}"), statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var user = await authenticator.FindUserAsync(token, context.RequestAborted);
-        if (user is null)
+        // The token in the body is checked like a bearer token: the same throttle per address.
+        context.Request.Headers.Authorization = "Bearer " + token;
+        var authentication = await authenticator.AuthenticateAsync(context, allowQueryToken: false);
+        if (authentication.Throttled)
+        {
+            return CurrentUser.TooManyAttempts(context);
+        }
+
+        if (authentication.UserId is not { } user)
         {
             return TypedResults.Json(new ApiError("unknown token"), statusCode: StatusCodes.Status401Unauthorized);
         }
@@ -41,10 +46,15 @@ public static class SessionApi
         return TypedResults.Ok(new SessionInfo(user));
     }
 
-    private static async Task<Results<Ok<SessionInfo>, JsonHttpResult<ApiError>>> WhoAmIAsync(HttpContext context, UserAuthenticator authenticator)
+    private static async Task<IResult> WhoAmIAsync(HttpContext context, UserAuthenticator authenticator)
     {
-        var (_, user) = await authenticator.AuthenticateAsync(context, allowQueryToken: false);
-        return user is null
+        var authentication = await authenticator.AuthenticateAsync(context, allowQueryToken: false);
+        if (authentication.Throttled)
+        {
+            return CurrentUser.TooManyAttempts(context);
+        }
+
+        return authentication.UserId is not { } user
             ? TypedResults.Json(new ApiError("not signed in"), statusCode: StatusCodes.Status401Unauthorized)
             : TypedResults.Ok(new SessionInfo(user));
     }

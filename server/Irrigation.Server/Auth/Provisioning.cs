@@ -8,7 +8,7 @@ namespace Irrigation.Server.Auth;
 /// Creates users and devices and issues their tokens (shown once, stored hashed). Used by the command line and by
 /// anything in-process that needs accounts (the simulator creates user <c>demo</c> and devices <c>sim-01</c>…).
 /// </summary>
-public sealed class Provisioning(IAccountStore accounts, IOptions<RelayOptions> relayOptions)
+public sealed class Provisioning(IAccountStore accounts, IAuditLog audit, CredentialChanges changes, TimeProvider clock, IOptions<RelayOptions> relayOptions)
 {
     /// <summary>Creates a user and returns its token; fails for a bad or existing id.</summary>
     public async Task<ProvisioningOutcome> CreateUserAsync(string userId, CancellationToken ct = default)
@@ -137,6 +137,83 @@ public sealed class Provisioning(IAccountStore accounts, IOptions<RelayOptions> 
             ? $"{at}unknown user '{bad.Owner}' (create it with: users add {bad.Owner})"
             : $"{at}device '{bad.DeviceId}' already exists");
     }
+
+    /// <summary>
+    /// Gives the device a new token: the old one stops working, and the controller connected with it is closed within
+    /// a second. Audited under the device.
+    /// </summary>
+    public async Task<ProvisioningOutcome> RotateDeviceTokenAsync(string actor, string deviceId, CancellationToken ct = default)
+    {
+        var token = Tokens.NewToken();
+        var result = await accounts.SetDeviceTokenAsync(deviceId, Tokens.Hash(token), ct);
+        return await CredentialOutcomeAsync(actor, [deviceId], "rotate-token", "device token", result, token, $"no device '{deviceId}'", ct);
+    }
+
+    /// <summary>Makes the device's token unusable until it is rotated (a stolen board); its connection is closed.</summary>
+    public async Task<ProvisioningOutcome> RevokeDeviceTokenAsync(string actor, string deviceId, CancellationToken ct = default)
+    {
+        var result = await accounts.SetDeviceTokenAsync(deviceId, UnusableHash(), ct);
+        return await CredentialOutcomeAsync(actor, [deviceId], "revoke-token", "device token", result, "", $"no device '{deviceId}'", ct);
+    }
+
+    /// <summary>Gives the user a new token; the old one stops working and their dashboards are closed within a second.</summary>
+    public async Task<ProvisioningOutcome> RotateUserTokenAsync(string actor, string userId, CancellationToken ct = default)
+    {
+        var devices = await DeviceIdsOfAsync(userId, ct);
+        var token = Tokens.NewToken();
+        var result = await accounts.SetUserTokenAsync(userId, Tokens.Hash(token), ct);
+        return await CredentialOutcomeAsync(actor, devices, "rotate-token", $"token of user {userId}", result, token, $"no user '{userId}'", ct);
+    }
+
+    /// <summary>Makes the user's token unusable until it is rotated; their dashboards are closed.</summary>
+    public async Task<ProvisioningOutcome> RevokeUserTokenAsync(string actor, string userId, CancellationToken ct = default)
+    {
+        var devices = await DeviceIdsOfAsync(userId, ct);
+        var result = await accounts.SetUserTokenAsync(userId, UnusableHash(), ct);
+        return await CredentialOutcomeAsync(actor, devices, "revoke-token", $"token of user {userId}", result, "", $"no user '{userId}'", ct);
+    }
+
+    /// <summary>Removes a device with its history; its controller is closed.</summary>
+    public async Task<string?> RemoveDeviceAsync(string actor, string deviceId, CancellationToken ct = default)
+    {
+        var result = await accounts.RemoveDeviceAsync(deviceId, ct);
+        return (await CredentialOutcomeAsync(actor, [deviceId], "remove", "device and its history", result, "", $"no device '{deviceId}'", ct)).Error;
+    }
+
+    /// <summary>Removes a user who owns no device; their memberships go, their dashboards are closed.</summary>
+    public async Task<string?> RemoveUserAsync(string actor, string userId, CancellationToken ct = default)
+    {
+        var devices = await DeviceIdsOfAsync(userId, ct);
+        var result = await accounts.RemoveUserAsync(userId, ct);
+        var missing = result.Error == ProvisionError.OwnsDevices
+            ? $"'{userId}' owns {string.Join(", ", (await accounts.ListDevicesAsync(userId, ct)).Select(d => d.DeviceId))}: remove those devices first"
+            : $"no user '{userId}'";
+        return (await CredentialOutcomeAsync(actor, devices, "remove", $"user {userId}", result, "", missing, ct)).Error;
+    }
+
+    private async Task<string[]> DeviceIdsOfAsync(string userId, CancellationToken ct) =>
+        [.. (await accounts.ListAccessibleDevicesAsync(userId, ct)).Select(a => a.Device.DeviceId)];
+
+    // Announces a committed change, audits it under every device it concerns, and turns the result into an outcome.
+    private async Task<ProvisioningOutcome> CredentialOutcomeAsync(
+        string actor, IReadOnlyList<string> devices, string action, string detail, ProvisionResult result, string token, string notFound, CancellationToken ct)
+    {
+        var error = result.Ok ? null : notFound;
+        if (error is null)
+        {
+            changes.Notify();
+        }
+
+        foreach (var device in devices)
+        {
+            await audit.RecordAsync(new AuditEntry(clock.GetUtcNow().ToUnixTimeSeconds(), device, actor, action, detail, error ?? "ok"), ct);
+        }
+
+        return error is null ? ProvisioningOutcome.Success(token) : ProvisioningOutcome.Failure(error);
+    }
+
+    // A hash no token has (its preimage was never known to anyone): the account exists, nothing signs in.
+    private static byte[] UnusableHash() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     private static ImportOutcome Failed(string error) => new([], error);
 

@@ -2,31 +2,55 @@ using Irrigation.Server.Storage;
 
 namespace Irrigation.Server.Auth;
 
-/// <summary>Finds the user of a request from a bearer token, the session cookie or (WebSockets only) ?access_token=.</summary>
-public sealed class UserAuthenticator(IAccountStore accounts)
+/// <summary>
+/// Finds the user of a request from a bearer token, the session cookie or (WebSockets only) ?access_token=, with
+/// failed attempts slowed down and then refused per source address (and per user id when the URL names one).
+/// </summary>
+public sealed class UserAuthenticator(IAccountStore accounts, AuthThrottle throttle)
 {
-    /// <summary>The user id for a token, or null for an unknown token.</summary>
+    /// <summary>The user id for a token, or null for an unknown token (not throttled: callers hold no address).</summary>
     public Task<string?> FindUserAsync(string token, CancellationToken ct = default) =>
         accounts.FindUserByTokenHashAsync(Tokens.Hash(token), ct);
 
     /// <summary>
-    /// The request's user: (credential kind, user id). User id is null when the token is missing or unknown.
-    /// A cookie sent with a cross-site Origin is ignored (cross-site WebSocket hijacking).
+    /// The request's user. A cookie sent with a cross-site Origin is ignored (cross-site WebSocket hijacking).
+    /// <paramref name="claimedUser"/> is the user the request is for (the dashboard socket's URL), when known.
     /// </summary>
-    public async Task<(UserCredential Credential, string? UserId)> AuthenticateAsync(HttpContext context, bool allowQueryToken)
+    public async Task<UserAuthentication> AuthenticateAsync(HttpContext context, bool allowQueryToken, string? claimedUser = null)
     {
         var (credential, token) = ReadToken(context, allowQueryToken);
         if (token is null)
         {
-            return (UserCredential.None, null);
+            return new UserAuthentication(UserCredential.None, null, null);
         }
 
-        if (credential == UserCredential.Cookie && !IsSameOrigin(context.Request))
+        if (credential == UserCredential.Cookie && Security.RequestOrigin.IsForeign(context.Request))
         {
-            return (credential, null);
+            return new UserAuthentication(credential, null, null);
         }
 
-        return (credential, await FindUserAsync(token, context.RequestAborted));
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "?";
+        var decision = throttle.Check(address, claimedUser);
+        if (decision.Refused)
+        {
+            return new UserAuthentication(credential, null, null, Throttled: true);
+        }
+
+        if (decision.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(decision.Delay, context.RequestAborted);
+        }
+
+        var hash = Tokens.Hash(token);
+        var user = await accounts.FindUserByTokenHashAsync(hash, context.RequestAborted);
+        if (user is null)
+        {
+            throttle.Failed(address, claimedUser);
+            return new UserAuthentication(credential, null, null);
+        }
+
+        throttle.Succeeded(user);
+        return new UserAuthentication(credential, user, hash);
     }
 
     private static (UserCredential, string?) ReadToken(HttpContext context, bool allowQueryToken)
@@ -48,17 +72,5 @@ public sealed class UserAuthenticator(IAccountStore accounts)
         }
 
         return (UserCredential.None, null);
-    }
-
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return true; // Not a browser, or a same-origin GET: nothing to check.
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 }

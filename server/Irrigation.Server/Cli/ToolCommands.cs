@@ -23,6 +23,15 @@ public static class ToolCommands
                                                                             create a device, print its token
           Irrigation.Server devices import <file.csv> [--data-dir DIR]       lines "device,owner,zone1;zone2"; prints "device,token" lines
           Irrigation.Server devices list [--data-dir DIR]                    list devices
+          Irrigation.Server devices share <deviceId> --with <userId> --role operator|viewer
+                                                                            share a device (operator: start/stop, rain delay; viewer: read only)
+          Irrigation.Server devices unshare <deviceId> --with <userId>       take a member's access away (their dashboards close)
+          Irrigation.Server devices rotate-token <deviceId>                  new device token (last line); the old one stops working
+          Irrigation.Server devices revoke-token <deviceId>                  no token works for the device until it is rotated
+          Irrigation.Server devices remove <deviceId>                        remove a device and its history
+          Irrigation.Server users rotate-token <userId>                      new user token (last line); the old one stops working
+          Irrigation.Server users revoke-token <userId>                      no token works for the user until it is rotated
+          Irrigation.Server users remove <userId>                            remove a user (who owns no device)
           Irrigation.Server simulate --server ws://HOST:PORT/ --devices credentials.csv
                                                                             simulated controllers against any server ("device,token" lines)
 
@@ -51,7 +60,7 @@ public static class ToolCommands
                     // A configuration key, as the server takes it (--Storage:Provider postgres).
                     settings.Add(name + "=" + value);
                 }
-                else if (name is "--data-dir" or "--owner" or "--zones" or "--max-duration")
+                else if (name is "--data-dir" or "--owner" or "--zones" or "--max-duration" or "--with" or "--role")
                 {
                     named[name] = value;
                 }
@@ -80,12 +89,33 @@ public static class ToolCommands
             using var host = await OpenAsync([.. settings], named.GetValueOrDefault("--data-dir"));
             var provisioning = host.Services.GetRequiredService<Provisioning>();
             var accounts = host.Services.GetRequiredService<IAccountStore>();
+            var sharing = host.Services.GetRequiredService<Sharing>();
             return command switch
             {
                 "users add" => await UsersAddAsync(positional, provisioning, stdout, stderr),
                 "devices add" => await DevicesAddAsync(positional, named, provisioning, stdout, stderr),
                 "devices import" => await DevicesImportAsync(positional, provisioning, stdout, stderr),
                 "devices list" => await DevicesListAsync(positional, accounts, stdout, stderr),
+                "devices share" => await OneIdAsync(positional, stderr, "devices share <deviceId> --with <userId> --role operator|viewer", async id =>
+                    named.TryGetValue("--with", out var user) && DeviceRoles.TryParseMember(named.GetValueOrDefault("--role"), out var role)
+                        ? Done(stdout, stderr, await sharing.ShareAsync(CliActor, id, user, role), $"Shared {id} with {user} as {role.ToWire()}.")
+                        : UsageError(stderr, "usage: devices share <deviceId> --with <userId> --role operator|viewer")),
+                "devices unshare" => await OneIdAsync(positional, stderr, "devices unshare <deviceId> --with <userId>", async id =>
+                    named.TryGetValue("--with", out var user)
+                        ? Done(stdout, stderr, await sharing.UnshareAsync(CliActor, id, user), $"{user} no longer shares {id}.")
+                        : UsageError(stderr, "usage: devices unshare <deviceId> --with <userId>")),
+                "devices rotate-token" => await OneIdAsync(positional, stderr, "devices rotate-token <deviceId>", async id =>
+                    Token(stdout, stderr, await provisioning.RotateDeviceTokenAsync(CliActor, id), $"New token of device {id} (shown only now; the old one no longer works):")),
+                "devices revoke-token" => await OneIdAsync(positional, stderr, "devices revoke-token <deviceId>", async id =>
+                    Done(stdout, stderr, (await provisioning.RevokeDeviceTokenAsync(CliActor, id)).Error, $"No token works for {id} now; give it a new one with: devices rotate-token {id}")),
+                "devices remove" => await OneIdAsync(positional, stderr, "devices remove <deviceId>", async id =>
+                    Done(stdout, stderr, await provisioning.RemoveDeviceAsync(CliActor, id), $"Removed device {id} and its history.")),
+                "users rotate-token" => await OneIdAsync(positional, stderr, "users rotate-token <userId>", async id =>
+                    Token(stdout, stderr, await provisioning.RotateUserTokenAsync(CliActor, id), $"New token of user {id} (shown only now; the old one no longer works):")),
+                "users revoke-token" => await OneIdAsync(positional, stderr, "users revoke-token <userId>", async id =>
+                    Done(stdout, stderr, (await provisioning.RevokeUserTokenAsync(CliActor, id)).Error, $"No token works for {id} now; give them a new one with: users rotate-token {id}")),
+                "users remove" => await OneIdAsync(positional, stderr, "users remove <userId>", async id =>
+                    Done(stdout, stderr, await provisioning.RemoveUserAsync(CliActor, id), $"Removed user {id}.")),
                 _ => UsageError(stderr, $"unknown command '{command}'"),
             };
         }
@@ -112,6 +142,8 @@ public static class ToolCommands
         builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
         builder.Services.AddStorage();
         builder.Services.AddSingleton<Provisioning>();
+        builder.Services.AddSingleton<Sharing>();
+        builder.Services.AddSingleton<CredentialChanges>();
         var host = builder.Build();
         await host.Services.MigrateStorageAsync();
         return host;
@@ -234,6 +266,36 @@ public static class ToolCommands
         }
 
         stdout.WriteLine($"{devices.Count} device(s)");
+        return 0;
+    }
+
+    // Who the audit trail names for a change made on the command line.
+    private const string CliActor = "cli";
+
+    private static async Task<int> OneIdAsync(List<string> positional, TextWriter stderr, string usage, Func<string, Task<int>> run) =>
+        positional.Count == 3 ? await run(positional[2]) : UsageError(stderr, "usage: " + usage);
+
+    private static int Done(TextWriter stdout, TextWriter stderr, string? error, string message)
+    {
+        if (error is not null)
+        {
+            return Failure(stderr, error);
+        }
+
+        stdout.WriteLine(message);
+        return 0;
+    }
+
+    // A new token goes on the last line of stdout, alone.
+    private static int Token(TextWriter stdout, TextWriter stderr, ProvisioningOutcome outcome, string message)
+    {
+        if (!outcome.Ok)
+        {
+            return Failure(stderr, outcome.Error!);
+        }
+
+        stdout.WriteLine(message);
+        stdout.WriteLine(outcome.Token);
         return 0;
     }
 

@@ -23,6 +23,8 @@ public sealed class RelayMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _disconnected;
     private readonly Counter<long> _backplaneFrames;
+    private readonly Counter<long> _authThrottled;
+    private readonly Counter<long> _rateDelayed;
     private Func<int> _ingestQueue = () => 0;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
@@ -40,11 +42,13 @@ public sealed class RelayMetrics
         _rejected = _meter.CreateCounter<long>("irrigation.rejected", description: "Rejected controller frames by error code.");
         _disconnected = _meter.CreateCounter<long>("irrigation.dashboards.disconnected", description: "Dashboards closed by the server by reason.");
         _backplaneFrames = _meter.CreateCounter<long>("irrigation.backplane.frames", description: "Frames exchanged with other server instances by direction (out, in).");
+        _authThrottled = _meter.CreateCounter<long>("irrigation.auth.throttled", description: "Authentication attempts delayed or refused after repeated failures, by decision.");
+        _rateDelayed = _meter.CreateCounter<long>("irrigation.rate.delayed", description: "Frames a controller above its event rate had to wait for (read later, never rejected).");
         _meter.CreateObservableGauge("irrigation.ingest.queue.depth", () => _ingestQueue(), description: "Accepted events waiting for the storage writer.");
 
         // A series appears on its first measurement: start the unlabelled ones (and both connection kinds) at zero, so a
         // scrape shows "0" rather than nothing.
-        foreach (var counter in new[] { _eventsIn, _stored, _duplicates, _eventsOut, _dropped, _commands, _authFailures })
+        foreach (var counter in new[] { _eventsIn, _stored, _duplicates, _eventsOut, _dropped, _commands, _authFailures, _rateDelayed })
         {
             counter.Add(0);
         }
@@ -88,6 +92,12 @@ public sealed class RelayMetrics
 
     /// <summary>The server closed a dashboard for this reason (queue_overflow, stuck).</summary>
     public void DashboardDisconnected(string reason) => _disconnected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>An authentication attempt was delayed or refused (<paramref name="decision"/>: delayed, refused).</summary>
+    public void AuthThrottled(string decision) => _authThrottled.Add(1, new KeyValuePair<string, object?>("decision", decision));
+
+    /// <summary>A controller's next frame waited for its event rate.</summary>
+    public void RateDelayed() => _rateDelayed.Add(1);
 
     /// <summary>A frame went to (out) or came from (in) the other instances.</summary>
     public void BackplaneFrame(string direction) => _backplaneFrames.Add(1, new KeyValuePair<string, object?>("direction", direction));

@@ -12,14 +12,21 @@ public sealed class RelayOptions
     /// <summary>Largest accepted text frame in bytes (contract default 8 KiB).</summary>
     public int MaxFrameBytes { get; set; } = 8 * 1024;
 
-    /// <summary>Sustained events per second a device may send before frames are rejected with rate_limited.</summary>
-    public double MaxEventsPerSecond { get; set; } = 20;
+    /// <summary>
+    /// Sustained events per second a device may send. Above it the server reads the controller's next frame later
+    /// (TCP slows the controller down); nothing is refused. A controller sends about one event a minute; this bounds a
+    /// runaway one, and a replay of its offline buffer after a long outage still takes seconds.
+    /// </summary>
+    public double MaxEventsPerSecond { get; set; } = 200;
+
+    /// <summary>Events a device may send in one burst before the sustained rate applies (an offline buffer's replay).</summary>
+    public int RateBurst { get; set; } = 1000;
 
     /// <summary>
-    /// Events a device may send in one burst above the sustained rate. Large on purpose: a controller that
-    /// reconnects replays its offline buffer at once, and a rejected frame is never resent.
+    /// How long a controller may keep sending above its rate without a break before it is closed (1008, after an
+    /// error rate_limited). Everything it sent until then is stored and acknowledged.
     /// </summary>
-    public int RateBurst { get; set; } = 1000;
+    public TimeSpan MaxThrottledTime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Time a controller has after the upgrade to send hello.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Irrigation.Core.Protocol;
+using Irrigation.Server.Auth;
 using Irrigation.Server.Observability;
 using Irrigation.Server.Storage;
 
@@ -15,68 +16,93 @@ namespace Irrigation.Server.Relay;
 public sealed class CommandService(
     IAccountStore accounts,
     IEventStore events,
+    IAuditLog audit,
     DeviceHubs hubs,
     IRelayBackplane backplane,
     IngestPipeline pipeline,
     RelayMetrics metrics,
     TimeProvider clock)
 {
-    /// <summary>Opens <paramref name="zones"/> for <paramref name="durationSeconds"/> (1…the device's maximum).</summary>
-    public async Task<CommandOutcome> IrrigateAsync(string userId, string deviceId, IReadOnlyList<string>? zones, int? durationSeconds)
+    /// <summary>
+    /// Opens <paramref name="zones"/> for <paramref name="durationSeconds"/> (1…the device's maximum), for a user who
+    /// is the device's owner or operator; <paramref name="via"/> names the path for the audit trail ("mqtt").
+    /// </summary>
+    public async Task<CommandOutcome> IrrigateAsync(string userId, string deviceId, IReadOnlyList<string>? zones, int? durationSeconds, string? via = null)
     {
-        var (hub, error) = await FindAsync(userId, deviceId);
+        var detail = $"zones {string.Join(",", zones ?? [])} for {durationSeconds} s";
+        var (hub, error) = await FindAsync(userId, deviceId, EventNames.Irrigate, detail, via);
         if (hub is null)
         {
             return error!;
         }
 
+        CommandOutcome outcome;
         if (zones is null || zones.Count == 0)
         {
-            return new CommandOutcome(CommandStatus.BadRequest, Message: "zones must name at least one zone");
+            outcome = new CommandOutcome(CommandStatus.BadRequest, Message: "zones must name at least one zone");
         }
-
-        if (CheckZones(hub, zones) is { } zoneError)
+        else if (CheckZones(hub, zones) is { } zoneError)
         {
-            return zoneError;
+            outcome = zoneError;
         }
-
-        if (durationSeconds is not int duration || duration < 1 || duration > hub.State.MaxDurationSeconds)
+        else if (durationSeconds is not int duration || duration < 1 || duration > hub.State.MaxDurationSeconds)
         {
-            return new CommandOutcome(CommandStatus.BadRequest,
+            outcome = new CommandOutcome(CommandStatus.BadRequest,
                 Message: $"duration must be between 1 and {hub.State.MaxDurationSeconds} seconds");
         }
+        else
+        {
+            outcome = await SendAsync(hub, EventNames.Irrigate, zones, duration);
+        }
 
-        return await SendAsync(hub, EventNames.Irrigate, zones, duration);
+        await AuditAsync(userId, deviceId, EventNames.Irrigate, detail, via, outcome);
+        return outcome;
     }
 
-    /// <summary>Closes <paramref name="zones"/> (all when empty or null).</summary>
-    public async Task<CommandOutcome> StopAsync(string userId, string deviceId, IReadOnlyList<string>? zones)
+    /// <summary>Closes <paramref name="zones"/> (all when empty or null), for the device's owner or an operator.</summary>
+    public async Task<CommandOutcome> StopAsync(string userId, string deviceId, IReadOnlyList<string>? zones, string? via = null)
     {
-        var (hub, error) = await FindAsync(userId, deviceId);
+        zones ??= [];
+        var detail = zones.Count == 0 ? "all zones" : "zones " + string.Join(",", zones);
+        var (hub, error) = await FindAsync(userId, deviceId, EventNames.Stop, detail, via);
         if (hub is null)
         {
             return error!;
         }
 
-        zones ??= [];
-        if (CheckZones(hub, zones) is { } zoneError)
-        {
-            return zoneError;
-        }
-
-        return await SendAsync(hub, EventNames.Stop, zones, null);
+        var outcome = CheckZones(hub, zones) ?? await SendAsync(hub, EventNames.Stop, zones, null);
+        await AuditAsync(userId, deviceId, EventNames.Stop, detail, via, outcome);
+        return outcome;
     }
 
-    private async Task<(DeviceHub?, CommandOutcome?)> FindAsync(string userId, string deviceId)
+    // The device's hub when the user may command it; 404 for a device they do not see, 403 (audited) for a viewer.
+    private async Task<(DeviceHub?, CommandOutcome?)> FindAsync(string userId, string deviceId, string action, string detail, string? via)
     {
-        var record = await accounts.FindDeviceAsync(deviceId);
-        if (record is null || record.Owner != userId)
+        var access = await accounts.FindDeviceAccessAsync(deviceId, userId);
+        if (access is null)
         {
             return (null, new CommandOutcome(CommandStatus.NotFound, Message: $"no device '{deviceId}'"));
         }
 
-        return (await hubs.GetAsync(record), null);
+        if (access.Role < DeviceRole.Operator)
+        {
+            var forbidden = new CommandOutcome(CommandStatus.Forbidden, Message: $"'{userId}' is a viewer of '{deviceId}': only its owner and operators may command it");
+            await AuditAsync(userId, deviceId, action, detail, via, forbidden);
+            return (null, forbidden);
+        }
+
+        return (await hubs.GetAsync(access.Device), null);
     }
+
+    private Task AuditAsync(string userId, string deviceId, string action, string detail, string? via, CommandOutcome outcome) =>
+        audit.RecordAsync(new AuditEntry(
+            clock.GetUtcNow().ToUnixTimeSeconds(), deviceId, userId, action, via is null ? detail : $"{detail} (via {via})",
+            outcome.Status switch
+            {
+                CommandStatus.Sent => "sent " + outcome.Id,
+                CommandStatus.Forbidden => "forbidden",
+                _ => outcome.Status.ToString().ToLowerInvariant() + ": " + outcome.Message,
+            }));
 
     private static CommandOutcome? CheckZones(DeviceHub hub, IReadOnlyList<string> zones)
     {

@@ -9,6 +9,9 @@ public enum CommandStatus
     /// <summary>No such device for this user.</summary>
     NotFound,
 
+    /// <summary>The user sees the device but their role may not command it (a viewer).</summary>
+    Forbidden,
+
     /// <summary>Unknown zone or duration out of range.</summary>
     BadRequest,
 

@@ -23,6 +23,7 @@ public sealed class ControllerHandler(
     ControllerRegistry controllers,
     IRelayBackplane backplane,
     IngestPipeline pipeline,
+    Settings.SettingsService settings,
     SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -61,10 +62,20 @@ public sealed class ControllerHandler(
         }
 
         var resume = await events.GetResumeSeqAsync(record.DeviceId, frame.Boot);
-        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog);
+        var (utcOffset, newerSettings) = await settings.ForHelloAsync(record.DeviceId, frame.SettingsVersion);
+        var session = new ControllerSession(socket, hub, hub.Boot(frame.Boot, resume), o.ControllerQueueLength, watchdog)
+        {
+            TokenHash = record.TokenHash,
+            UtcOffset = utcOffset,
+        };
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         hub.State.Seen(now);
-        session.TrySend(ServerFrames.Welcome(now, resume));
+        session.TrySend(ServerFrames.Welcome(now, resume, utcOffset));
+        if (newerSettings is not null)
+        {
+            // A board that was offline during changes gets the newest version only.
+            session.TrySend(newerSettings);
+        }
         controllers.Register(session)?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection");
         await backplane.ClaimAsync(session);
         metrics.ControllerConnected(1);
@@ -76,7 +87,7 @@ public sealed class ControllerHandler(
             () => session.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
         try
         {
-            PublishPresence(hub, online: true);
+            PublishPresence(hub, online: true, frame.Firmware);
             await ReceiveLoopAsync(session, o);
         }
         catch (System.Threading.Channels.ChannelClosedException)
@@ -143,10 +154,12 @@ public sealed class ControllerHandler(
                 return null;
             }
 
-            var record = await authenticator.AuthenticateAsync(frame.Device, frame.Token);
+            var (record, throttled) = await authenticator.AuthenticateAsync(frame.Device, frame.Token, remote);
             if (record is null)
             {
-                await RefuseAsync(socket, null, remote, "unknown device or wrong token", frame.Device);
+                await RefuseAsync(socket, null, remote, throttled
+                    ? "too many failed hellos from this address or for this device: try again later"
+                    : "unknown device or wrong token", frame.Device);
                 return null;
             }
 
@@ -214,20 +227,21 @@ public sealed class ControllerHandler(
     private async Task ReceiveLoopAsync(ControllerSession session, RelayOptions o)
     {
         var rejectedInARow = 0;
+        // When the controller started sending above its rate without a break (null: it is within its rate).
+        long? throttledSince = null;
         while (true)
         {
             byte[]? buffer = null;
+            TimeSpan wait;
             try
             {
                 // An idle controller holds no receive buffer: wait for the next frame with an empty read, then rent one.
-                if ((await session.Socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None)).MessageType == WebSocketMessageType.Close)
-                {
-                    session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
-                }
-
+                // The empty read consumes an empty message whole (it ends there): that one is handled as it is.
+                var next = await session.Socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 buffer = ArrayPool<byte>.Shared.Rent(o.MaxFrameBytes + 1);
-                var (type, length, oversize) = await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
+                var (type, length, oversize) = next.MessageType == WebSocketMessageType.Close || next.EndOfMessage
+                    ? (next.MessageType, 0, false)
+                    : await WebSocketSession.ReceiveMessageAsync(session.Socket, buffer, o.MaxFrameBytes, CancellationToken.None);
                 if (type == WebSocketMessageType.Close)
                 {
                     session.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
@@ -241,7 +255,7 @@ public sealed class ControllerHandler(
                     continue; // Waiting for the peer's close frame; frames after our close are ignored.
                 }
 
-                var rejection = await HandleFrameAsync(session, buffer, length, type, oversize, now, o);
+                var (rejection, accepted) = await HandleFrameAsync(session, buffer, length, type, oversize, now, o);
                 if (rejection is null)
                 {
                     rejectedInARow = 0;
@@ -253,6 +267,8 @@ public sealed class ControllerHandler(
                         rejection == ErrorCodes.TooLarge ? WebSocketCloseStatus.MessageTooBig : WebSocketCloseStatus.PolicyViolation,
                         "too many rejected frames");
                 }
+
+                wait = accepted ? session.Hub.State.Rate.Take() : TimeSpan.Zero;
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
@@ -266,12 +282,33 @@ public sealed class ControllerHandler(
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
+
+            if (wait <= TimeSpan.Zero)
+            {
+                throttledSince = null;
+                continue;
+            }
+
+            // Above its rate: the next frame is read later, never refused. Only a controller that stays above it for
+            // long is closed; what it sent was stored or is acknowledged after its commit, what it did not send waits.
+            metrics.RateDelayed();
+            throttledSince ??= clock.GetTimestamp();
+            if (clock.GetElapsedTime(throttledSince.Value) > o.MaxThrottledTime)
+            {
+                log.LogWarning("Controller {Device}: above {Rate} events/s for {Time}: closing", session.DeviceId, o.MaxEventsPerSecond, o.MaxThrottledTime);
+                session.TrySend(ServerFrames.Error(ErrorCodes.RateLimited,
+                    $"more than {o.MaxEventsPerSecond} events per second for {o.MaxThrottledTime.TotalMinutes:0} minutes: reconnect later"));
+                session.RequestClose(WebSocketCloseStatus.PolicyViolation, "sending too fast for too long");
+                continue;
+            }
+
+            await Task.Delay(wait, clock);
         }
     }
 
     // One frame: fanned out and queued for storage, acknowledged as a repeat, or rejected. Returns the error code of
-    // a rejected frame, null otherwise.
-    private async ValueTask<string?> HandleFrameAsync(
+    // a rejected frame (null otherwise), and whether it was a valid event (it counts against the rate).
+    private async ValueTask<(string? Rejection, bool Accepted)> HandleFrameAsync(
         ControllerSession session, byte[] buffer, int length, WebSocketMessageType type, bool oversize, long now, RelayOptions o)
     {
         string code;
@@ -289,11 +326,7 @@ public sealed class ControllerHandler(
         {
             using var check = FrameValidator.Validate(buffer.AsMemory(0, length));
             seq = check.Seq;
-            if (check.Ok && !session.Hub.State.Rate.TryTake())
-            {
-                (code, message) = (ErrorCodes.RateLimited, $"more than {o.MaxEventsPerSecond} events per second");
-            }
-            else if (check.Ok)
+            if (check.Ok)
             {
                 metrics.EventIn();
                 if (session.Stream.TryAccept(check.Seq!.Value))
@@ -307,7 +340,7 @@ public sealed class ControllerHandler(
                     await pipeline.EnqueueAsync(new IngestItem(null, session, check.Seq.Value));
                 }
 
-                return null;
+                return (null, true);
             }
             else
             {
@@ -321,7 +354,7 @@ public sealed class ControllerHandler(
         {
             log.LogWarning("Controller {Device} does not read its socket: disconnecting", session.DeviceId);
             session.Socket.Abort();
-            return code;
+            return (code, false);
         }
 
         if (seq is long rejectedSeq)
@@ -330,7 +363,7 @@ public sealed class ControllerHandler(
             await pipeline.EnqueueAsync(new IngestItem(null, session, rejectedSeq));
         }
 
-        return code;
+        return (code, false);
     }
 
     // The live path: the device's state and dashboards here, the other instances through the backplane. Returns what to store.
@@ -343,6 +376,10 @@ public sealed class ControllerHandler(
         var update = DeviceUpdate.FromEvent(name, check.Time, now, check.Data, isReading ? kind : null, check.Record, check.Raw, check.Zone);
         session.Hub.Publish(update, frame, DashboardSession.IsDroppable(name));
         backplane.Publish(session.DeviceId, frame);
+        if (name is EventNames.SettingsApplied or EventNames.SettingsRejected)
+        {
+            _ = settings.OnAnswerAsync(session.DeviceId, name, check.Data.Clone());
+        }
         return new IngestRecord
         {
             DeviceId = session.DeviceId,
@@ -359,10 +396,10 @@ public sealed class ControllerHandler(
         };
     }
 
-    private void PublishPresence(DeviceHub hub, bool online)
+    private void PublishPresence(DeviceHub hub, bool online, string? firmware = null)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var frame = ServerFrames.Presence(hub.DeviceId, online, now);
+        var frame = ServerFrames.Presence(hub.DeviceId, online, now, firmware);
         hub.Publish(new DeviceUpdate(online ? EventNames.DeviceOnline : EventNames.DeviceOffline, now, now), frame, droppable: false);
         backplane.Publish(hub.DeviceId, frame);
     }

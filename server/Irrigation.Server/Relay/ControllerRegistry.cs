@@ -26,6 +26,9 @@ public sealed class ControllerRegistry
     /// <summary>The device's connection, or null when offline.</summary>
     public ControllerSession? Find(string deviceId) => _byDevice.GetValueOrDefault(deviceId);
 
+    /// <summary>Every controller connected to this instance now.</summary>
+    public ICollection<ControllerSession> All => _byDevice.Values;
+
     /// <summary>Connected controllers now.</summary>
     public int Count => _byDevice.Count;
 }

@@ -38,6 +38,12 @@ public sealed class ControllerSession : WebSocketSession
     /// <summary>The boot's live-path seq mark (a repeat is never fanned out twice).</summary>
     public BootStream Stream { get; }
 
+    /// <summary>The UTC offset the controller was last sent (seconds east), so a DST change is sent once.</summary>
+    public int UtcOffset { get; set; }
+
+    /// <summary>The hash of the token the controller said hello with (checked again when credentials change).</summary>
+    public byte[] TokenHash { get; init; } = [];
+
     /// <summary>A unique id of this connection (a new connection of the device replaces the one with another id).</summary>
     public string ConnectionId { get; } = Guid.NewGuid().ToString("N");
 

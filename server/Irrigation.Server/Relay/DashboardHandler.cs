@@ -15,6 +15,7 @@ public sealed class DashboardHandler(
     UserAuthenticator authenticator,
     IAccountStore accounts,
     DeviceHubs hubs,
+    DashboardRegistry dashboards,
     SendWatchdog watchdog,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -25,11 +26,17 @@ public sealed class DashboardHandler(
     /// <summary>Authenticates, upgrades and runs one dashboard connection.</summary>
     public async Task<IResult?> HandleAsync(HttpContext context, string userId)
     {
-        var (credential, user) = await authenticator.AuthenticateAsync(context, allowQueryToken: true);
-        if (user is null)
+        var authentication = await authenticator.AuthenticateAsync(context, allowQueryToken: true, claimedUser: userId);
+        if (authentication.Throttled)
         {
             metrics.AuthFailed();
-            return TypedResults.Json(new { error = credential == UserCredential.None ? "token required" : "unknown token" },
+            return Api.CurrentUser.TooManyAttempts(context);
+        }
+
+        if (authentication.UserId is not { } user)
+        {
+            metrics.AuthFailed();
+            return TypedResults.Json(new { error = authentication.Credential == UserCredential.None ? "token required" : "unknown token" },
                 statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -50,8 +57,13 @@ public sealed class DashboardHandler(
             KeepAliveInterval = o.DashboardKeepAliveInterval,
             KeepAliveTimeout = o.DashboardKeepAliveInterval,
         });
-        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log);
-        var watched = await hubs.GetAllAsync(await accounts.ListDevicesAsync(user));
+        var watched = await hubs.GetAllAsync(await accounts.ListAccessibleDevicesAsync(user));
+        var session = new DashboardSession(socket, user, new DashboardQueue(o.DashboardQueueLength, o.StuckTimeout, clock), watchdog, metrics, log)
+        {
+            TokenHash = authentication.TokenHash!,
+            Watched = [.. watched.Select(w => (w.Hub.DeviceId, w.Role))],
+        };
+        dashboards.Add(session);
         // Each device's entry is read and the dashboard registered in one step under that device's gate; the frames
         // of devices already joined queue up meanwhile, and the snapshot goes in front of them.
         session.EnqueueSnapshot(DeviceListJson.Snapshot(watched, session, clock.GetUtcNow().ToUnixTimeSeconds()));
@@ -66,7 +78,8 @@ public sealed class DashboardHandler(
         }
         finally
         {
-            foreach (var hub in watched)
+            dashboards.Remove(session);
+            foreach (var (hub, _) in watched)
             {
                 hub.Leave(session);
             }

@@ -30,6 +30,12 @@ public sealed class DashboardSession : WebSocketSession
     /// <summary>The dashboard's user.</summary>
     public string UserId { get; }
 
+    /// <summary>The hash of the token it authenticated with (checked again when credentials change).</summary>
+    public byte[] TokenHash { get; init; } = [];
+
+    /// <summary>The devices in its snapshot, with the user's role on each (what it is entitled to see).</summary>
+    public IReadOnlyList<(string DeviceId, Auth.DeviceRole Role)> Watched { get; init; } = [];
+
     /// <summary>Frames queued now.</summary>
     public int QueuedCount => _queue.Count;
 

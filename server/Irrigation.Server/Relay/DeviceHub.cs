@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Irrigation.Server.Auth;
 
 namespace Irrigation.Server.Relay;
 
@@ -6,9 +7,10 @@ namespace Irrigation.Server.Relay;
 /// One device's live state and the dashboards that watch it, with the lock that orders everything they see: an
 /// event's state change and its frame to every dashboard happen in one step under <see cref="Gate"/>, and a joining
 /// dashboard reads the state and registers in one step too, so it misses nothing and sees nothing twice.
-/// Enqueueing never blocks (no socket send happens under the lock).
+/// Enqueueing never blocks (no socket send happens under the lock). An optional <see cref="IDeviceObserver"/> is
+/// told of each published change in the same step (it queues without blocking).
 /// </summary>
-public sealed class DeviceHub(DeviceState state)
+public sealed class DeviceHub(DeviceState state, IDeviceObserver? observer = null)
 {
     // A controller seldom has more than one boot in flight; the two newest are kept for a replaced old connection.
     private const int BootsKept = 2;
@@ -59,6 +61,8 @@ public sealed class DeviceHub(DeviceState state)
             {
                 dashboard.Enqueue(frame, droppable);
             }
+
+            observer?.Published(this, update, frame);
         }
     }
 
@@ -74,12 +78,12 @@ public sealed class DeviceHub(DeviceState state)
         }
     }
 
-    /// <summary>Writes the device's snapshot entry and registers the dashboard, in one step.</summary>
-    public void Join(DashboardSession dashboard, Utf8JsonWriter snapshot, long now)
+    /// <summary>Writes the device's snapshot entry (as its user's role sees it) and registers the dashboard, in one step.</summary>
+    public void Join(DashboardSession dashboard, Utf8JsonWriter snapshot, long now, DeviceRole role)
     {
         lock (Gate)
         {
-            State.WriteJson(snapshot, now);
+            State.WriteJson(snapshot, now, role);
             Volatile.Write(ref _dashboards, [.. _dashboards, dashboard]);
         }
     }
@@ -93,12 +97,12 @@ public sealed class DeviceHub(DeviceState state)
         }
     }
 
-    /// <summary>The device as GET /api/devices shows it.</summary>
-    public void WriteJson(Utf8JsonWriter w, long now)
+    /// <summary>The device as GET /api/devices shows it to a user of <paramref name="role"/>.</summary>
+    public void WriteJson(Utf8JsonWriter w, long now, DeviceRole role)
     {
         lock (Gate)
         {
-            State.WriteJson(w, now);
+            State.WriteJson(w, now, role);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Irrigation.Server.Auth;
 using Irrigation.Server.Options;
 using Irrigation.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,10 @@ namespace Irrigation.Server.Relay;
 /// <summary>
 /// The <see cref="DeviceHub"/> of every device touched since start, loaded from storage on first use (last values,
 /// last_seen and open zones survive a restart) and told by the backplane whether the device is online anywhere.
+/// The <see cref="IDeviceObserver"/>, when one is registered (the MQTT bridge), watches every hub.
 /// </summary>
-public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IOptions<RelayOptions> options, TimeProvider clock)
+public sealed class DeviceHubs(
+    IEventStore events, IRelayBackplane backplane, IOptions<RelayOptions> options, TimeProvider clock, IDeviceObserver? observer = null)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DeviceHub>>> _hubs = new(StringComparer.Ordinal);
 
@@ -17,13 +20,13 @@ public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IO
     public Task<DeviceHub> GetAsync(DeviceRecord record) =>
         _hubs.GetOrAdd(record.DeviceId, _ => new Lazy<Task<DeviceHub>>(() => LoadAsync(record))).Value;
 
-    /// <summary>The hubs of several devices, in the same order.</summary>
-    public async Task<DeviceHub[]> GetAllAsync(IReadOnlyList<DeviceRecord> records)
+    /// <summary>The hubs of the devices a user may see, with the user's role on each, in the same order.</summary>
+    public async Task<(DeviceHub Hub, DeviceRole Role)[]> GetAllAsync(IReadOnlyList<DeviceAccess> devices)
     {
-        var hubs = new DeviceHub[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var hubs = new (DeviceHub, DeviceRole)[devices.Count];
+        for (var i = 0; i < devices.Count; i++)
         {
-            hubs[i] = await GetAsync(records[i]);
+            hubs[i] = (await GetAsync(devices[i].Device), devices[i].Role);
         }
 
         return hubs;
@@ -61,6 +64,6 @@ public sealed class DeviceHubs(IEventStore events, IRelayBackplane backplane, IO
         {
             Online = await backplane.IsOnlineAsync(record.DeviceId),
         };
-        return new DeviceHub(state);
+        return new DeviceHub(state, observer);
     }
 }

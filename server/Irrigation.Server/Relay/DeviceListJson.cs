@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Irrigation.Core.Protocol;
+using Irrigation.Server.Auth;
 
 namespace Irrigation.Server.Relay;
 
@@ -11,28 +12,28 @@ public static class DeviceListJson
     /// {"event":"snapshot","data":{"devices":[...]}}, joining <paramref name="dashboard"/> to each device's hub as its
     /// entry is written (see <see cref="DeviceHub.Join"/>).
     /// </summary>
-    public static byte[] Snapshot(IReadOnlyList<DeviceHub> devices, DashboardSession dashboard, long now) => ServerFrames.Build(w =>
+    public static byte[] Snapshot(IReadOnlyList<(DeviceHub Hub, DeviceRole Role)> devices, DashboardSession dashboard, long now) => ServerFrames.Build(w =>
     {
         ServerFrames.Start(w, EventNames.Snapshot);
         w.WriteStartArray("devices");
-        foreach (var device in devices)
+        foreach (var (hub, role) in devices)
         {
-            device.Join(dashboard, w, now);
+            hub.Join(dashboard, w, now, role);
         }
 
         w.WriteEndArray();
     });
 
     /// <summary>{"devices":[...]} for the REST API.</summary>
-    public static byte[] Document(IReadOnlyList<DeviceHub> devices, long now)
+    public static byte[] Document(IReadOnlyList<(DeviceHub Hub, DeviceRole Role)> devices, long now)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();
         w.WriteStartArray("devices");
-        foreach (var device in devices)
+        foreach (var (hub, role) in devices)
         {
-            device.WriteJson(w, now);
+            hub.WriteJson(w, now, role);
         }
 
         w.WriteEndArray();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Irrigation.Core.Protocol;
+using Irrigation.Server.Auth;
 using Irrigation.Server.Storage;
 
 namespace Irrigation.Server.Relay;
@@ -165,13 +166,14 @@ public sealed class DeviceState
     }
 
     /// <summary>
-    /// Writes the device as the snapshot and GET /api/devices show it:
-    /// {device, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record, ...}}, max_duration}.
+    /// Writes the device as the snapshot and GET /api/devices show it to a user of <paramref name="role"/>:
+    /// {device, role, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record, ...}}, max_duration}.
     /// </summary>
-    public void WriteJson(Utf8JsonWriter w, long now)
+    public void WriteJson(Utf8JsonWriter w, long now, DeviceRole role)
     {
         w.WriteStartObject();
         w.WriteString("device", DeviceId);
+        w.WriteString("role", role.ToWire());
         w.WriteBoolean("online", Online);
         if (LastSeen is long seen)
         {

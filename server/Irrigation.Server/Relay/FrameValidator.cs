@@ -170,8 +170,14 @@ public static class FrameValidator
                 return null;
             }
 
+            var settingsVersion = 0L;
+            if (data.TryGetProperty("settings_version", out _) && !Integer(data, "settings_version", 0, int.MaxValue, out settingsVersion, out error))
+            {
+                return null;
+            }
+
             error = "";
-            return new HelloFrame(device, token, boot, (int)protocol, firmware, zones, sensors);
+            return new HelloFrame(device, token, boot, (int)protocol, firmware, zones, sensors) { SettingsVersion = (int)settingsVersion };
         }
     }
 
@@ -227,6 +233,13 @@ public static class FrameValidator
                 return !data.TryGetProperty("error", out _) || String(data, "error", out _, out error);
             case EventNames.Log:
                 return String(data, "level", out _, out error) && String(data, "message", out _, out error);
+            case EventNames.SettingsApplied:
+                return Integer(data, "version", 1, int.MaxValue, out _, out error);
+            case EventNames.SettingsRejected:
+                return Integer(data, "version", 1, int.MaxValue, out _, out error) && Errors(data, out error);
+            case EventNames.IrrigationSkipped:
+                return Zones(data, "zones", allowEmpty: false, out error)
+                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval);
             default:
                 error = "unknown event";
                 return false;
@@ -246,14 +259,23 @@ public static class FrameValidator
         try
         {
             document = JsonDocument.Parse(frame, ParseOptions);
-            error = "";
-            return true;
         }
         catch (JsonException e)
         {
             error = "not valid JSON: " + (e.Message.Length > 120 ? e.Message[..120] : e.Message);
             return false;
         }
+
+        if (Utf16Escapes.HasUnpaired(frame.Span))
+        {
+            document.Dispose();
+            document = null;
+            error = "the frame escapes half of a UTF-16 surrogate pair (such as \\ud800 alone): not text";
+            return false;
+        }
+
+        error = "";
+        return true;
     }
 
     private static bool TryPositive(JsonElement element, out long value)
@@ -368,6 +390,18 @@ public static class FrameValidator
         }
 
         error = "";
+        return true;
+    }
+
+    // settings_rejected must say why: a non-empty array of strings.
+    private static bool Errors(JsonElement data, out string error)
+    {
+        if (!StringArray(data, "errors", out var errors, out error) || errors.Length == 0)
+        {
+            error = "data.errors must be a non-empty array of strings";
+            return false;
+        }
+
         return true;
     }
 

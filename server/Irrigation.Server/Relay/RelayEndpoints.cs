@@ -16,6 +16,8 @@ public static class RelayEndpoints
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
         services.AddSingleton<DeviceHubs>();
         services.AddSingleton<ControllerRegistry>();
+        services.AddSingleton<DashboardRegistry>();
+        services.AddHostedService<CredentialWatcher>();
         services.AddSingleton<SendWatchdog>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());

@@ -13,12 +13,13 @@ public static class ServerFrames
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    /// <summary>{"event":"welcome","data":{"time":T,"resume":R}}</summary>
-    public static byte[] Welcome(long time, long resume) => Build(w =>
+    /// <summary>{"event":"welcome","data":{"time":T,"resume":R,"utc_offset":O}}</summary>
+    public static byte[] Welcome(long time, long resume, int utcOffset) => Build(w =>
     {
         Start(w, EventNames.Welcome);
         w.WriteNumber("time", time);
         w.WriteNumber("resume", resume);
+        w.WriteNumber("utc_offset", utcOffset);
     });
 
     /// <summary>{"event":"ack","data":{"seq":S}}</summary>
@@ -72,8 +73,11 @@ public static class ServerFrames
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>device_online / device_offline: {"event":E,"device":D,"data":{"time":T}}.</summary>
-    public static byte[] Presence(string device, bool online, long time)
+    /// <summary>
+    /// device_online / device_offline: {"event":E,"device":D,"data":{"time":T}}; device_online also carries the
+    /// firmware version the controller's hello reported, when it reported one ({"time":T,"firmware":"1.0.0"}).
+    /// </summary>
+    public static byte[] Presence(string device, bool online, long time, string? firmware = null)
     {
         var w = Writer(out var buffer);
         w.WriteStartObject();
@@ -81,6 +85,11 @@ public static class ServerFrames
         w.WriteString("device", device);
         w.WriteStartObject("data");
         w.WriteNumber("time", time);
+        if (online && firmware is not null)
+        {
+            w.WriteString("firmware", firmware);
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();

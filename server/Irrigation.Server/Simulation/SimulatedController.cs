@@ -22,6 +22,7 @@ public sealed class SimulatedController : IDisposable
     private readonly bool[] _sensorWasConnected;
     private bool _wasReady;
     private bool _everReady;
+    private int _settingsVersion;
 
     public SimulatedController(SimulatedDevice device, string serverUrl, SimulationOptions options, int seed, Action<string> console)
     {
@@ -120,15 +121,23 @@ public sealed class SimulatedController : IDisposable
             _wasReady = ready;
         }
 
+        if (Controller.SettingsVersion != _settingsVersion)
+        {
+            _settingsVersion = Controller.SettingsVersion;
+            _console($"{DeviceId,-8} settings v{_settingsVersion} applied");
+        }
+
+        // Settings may remove zones: those beyond the controller's count are closed.
         for (int zone = 0; zone < _zoneWasOpen.Length; zone++)
         {
-            bool open = Controller.IsZoneOpen(zone);
+            bool open = zone < Controller.ZoneCount && Controller.IsZoneOpen(zone);
             if (open != _zoneWasOpen[zone])
             {
                 string soil = $"soil {Field.SoilPercent(zone):F1} %";
+                string name = zone < Controller.ZoneCount ? Controller.ZoneName(zone) : "zone " + (zone + 1);
                 _console(open
-                    ? $"{DeviceId,-8} {Controller.ZoneName(zone)} open ({soil}, lease ends in {(Controller.ZoneLeaseEndMs(zone) - UptimeMs) / 1000} s)"
-                    : $"{DeviceId,-8} {Controller.ZoneName(zone)} closed ({soil})");
+                    ? $"{DeviceId,-8} {name} open ({soil}, lease ends in {(Controller.ZoneLeaseEndMs(zone) - UptimeMs) / 1000} s)"
+                    : $"{DeviceId,-8} {name} closed ({soil})");
                 _zoneWasOpen[zone] = open;
             }
         }

@@ -3,8 +3,9 @@ using Irrigation.Core.Logging;
 namespace Irrigation.Server.Simulation;
 
 /// <summary>
-/// A simulated controller's serial port: keeps the last lines (bounded) and echoes warnings and errors (or, when
-/// verbose, every line) to the console with the device's name in front, as a technician's terminal would show them.
+/// A simulated controller's serial port: keeps the last lines (bounded) and echoes warnings, errors and skipped runs
+/// (or, when verbose, every line) to the console with the device's name in front, as a technician's terminal would
+/// show them.
 /// </summary>
 public sealed class SimulatedSerialLog(string deviceId, bool verbose, Action<string> console) : ILogSink
 {
@@ -25,7 +26,8 @@ public sealed class SimulatedSerialLog(string deviceId, bool verbose, Action<str
 
         // The line format is "[00012.345] W subsystem: message"; the level letter sits after the uptime.
         int level = line.IndexOf(']') + 2;
-        bool important = level > 1 && level < line.Length && (line[level] == 'W' || line[level] == 'E');
+        bool important = level > 1 && level < line.Length
+            && (line[level] == 'W' || line[level] == 'E' || line.Contains(" irrigation: skipped", StringComparison.Ordinal));
         if (verbose || important)
         {
             console($"{deviceId,-8} serial {line}");

@@ -1,5 +1,6 @@
 using Irrigation.Server.Auth;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Irrigation.Server.Simulation;
@@ -9,7 +10,8 @@ namespace Irrigation.Server.Simulation;
 /// since only hashes are stored), prints the dashboard link, and runs the simulated farm against this server over
 /// real WebSockets until the server stops.
 /// </summary>
-public sealed class SimulationHost(Provisioning provisioning, IOptions<SimulationOptions> options) : ISimulationHost
+public sealed class SimulationHost(Provisioning provisioning, SettingsService deviceSettings, IOptions<SimulationOptions> options, TimeProvider clock)
+    : ISimulationHost
 {
     private static readonly string[] Zones = ["zone1", "zone2"];
 
@@ -40,6 +42,15 @@ public sealed class SimulationHost(Provisioning provisioning, IOptions<Simulatio
         var socket = new UriBuilder(serverAddress) { Scheme = serverAddress.Scheme == "https" ? "wss" : "ws", Path = "/", Query = "" };
         Console.WriteLine($"Dashboard: {http.Uri}");
         Console.WriteLine($"Simulating {count} controller(s) of user '{settings.Owner}' at {settings.TimeScale:0.#}x weather and soil speed.");
+
+        if (devices.Count >= 2)
+        {
+            // The demo shows a settings change from the server taking effect: sim-02 gets a rain delay (a new settings
+            // version), applies it through the real core, and its dry zone's soil run is skipped, with the reason.
+            var until = clock.GetUtcNow().AddHours(24).ToUnixTimeSeconds();
+            var change = await deviceSettings.SetRainDelayAsync(settings.Owner, devices[1].DeviceId, zones, until, stopping);
+            Console.WriteLine($"{devices[1].DeviceId,-8} rain delay for 24 h saved on the server (settings v{change.Version}): automatic watering waits, commands still work");
+        }
 
         using var runner = SimulationRunner.Create(devices, socket.Uri.ToString(), settings, Console.WriteLine);
         await runner.RunAsync(stopping);

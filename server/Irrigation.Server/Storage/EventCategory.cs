@@ -20,16 +20,20 @@ public static class EventCategory
     /// <summary>The periodic status report.</summary>
     public const string Status = "status";
 
+    /// <summary>settings_applied, settings_rejected: what the controller made of a settings version.</summary>
+    public const string Settings = "settings";
+
     /// <summary>What GET /api/devices/{id}/events returns unless asked for other categories.</summary>
-    public static readonly string[] Default = [Irrigation, Sensor, Command, Log];
+    public static readonly string[] Default = [Irrigation, Sensor, Command, Log, Settings];
 
     /// <summary>Every category.</summary>
-    public static readonly string[] All = [Irrigation, Sensor, Command, Log, Status];
+    public static readonly string[] All = [Irrigation, Sensor, Command, Log, Status, Settings];
 
     /// <summary>The category of a non-reading event name, or null for a name that is not stored as an event.</summary>
     public static string? Of(string eventName) => eventName switch
     {
-        EventNames.IrrigationStarted or EventNames.IrrigationStopped => Irrigation,
+        EventNames.IrrigationStarted or EventNames.IrrigationStopped or EventNames.IrrigationSkipped => Irrigation,
+        EventNames.SettingsApplied or EventNames.SettingsRejected => Settings,
         EventNames.SensorDisconnected or EventNames.SensorReconnected => Sensor,
         EventNames.CommandResult or EventNames.Irrigate or EventNames.Stop => Command,
         EventNames.Log => Log,

@@ -14,4 +14,10 @@ public enum ProvisionError
 
     /// <summary>The user or device to update does not exist.</summary>
     NotFound,
+
+    /// <summary>The user owns devices: they go first (remove them, or give them to another user).</summary>
+    OwnsDevices,
+
+    /// <summary>The user named as a member owns the device already.</summary>
+    IsOwner,
 }

@@ -133,6 +133,84 @@ public static class Schema
                 name TEXT PRIMARY KEY,
                 value BIGINT NOT NULL);
             """),
+        new(7, "shared farms (device members) and the audit trail",
+            """
+            -- A device's members besides its owner: operator (commands, rain delay) or viewer (read only).
+            CREATE TABLE device_members (
+                device INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                member INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                added INTEGER NOT NULL,
+                PRIMARY KEY (device, member));
+            CREATE INDEX device_members_member ON device_members(member);
+            -- Who did what to which device, and how it ended. Device and user ids are kept as text: the trail
+            -- outlives a removed device or user.
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                device_id TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                outcome TEXT NOT NULL);
+            CREATE INDEX audit_device ON audit(device_id, id);
+            """,
+            """
+            CREATE TABLE device_members (
+                device BIGINT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                member BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                added BIGINT NOT NULL,
+                PRIMARY KEY (device, member));
+            CREATE INDEX device_members_member ON device_members(member);
+            CREATE TABLE audit (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                device_id TEXT NOT NULL,
+                time BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                outcome TEXT NOT NULL);
+            CREATE INDEX audit_device ON audit(device_id, id);
+            """),
+        new(8, "device settings in versions, and what each controller runs",
+            """
+            -- Every saved version of a device's settings (the config keys the dashboard edits), newest = current.
+            CREATE TABLE settings_versions (
+                device INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                settings TEXT NOT NULL,
+                -- The settings' time_zone (an IANA name), kept apart for the watch on DST changes.
+                time_zone TEXT,
+                changed TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (device, version));
+            -- The version the controller runs (from hello and settings_applied) and its last refusal.
+            CREATE TABLE settings_state (
+                device INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+                reported_version INTEGER NOT NULL,
+                rejected_version INTEGER NOT NULL,
+                errors TEXT NOT NULL,
+                updated_at INTEGER NOT NULL);
+            """,
+            """
+            CREATE TABLE settings_versions (
+                device BIGINT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                settings TEXT NOT NULL,
+                time_zone TEXT,
+                changed TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (device, version));
+            CREATE TABLE settings_state (
+                device BIGINT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+                reported_version INTEGER NOT NULL,
+                rejected_version INTEGER NOT NULL,
+                errors TEXT NOT NULL,
+                updated_at BIGINT NOT NULL);
+            """),
     ];
 
     /// <summary>The version of a fully migrated database.</summary>

@@ -16,6 +16,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => CreateDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddSingleton<IEventStore, SqlEventStore>();
+        services.AddSingleton<IAuditLog, SqlAuditLog>();
+        services.AddSingleton<ISettingsStore, SqlSettingsStore>();
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using Irrigation.Core.Sensors;
 
@@ -6,7 +7,10 @@ namespace Irrigation.Core.Config
     /// <summary>
     /// Everything the controller needs to run, with safe defaults. Read from <c>I:\irrigation.json</c> by
     /// <see cref="ControllerConfigReader"/> (format: docs/config.md) or built in code (simulator, tests).
-    /// <see cref="Validate"/> lists every wrong setting; the <c>Controller</c> refuses an invalid config.
+    /// The <em>settings</em> are every key except the connection (<c>device</c>, <c>token</c>, <c>server</c>,
+    /// <c>wifi</c>): the server may replace them at run time (<see cref="ControllerConfigReader.ReadSettings"/>).
+    /// <see cref="Validate"/> lists every wrong key, <see cref="ValidateSettings"/> every wrong setting; the
+    /// <c>Controller</c> refuses an invalid config.
     /// </summary>
     public sealed class ControllerConfig
     {
@@ -22,6 +26,18 @@ namespace Irrigation.Core.Config
         public const int MinBufferCapacity = 16;
         /// <summary>Largest offline buffer, in events (about 30 bytes each).</summary>
         public const int MaxBufferCapacity = 2048;
+        /// <summary>Longest zone name (names are identifiers on the wire: letters, digits, '-', '_').</summary>
+        public const int MaxZoneNameChars = 32;
+        /// <summary>Largest seasonal adjustment, in percent of the programmed durations.</summary>
+        public const int MaxSeasonalPercent = 250;
+        /// <summary>Latest rain delay end accepted, Unix seconds (2100-01-01).</summary>
+        public const long MaxRainDelayUntil = 4102444800;
+        /// <summary>Coldest and warmest freeze threshold accepted, tenths of °C (the DHT22's range is −40…80 °C).</summary>
+        public const int MinFreezeDeciCelsius = -400;
+        /// <summary>Warmest freeze threshold accepted, tenths of °C.</summary>
+        public const int MaxFreezeDeciCelsius = 400;
+        /// <summary><see cref="FreezeSkipBelowDeciCelsius"/> value that turns freeze skip off (JSON <c>null</c>).</summary>
+        public const int FreezeSkipOff = int.MinValue;
 
         /// <summary>Creates a config with the defaults: one zone <c>zone1</c> (max 1800 s), one soil probe, sequential zones.</summary>
         public ControllerConfig()
@@ -46,6 +62,9 @@ namespace Irrigation.Core.Config
             SendWindow = 8;
             BackoffCapSeconds = 60;
             StableConnectionSeconds = 60;
+            SeasonalPercent = 100;
+            RainDelayUntil = 0;
+            FreezeSkipBelowDeciCelsius = FreezeSkipOff;
         }
 
         /// <summary>Device id as provisioned on the server (key <c>device</c>).</summary>
@@ -75,8 +94,23 @@ namespace Irrigation.Core.Config
         /// <summary>Calibration of each soil probe, in probe order (key <c>soil</c>).</summary>
         public SoilCalibration[] SoilProbes { get; set; }
 
-        /// <summary>Daily schedules (key <c>schedules</c>); they run only while the clock is trusted.</summary>
+        /// <summary>Programs (key <c>schedules</c>), in local time; they run only while the clock is trusted.</summary>
         public ScheduleConfig[] Schedules { get; set; }
+
+        /// <summary>Percent applied to every schedule duration, 0–250 (key <c>seasonal_percent</c>, default 100).</summary>
+        public int SeasonalPercent { get; set; }
+
+        /// <summary>
+        /// No automatic (schedule or soil) watering before this Unix time, UTC; 0 = none (key <c>rain_delay_until</c>).
+        /// Manual commands are not affected.
+        /// </summary>
+        public long RainDelayUntil { get; set; }
+
+        /// <summary>
+        /// No automatic watering while the last good air temperature is below this, in tenths of °C, or
+        /// <see cref="FreezeSkipOff"/> (key <c>freeze_skip_below</c>, <c>null</c> = off, the default).
+        /// </summary>
+        public int FreezeSkipBelowDeciCelsius { get; set; }
 
         /// <summary>Zones that may be open at once (key <c>max_open_zones</c>, default 1 = sequential).</summary>
         public int MaxOpenZones { get; set; }
@@ -145,7 +179,7 @@ namespace Irrigation.Core.Config
             return names;
         }
 
-        /// <summary>Every wrong setting, one message each (key path first); empty when the config is usable.</summary>
+        /// <summary>Every wrong key, one message each (key path first); empty when the config is usable.</summary>
         public string[] Validate()
         {
             ArrayList errors = new ArrayList();
@@ -160,7 +194,79 @@ namespace Irrigation.Core.Config
             CheckText(errors, "wifi.ssid", WifiSsid, 32, false);
             CheckText(errors, "wifi.password", WifiPassword, 64, false);
             CheckText(errors, "firmware", FirmwareVersion, 32, true);
+            AddSettingsErrors(errors);
+            return ToArray(errors);
+        }
 
+        /// <summary>
+        /// Every wrong setting (all keys but <c>device</c>, <c>token</c>, <c>server</c>, <c>wifi</c>), one message
+        /// each, key path first; empty when the settings are usable. The server checks a dashboard's settings
+        /// with this, so server and device can never disagree on what is valid.
+        /// </summary>
+        public string[] ValidateSettings()
+        {
+            ArrayList errors = new ArrayList();
+            AddSettingsErrors(errors);
+            return ToArray(errors);
+        }
+
+        /// <summary>A deep copy (zones, probes and schedules are copied; the calibrations are immutable and shared).</summary>
+        public ControllerConfig Copy()
+        {
+            ControllerConfig c = (ControllerConfig)MemberwiseClone();
+            if (Zones != null)
+            {
+                c.Zones = new ZoneConfig[Zones.Length];
+                for (int i = 0; i < Zones.Length; i++)
+                {
+                    c.Zones[i] = Zones[i] == null ? null : Zones[i].Copy();
+                }
+            }
+
+            if (SoilProbes != null)
+            {
+                c.SoilProbes = new SoilCalibration[SoilProbes.Length];
+                Array.Copy(SoilProbes, c.SoilProbes, SoilProbes.Length);
+            }
+
+            if (Schedules != null)
+            {
+                c.Schedules = new ScheduleConfig[Schedules.Length];
+                for (int i = 0; i < Schedules.Length; i++)
+                {
+                    c.Schedules[i] = Schedules[i] == null ? null : Schedules[i].Copy();
+                }
+            }
+
+            return c;
+        }
+
+        /// <summary>
+        /// True for a valid zone name: 1–32 of letters, digits, '-' and '_'. Names travel in hello and in every
+        /// zones array, and the server accepts no other, so the device must never take one.
+        /// </summary>
+        public static bool IsZoneName(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > MaxZoneNameChars)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void AddSettingsErrors(ArrayList errors)
+        {
             int probeCount = SoilProbes == null ? 0 : SoilProbes.Length;
             if (probeCount > MaxSoilProbes)
             {
@@ -202,6 +308,17 @@ namespace Irrigation.Core.Config
                 CheckSchedule(errors, i, zoneCount);
             }
 
+            CheckRange(errors, "seasonal_percent", SeasonalPercent, 0, MaxSeasonalPercent);
+            if (RainDelayUntil < 0 || RainDelayUntil > MaxRainDelayUntil)
+            {
+                errors.Add("rain_delay_until: must be 0 (none) or a Unix time in seconds before " + MaxRainDelayUntil.ToString());
+            }
+
+            if (FreezeSkipBelowDeciCelsius != FreezeSkipOff)
+            {
+                CheckRange(errors, "freeze_skip_below", FreezeSkipBelowDeciCelsius, MinFreezeDeciCelsius, MaxFreezeDeciCelsius);
+            }
+
             CheckRange(errors, "dht_interval", DhtIntervalSeconds, MinDhtIntervalSeconds, 3600);
             CheckRange(errors, "soil_interval", SoilIntervalSeconds, 1, 3600);
             CheckRange(errors, "soil_samples", SoilSamples, 1, 32);
@@ -217,7 +334,6 @@ namespace Irrigation.Core.Config
             CheckRange(errors, "send_window", SendWindow, 1, 64);
             CheckRange(errors, "backoff_cap", BackoffCapSeconds, 5, 600);
             CheckRange(errors, "stable_after", StableConnectionSeconds, 5, 3600);
-            return ToArray(errors);
         }
 
         private void CheckZone(ArrayList errors, int i, int probeCount)
@@ -230,10 +346,14 @@ namespace Irrigation.Core.Config
                 return;
             }
 
-            CheckText(errors, path + ".name", z.Name, 32, true);
+            if (!IsZoneName(z.Name))
+            {
+                errors.Add(path + ".name: must be 1 to " + MaxZoneNameChars.ToString() + " letters, digits, '-' or '_'");
+            }
+
             for (int j = 0; j < i; j++)
             {
-                if (Zones[j] != null && z.Name != null && Zones[j].Name == z.Name)
+                if (Zones[j] != null && IsZoneName(z.Name) && Zones[j].Name == z.Name)
                 {
                     errors.Add(path + ".name: '" + z.Name + "' is used twice");
                 }
@@ -252,8 +372,14 @@ namespace Irrigation.Core.Config
                 errors.Add(path + ".wet: must be above dry (" + z.DryDeciPercent.ToString() + ") so the soil rule has hysteresis");
             }
 
-            CheckRange(errors, path + ".run", z.RunSeconds, 1, z.MaxDurationSeconds < 1 ? 1 : z.MaxDurationSeconds);
+            CheckRange(errors, path + ".run", z.RunSeconds, 1, z.MaxRunSeconds < 1 ? 1 : z.MaxRunSeconds);
             CheckRange(errors, path + ".min_interval", z.MinIntervalSeconds, 0, 7 * 86400);
+            if (z.CycleSeconds != 0)
+            {
+                CheckRange(errors, path + ".cycle", z.CycleSeconds, 1, z.MaxDurationSeconds < 1 ? 1 : z.MaxDurationSeconds);
+            }
+
+            CheckRange(errors, path + ".soak", z.SoakSeconds, 60, 86400);
         }
 
         private void CheckSchedule(ArrayList errors, int i, int zoneCount)
@@ -272,10 +398,17 @@ namespace Irrigation.Core.Config
                 return;
             }
 
-            CheckRange(errors, path + ".at", s.MinuteOfDayUtc, 0, 1439);
-            int max = Zones[s.ZoneIndex] == null ? 1 : Zones[s.ZoneIndex].MaxDurationSeconds;
+            CheckRange(errors, path + ".at", s.MinuteOfDay, 0, 1439);
+            if ((s.Days & EveryDayMask) == 0 || (s.Days & ~EveryDayMask) != 0)
+            {
+                errors.Add(path + ".days: name at least one day");
+            }
+
+            int max = Zones[s.ZoneIndex] == null ? 1 : Zones[s.ZoneIndex].MaxRunSeconds;
             CheckRange(errors, path + ".duration", s.DurationSeconds, 1, max < 1 ? 1 : max);
         }
+
+        private const int EveryDayMask = ScheduleConfig.EveryDay;
 
         private static void CheckUrl(ArrayList errors, string url)
         {

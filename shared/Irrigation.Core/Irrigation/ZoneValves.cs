@@ -15,7 +15,7 @@ namespace Irrigation.Core.Irrigation
         private readonly long[] _openedAtMs;
         private readonly long[] _leaseEndMs;
         private readonly IrrigationReason[] _reason;
-        private readonly int _maxOpen;
+        private int _maxOpen;
 
         /// <summary>Creates the bank for <paramref name="valves"/> (one per zone) with at most <paramref name="maxOpen"/> open at once.</summary>
         public ZoneValves(IValve[] valves, int maxOpen)
@@ -104,6 +104,30 @@ namespace Irrigation.Core.Irrigation
         public IrrigationReason OpenReason(int zone)
         {
             return _reason[zone];
+        }
+
+        /// <summary>
+        /// Changes the open-zone limit (settings). Zones already open stay open until their lease ends, even above
+        /// a lower limit: new opens obey it.
+        /// </summary>
+        public void SetMaxOpen(int maxOpen)
+        {
+            _maxOpen = maxOpen < 1 ? 1 : maxOpen;
+        }
+
+        /// <summary>
+        /// Brings an open zone's lease end forward to <paramref name="latestEndMs"/> if it ends later; never moves
+        /// it back. Returns true when the lease was shortened.
+        /// </summary>
+        public bool CapLease(int zone, long latestEndMs)
+        {
+            if (!IsOpen(zone) || _leaseEndMs[zone] <= latestEndMs)
+            {
+                return false;
+            }
+
+            _leaseEndMs[zone] = latestEndMs;
+            return true;
         }
 
         /// <summary>Closes every valve, whatever the recorded state (boot: GPIOs floated until now).</summary>

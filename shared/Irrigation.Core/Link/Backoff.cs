@@ -9,7 +9,7 @@ namespace Irrigation.Core.Link
     public sealed class Backoff
     {
         private readonly long _baseMs;
-        private readonly long _capMs;
+        private long _capMs;
         private uint _state;
         private int _attempts;
 
@@ -35,6 +35,12 @@ namespace Irrigation.Core.Link
         public long CapMs
         {
             get { return _capMs; }
+        }
+
+        /// <summary>Changes the largest delay (settings: backoff_cap); the next delay uses it.</summary>
+        public void SetCap(long capMs)
+        {
+            _capMs = capMs < _baseMs ? _baseMs : capMs;
         }
 
         /// <summary>The next delay in ms, and counts the attempt.</summary>

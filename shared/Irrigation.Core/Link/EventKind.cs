@@ -7,11 +7,11 @@ namespace Irrigation.Core.Link
         Temperature = 1,
         /// <summary>humidity {record}: A = tenths of %RH.</summary>
         Humidity = 2,
-        /// <summary>soil_moisture: A = tenths of %, B = raw, C = zone index or -1.</summary>
+        /// <summary>soil_moisture: A = tenths of %, B = raw, C = zone index or -1, D = zone names generation.</summary>
         SoilMoisture = 3,
-        /// <summary>irrigation_started: A = zone mask, B = reason, C = duration s.</summary>
+        /// <summary>irrigation_started: A = zone mask, B = reason, C = duration s, D = zone names generation.</summary>
         IrrigationStarted = 4,
-        /// <summary>irrigation_stopped: A = zone mask, B = reason.</summary>
+        /// <summary>irrigation_stopped: A = zone mask, B = reason, D = zone names generation.</summary>
         IrrigationStopped = 5,
         /// <summary>sensor_disconnected: A = sensor index.</summary>
         SensorDisconnected = 6,
@@ -23,5 +23,11 @@ namespace Irrigation.Core.Link
         CommandResult = 9,
         /// <summary>log: text = message, A = level.</summary>
         Log = 10,
+        /// <summary>settings_applied: A = version.</summary>
+        SettingsApplied = 11,
+        /// <summary>settings_rejected: A = version (the errors stay with the settings component: too long for a record).</summary>
+        SettingsRejected = 12,
+        /// <summary>irrigation_skipped: A = zone mask, B = <c>SkipReason</c>, D = zone names generation.</summary>
+        IrrigationSkipped = 13,
     }
 }

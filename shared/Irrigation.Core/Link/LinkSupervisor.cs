@@ -20,8 +20,8 @@ namespace Irrigation.Core.Link
         private readonly ILinkTransport _transport;
         private readonly string _url;
         private readonly Backoff _backoff;
-        private readonly long _watchdogMs;
-        private readonly long _stableMs;
+        private long _watchdogMs;
+        private long _stableMs;
         private readonly Logger _log;
         private long _phaseSinceMs;
         private long _nextAttemptMs;
@@ -57,6 +57,14 @@ namespace Irrigation.Core.Link
         public long NextAttemptMs
         {
             get { return _nextAttemptMs; }
+        }
+
+        /// <summary>Changes the watchdog, the stable period and the backoff cap (settings); they count from the next check.</summary>
+        public void SetTimings(long watchdogMs, long stableMs, long backoffCapMs)
+        {
+            _watchdogMs = watchdogMs;
+            _stableMs = stableMs;
+            _backoff.SetCap(backoffCapMs);
         }
 
         /// <summary>Advances the cycle; call once per controller tick.</summary>

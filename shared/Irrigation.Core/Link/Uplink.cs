@@ -4,13 +4,15 @@ using Irrigation.Core.Irrigation;
 using Irrigation.Core.Logging;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 
 namespace Irrigation.Core.Link
 {
     /// <summary>
     /// The server link component: drives the <see cref="LinkSupervisor"/> (hello on open), handles received
-    /// frames (welcome sets the clock and resumes, ack, irrigate/stop handed to the rules, error), records the
-    /// periodic status and sends buffered events within the send window, encoding each only when it is sent.
+    /// frames (welcome sets the clock, the time zone offset and resumes, ack, irrigate/stop handed to the rules,
+    /// settings handed to the settings component, error), records the periodic status and sends buffered events
+    /// within the send window, encoding each only when it is sent.
     /// </summary>
     internal sealed class Uplink
     {
@@ -20,38 +22,33 @@ namespace Irrigation.Core.Link
         internal const int MaxCommandIdChars = 64;
 
         private readonly ControllerContext _context;
-        private readonly ControllerConfig _config;
         private readonly ILinkTransport _transport;
         private readonly IDeviceInfo _deviceInfo;
         private readonly ZoneValves _valves;
         private readonly SensorSampler _sensors;
         private readonly IrrigationRules _rules;
+        private readonly SettingsApplier _settings;
         private readonly LinkSupervisor _link;
         private readonly EventBuffer _buffer;
         private readonly JsonWriter _writer = new JsonWriter(1536);
         private readonly ServerMessageParser _parser = new ServerMessageParser();
         private readonly ServerMessage _message = new ServerMessage();
-        private readonly string[] _zoneNames;
-        private readonly string[] _helloSensors;
         private long _nextStatusMs;
         private long _ackedSeq;
 
-        /// <summary>A link to config.ServerUrl over <paramref name="transport"/>, reconnecting with jittered backoff.</summary>
-        public Uplink(ControllerContext context, ControllerConfig config, ILinkTransport transport, IDeviceInfo deviceInfo, ZoneValves valves, SensorSampler sensors, IrrigationRules rules, string[] zoneNames, int randomSeed)
+        /// <summary>A link to the config's server URL over <paramref name="transport"/>, reconnecting with jittered backoff.</summary>
+        public Uplink(ControllerContext context, ILinkTransport transport, IDeviceInfo deviceInfo, ZoneValves valves, SensorSampler sensors, IrrigationRules rules, SettingsApplier settings, int randomSeed)
         {
+            ControllerConfig config = context.Config;
             _context = context;
-            _config = config;
             _transport = transport;
             _deviceInfo = deviceInfo;
             _valves = valves;
             _sensors = sensors;
             _rules = rules;
+            _settings = settings;
             _buffer = context.Buffer;
-            _zoneNames = zoneNames;
             _link = new LinkSupervisor(transport, config.ServerUrl, new Backoff(1000, (long)config.BackoffCapSeconds * 1000, randomSeed), (long)config.WatchdogSeconds * 1000, (long)config.StableConnectionSeconds * 1000, context.Log);
-            _helloSensors = sensors.ProbeCount > 0
-                ? new string[] { EventNames.Temperature, EventNames.Humidity, EventNames.SoilMoisture }
-                : new string[] { EventNames.Temperature, EventNames.Humidity };
         }
 
         /// <summary>The link's phase.</summary>
@@ -81,7 +78,14 @@ namespace Irrigation.Core.Link
         /// <summary>Boot at <paramref name="uptimeMs"/>: the first status goes out one status_interval later.</summary>
         public void Start(long uptimeMs)
         {
-            _nextStatusMs = uptimeMs + (long)_config.StatusIntervalSeconds * 1000;
+            _nextStatusMs = uptimeMs + (long)_context.Config.StatusIntervalSeconds * 1000;
+        }
+
+        /// <summary>New settings run: the link's timings follow them (the next status keeps its time).</summary>
+        public void SettingsApplied()
+        {
+            ControllerConfig config = _context.Config;
+            _link.SetTimings((long)config.WatchdogSeconds * 1000, (long)config.StableConnectionSeconds * 1000, (long)config.BackoffCapSeconds * 1000);
         }
 
         /// <summary>Connects, reconnects or watches the link, then handles up to <see cref="MaxFramesPerTick"/> received frames.</summary>
@@ -92,7 +96,8 @@ namespace Irrigation.Core.Link
             if (t == LinkTransition.Opened)
             {
                 _buffer.ResetSent();
-                string hello = ControllerFrames.Hello(_writer, _config.DeviceId, _config.Token, _config.FirmwareVersion, _config.BootId, _zoneNames, _helloSensors);
+                ControllerConfig config = _context.Config;
+                string hello = ControllerFrames.Hello(_writer, config.DeviceId, config.Token, config.FirmwareVersion, config.BootId, _context.ZoneNames, HelloSensors(), _settings.AppliedVersion);
                 if (hello == null || !_transport.Send(hello))
                 {
                     _link.Fail(now, "hello not sent");
@@ -131,7 +136,7 @@ namespace Irrigation.Core.Link
                 return;
             }
 
-            _nextStatusMs = now + (long)_config.StatusIntervalSeconds * 1000;
+            _nextStatusMs = now + (long)_context.Config.StatusIntervalSeconds * 1000;
             long dropped = _buffer.DroppedCount;
             _context.Record(EventKind.Status, _deviceInfo.FreeHeapBytes, _deviceInfo.Rssi, _valves.OpenMask, _buffer.Count, dropped > int.MaxValue ? int.MaxValue : (int)dropped, null);
         }
@@ -146,7 +151,7 @@ namespace Irrigation.Core.Link
 
             // The window bounds frames in flight, so a long replay after a reconnect trickles out as acks
             // come back instead of flooding the socket's unbounded send queue.
-            while (_buffer.SentCount < _config.SendWindow && _buffer.SentCount < _buffer.Count)
+            while (_buffer.SentCount < _context.Config.SendWindow && _buffer.SentCount < _buffer.Count)
             {
                 string frame = Encode(_buffer.SentCount);
                 if (frame == null)
@@ -207,6 +212,11 @@ namespace Irrigation.Core.Link
                     }
 
                     break;
+                case EventNames.Settings:
+                    _settings.Receive(m);
+                    // Up to 8 KiB of text: not kept alive until the next frame reuses the message.
+                    m.SettingsText = null;
+                    break;
                 case EventNames.Error:
                     // The server acks a rejected frame too (never resent); this is only worth a line.
                     _context.Log.Write(LogLevel.Warning, "link", "server rejected a frame: " + (m.ErrorMessage == null ? string.Empty : m.ErrorMessage), "code", m.ErrorCode);
@@ -216,7 +226,13 @@ namespace Irrigation.Core.Link
 
         private void OnWelcome(ServerMessage m)
         {
-            // Unix time = welcome.time + uptime elapsed since; also re-syncs on every reconnect.
+            // Unix time = welcome.time + uptime elapsed since; also re-syncs on every reconnect. The offset comes
+            // first, so the schedules' first trusted moment is already in local time.
+            if (m.HasUtcOffset && _context.SetUtcOffset(m.UtcOffsetSeconds))
+            {
+                _context.Log.Info("link", "utc offset", "seconds", m.UtcOffsetSeconds);
+            }
+
             if (_context.SetClock(m.TimeUnixSeconds))
             {
                 _context.Log.Info("link", "clock set", "time", m.TimeUnixSeconds);
@@ -251,6 +267,10 @@ namespace Irrigation.Core.Link
             long seq = b.SeqAt(i);
             long time = _context.UnixOffset + b.UptimeSecondsAt(i);
             int a = b.ValueAt(i, 0);
+            // Zone events are named with the zones as they were when the event happened (settings may rename them).
+            // REVIEW: status keeps no generation (all five fields are taken) and uses today's names.
+            string[] zoneNames = _context.ZoneNamesAt(b.ValueAt(i, 3));
+            string[] currentNames = _context.ZoneNames;
             switch (b.KindAt(i))
             {
                 case EventKind.Temperature:
@@ -259,22 +279,35 @@ namespace Irrigation.Core.Link
                     return ControllerFrames.Humidity(_writer, seq, time, a);
                 case EventKind.SoilMoisture:
                     int zone = b.ValueAt(i, 2);
-                    return ControllerFrames.SoilMoisture(_writer, seq, time, a, b.ValueAt(i, 1), zone >= 0 ? _zoneNames[zone] : null);
+                    return ControllerFrames.SoilMoisture(_writer, seq, time, a, b.ValueAt(i, 1), zone >= 0 && zone < zoneNames.Length ? zoneNames[zone] : null);
                 case EventKind.IrrigationStarted:
-                    return ControllerFrames.IrrigationStarted(_writer, seq, time, _zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)), b.ValueAt(i, 2));
+                    return ControllerFrames.IrrigationStarted(_writer, seq, time, zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)), b.ValueAt(i, 2));
                 case EventKind.IrrigationStopped:
-                    return ControllerFrames.IrrigationStopped(_writer, seq, time, _zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)));
+                    return ControllerFrames.IrrigationStopped(_writer, seq, time, zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)));
                 case EventKind.SensorDisconnected:
                     return ControllerFrames.SensorDisconnected(_writer, seq, time, _sensors.Name(a));
                 case EventKind.SensorReconnected:
                     return ControllerFrames.SensorReconnected(_writer, seq, time, _sensors.Name(a));
                 case EventKind.Status:
-                    return ControllerFrames.Status(_writer, seq, time, b.UptimeSecondsAt(i), a, b.ValueAt(i, 1), _zoneNames, b.ValueAt(i, 2), b.ValueAt(i, 3), b.ValueAt(i, 4));
+                    return ControllerFrames.Status(_writer, seq, time, b.UptimeSecondsAt(i), a, b.ValueAt(i, 1), currentNames, b.ValueAt(i, 2), b.ValueAt(i, 3), b.ValueAt(i, 4));
                 case EventKind.CommandResult:
                     return ControllerFrames.CommandResult(_writer, seq, time, b.TextAt(i), a == 1, IrrigationRules.CommandError(b.ValueAt(i, 1), b.ValueAt(i, 2)));
+                case EventKind.SettingsApplied:
+                    return ControllerFrames.SettingsApplied(_writer, seq, time, a);
+                case EventKind.SettingsRejected:
+                    return ControllerFrames.SettingsRejected(_writer, seq, time, a, _settings.ErrorsOf(a));
+                case EventKind.IrrigationSkipped:
+                    return ControllerFrames.IrrigationSkipped(_writer, seq, time, zoneNames, a, IrrigationRules.SkipToWire((SkipReason)b.ValueAt(i, 1)));
                 default:
                     return ControllerFrames.Log(_writer, seq, time, LevelName((LogLevel)a), b.TextAt(i));
             }
+        }
+
+        private string[] HelloSensors()
+        {
+            return _sensors.ProbeCount > 0
+                ? new string[] { EventNames.Temperature, EventNames.Humidity, EventNames.SoilMoisture }
+                : new string[] { EventNames.Temperature, EventNames.Humidity };
         }
 
         private static string LevelName(LogLevel level)

@@ -11,8 +11,11 @@ namespace Irrigation.Core.Protocol
         /// <summary>The protocol version sent in hello.</summary>
         public const int ProtocolVersion = 1;
 
-        /// <summary><c>hello</c>: the first frame of every connection (no seq).</summary>
-        public static string Hello(JsonWriter w, string device, string token, string firmware, long boot, string[] zones, string[] sensors)
+        /// <summary>
+        /// <c>hello</c>: the first frame of every connection (no seq). <paramref name="settingsVersion"/> is the version
+        /// of the server's settings the controller runs, 0 when it runs only the board's file.
+        /// </summary>
+        public static string Hello(JsonWriter w, string device, string token, string firmware, long boot, string[] zones, string[] sensors, long settingsVersion)
         {
             w.Reset();
             w.BeginEnvelope(EventNames.Hello, 0);
@@ -23,6 +26,7 @@ namespace Irrigation.Core.Protocol
             w.Property("boot", boot);
             w.Property("zones", zones);
             w.Property("sensors", sensors);
+            w.Property("settings_version", settingsVersion);
             w.EndEnvelope();
             return w.ToString();
         }
@@ -72,13 +76,7 @@ namespace Irrigation.Core.Protocol
         /// <summary><c>irrigation_stopped</c> {time, zones, reason}.</summary>
         public static string IrrigationStopped(JsonWriter w, long seq, long time, string[] zoneNames, int zoneMask, string reason)
         {
-            w.Reset();
-            w.BeginEnvelope(EventNames.IrrigationStopped, seq);
-            w.Property("time", time);
-            Zones(w, "zones", zoneNames, zoneMask);
-            w.Property("reason", reason);
-            w.EndEnvelope();
-            return w.ToString();
+            return ZonesAndReason(w, EventNames.IrrigationStopped, seq, time, zoneNames, zoneMask, reason);
         }
 
         /// <summary><c>sensor_disconnected</c> {time, sensor}.</summary>
@@ -138,6 +136,59 @@ namespace Irrigation.Core.Protocol
             return w.ToString();
         }
 
+        /// <summary><c>settings_applied</c> {time, version}: the controller stored and runs these settings.</summary>
+        public static string SettingsApplied(JsonWriter w, long seq, long time, long version)
+        {
+            w.Reset();
+            w.BeginEnvelope(EventNames.SettingsApplied, seq);
+            w.Property("time", time);
+            w.Property("version", version);
+            w.EndEnvelope();
+            return w.ToString();
+        }
+
+        /// <summary>
+        /// <c>settings_rejected</c> {time, version, errors}: as many errors as fit the writer, then one
+        /// <c>"... and N more errors"</c>, so a long list is cut rather than lost as a whole.
+        /// </summary>
+        public static string SettingsRejected(JsonWriter w, long seq, long time, long version, string[] errors)
+        {
+            int count = errors == null ? 0 : errors.Length;
+            for (int kept = count; kept >= 0; kept--)
+            {
+                w.Reset();
+                w.BeginEnvelope(EventNames.SettingsRejected, seq);
+                w.Property("time", time);
+                w.Property("version", version);
+                w.Name("errors");
+                w.BeginArray();
+                for (int i = 0; i < kept; i++)
+                {
+                    w.String(errors[i]);
+                }
+
+                if (kept < count)
+                {
+                    w.String("... and " + (count - kept).ToString() + " more errors");
+                }
+
+                w.EndArray();
+                w.EndEnvelope();
+                if (!w.Overflowed)
+                {
+                    return w.ToString();
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>irrigation_skipped</c> {time, zones, reason}: reason is rain_delay, freeze or min_interval.</summary>
+        public static string IrrigationSkipped(JsonWriter w, long seq, long time, string[] zoneNames, int zoneMask, string reason)
+        {
+            return ZonesAndReason(w, EventNames.IrrigationSkipped, seq, time, zoneNames, zoneMask, reason);
+        }
+
         /// <summary>A mask with the first <paramref name="count"/> bits set (every zone).</summary>
         public static int AllZones(int count)
         {
@@ -150,6 +201,17 @@ namespace Irrigation.Core.Protocol
             w.BeginEnvelope(eventName, seq);
             w.Property("time", time);
             w.Property("record", record);
+            w.EndEnvelope();
+            return w.ToString();
+        }
+
+        private static string ZonesAndReason(JsonWriter w, string eventName, long seq, long time, string[] zoneNames, int zoneMask, string reason)
+        {
+            w.Reset();
+            w.BeginEnvelope(eventName, seq);
+            w.Property("time", time);
+            Zones(w, "zones", zoneNames, zoneMask);
+            w.Property("reason", reason);
             w.EndEnvelope();
             return w.ToString();
         }

@@ -28,6 +28,12 @@ namespace Irrigation.Core.Protocol
         public const string CommandResult = "command_result";
         /// <summary>A warning or error mirrored from the serial log.</summary>
         public const string Log = "log";
+        /// <summary>The controller stored and runs the settings of data.version.</summary>
+        public const string SettingsApplied = "settings_applied";
+        /// <summary>The controller refused the settings of data.version (data.errors says why) and runs what it had.</summary>
+        public const string SettingsRejected = "settings_rejected";
+        /// <summary>A schedule or soil run did not start (data.reason: rain_delay, freeze, min_interval).</summary>
+        public const string IrrigationSkipped = "irrigation_skipped";
 
         // Server -> controller.
         /// <summary>Answer to hello: server time and the highest stored seq of this boot.</summary>
@@ -40,6 +46,8 @@ namespace Irrigation.Core.Protocol
         public const string Stop = "stop";
         /// <summary>A frame was rejected; data.code says why.</summary>
         public const string Error = "error";
+        /// <summary>New settings: data.version, data.utc_offset and data.settings (the config keys except the connection).</summary>
+        public const string Settings = "settings";
 
         // Server -> dashboard.
         /// <summary>First frame to a dashboard: every device's current state.</summary>
@@ -64,6 +72,9 @@ namespace Irrigation.Core.Protocol
                 case Status:
                 case CommandResult:
                 case Log:
+                case SettingsApplied:
+                case SettingsRejected:
+                case IrrigationSkipped:
                     return true;
                 default:
                     return false;

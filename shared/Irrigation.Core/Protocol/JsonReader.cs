@@ -44,6 +44,16 @@ namespace Irrigation.Core.Protocol
         /// <summary>Why the text is invalid (with the character offset), or null.</summary>
         public string Error { get; private set; }
 
+        /// <summary>
+        /// Offset in the text just past the current token: after a <see cref="JsonToken.StartObject"/> the brace is
+        /// at <c>Position - 1</c>, and after <see cref="Skip"/> of that object its closing brace ends at
+        /// <c>Position</c>, so a caller can keep a nested object's text without copying it token by token.
+        /// </summary>
+        public int Position
+        {
+            get { return _pos; }
+        }
+
         /// <summary>Starts reading a new document.</summary>
         public void Reset(string text)
         {

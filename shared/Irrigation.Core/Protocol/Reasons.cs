@@ -1,6 +1,6 @@
 namespace Irrigation.Core.Protocol
 {
-    /// <summary>The <c>reason</c> values of <c>irrigation_started</c> and <c>irrigation_stopped</c>.</summary>
+    /// <summary>The <c>reason</c> values of <c>irrigation_started</c>, <c>irrigation_stopped</c> and <c>irrigation_skipped</c>.</summary>
     public static class Reasons
     {
         /// <summary>Started by a daily schedule.</summary>
@@ -17,5 +17,18 @@ namespace Irrigation.Core.Protocol
         public const string Failsafe = "failsafe";
         /// <summary>Reported at boot: every valve was closed before anything else ran.</summary>
         public const string Boot = "boot";
+
+        /// <summary>Skipped: a rain delay holds (settings rain_delay_until).</summary>
+        public const string RainDelay = "rain_delay";
+        /// <summary>Skipped: the last good air temperature is below settings freeze_skip_below.</summary>
+        public const string Freeze = "freeze";
+        /// <summary>Skipped: the zone watered less than its min_interval ago (soil rule).</summary>
+        public const string MinInterval = "min_interval";
+
+        /// <summary>True for a reason <c>irrigation_skipped</c> may carry.</summary>
+        public static bool IsSkipReason(string reason)
+        {
+            return reason == RainDelay || reason == Freeze || reason == MinInterval;
+        }
     }
 }

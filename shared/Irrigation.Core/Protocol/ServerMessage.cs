@@ -42,6 +42,18 @@ namespace Irrigation.Core.Protocol
         /// <summary>error: the server's message.</summary>
         public string ErrorMessage { get; internal set; }
 
+        /// <summary>welcome/settings: true when the frame carried <c>utc_offset</c>.</summary>
+        public bool HasUtcOffset { get; internal set; }
+
+        /// <summary>welcome/settings: the device's time zone offset now, seconds east of UTC (DST included).</summary>
+        public int UtcOffsetSeconds { get; internal set; }
+
+        /// <summary>settings: the version of these settings (1, 2, 3… per device on the server).</summary>
+        public int SettingsVersion { get; internal set; }
+
+        /// <summary>settings: the settings object's JSON text exactly as received (read with <c>ControllerConfigReader.ReadSettings</c>).</summary>
+        public string SettingsText { get; internal set; }
+
         internal void Clear()
         {
             IsValid = false;
@@ -56,6 +68,10 @@ namespace Irrigation.Core.Protocol
             DurationSeconds = 0;
             ErrorCode = null;
             ErrorMessage = null;
+            HasUtcOffset = false;
+            UtcOffsetSeconds = 0;
+            SettingsVersion = 0;
+            SettingsText = null;
         }
     }
 }

@@ -2,7 +2,8 @@ namespace Irrigation.Core.Protocol
 {
     /// <summary>
     /// Parses the frames a controller receives (<c>welcome</c>, <c>ack</c>, <c>irrigate</c>, <c>stop</c>,
-    /// <c>error</c>) into a reused <see cref="ServerMessage"/>. Malformed input is a result
+    /// <c>error</c>, <c>settings</c>) into a reused <see cref="ServerMessage"/>. A settings object is kept as its
+    /// text (a slice of the frame) and read by the settings reader, which knows its keys. Malformed input is a result
     /// (<see cref="ServerMessage.IsValid"/> false, with a code and a reason), never an exception.
     /// Unknown fields are ignored, as the contract asks, so newer servers stay compatible.
     /// </summary>
@@ -14,6 +15,18 @@ namespace Irrigation.Core.Protocol
         /// <summary>The longest frame accepted, in characters.</summary>
         public const int MaxFrameChars = 8192;
 
+        /// <summary>The largest |utc_offset| accepted, in seconds (time zones span UTC−12 to UTC+14).</summary>
+        public const int MaxUtcOffsetSeconds = 14 * 3600;
+
+        /// <summary>
+        /// The largest frame the server sends a controller, in UTF-8 bytes: a <c>settings</c> frame, which the server
+        /// refuses to build above this size (shorter names or fewer schedules), since a board without PSRAM holds
+        /// one received frame three times (library bytes, decoded text, receive queue). Commands and errors stay
+        /// under a kilobyte. The device's WebSocket refuses anything larger before allocating it
+        /// (MaxReceiveFrameSize), and the device's memory budget counts it (docs/firmware-core.md).
+        /// </summary>
+        public const int MaxServerFrameBytes = 4096;
+
         private readonly JsonReader _reader = new JsonReader();
         private readonly string[] _zoneScratch = new string[MaxZones];
 
@@ -21,17 +34,38 @@ namespace Irrigation.Core.Protocol
         private bool _hasResume;
         private bool _hasSeq;
         private bool _hasDuration;
+        private bool _hasVersion;
+        private long _version;
+        private long _utcOffset;
         private bool _zonesTooMany;
         private string _badField;
+        private string _frame;
 
         /// <summary>Parses <paramref name="frame"/> into <paramref name="message"/>; returns <see cref="ServerMessage.IsValid"/>.</summary>
         public bool Parse(string frame, ServerMessage message)
+        {
+            // The frame is needed only to slice a settings object out of it; it is not kept past this call.
+            _frame = frame;
+            try
+            {
+                return ParseFrame(frame, message);
+            }
+            finally
+            {
+                _frame = null;
+            }
+        }
+
+        private bool ParseFrame(string frame, ServerMessage message)
         {
             message.Clear();
             _hasTime = false;
             _hasResume = false;
             _hasSeq = false;
             _hasDuration = false;
+            _hasVersion = false;
+            _version = 0;
+            _utcOffset = 0;
             _zonesTooMany = false;
             _badField = null;
 
@@ -162,6 +196,30 @@ namespace Irrigation.Core.Protocol
                     case "message":
                         message.ErrorMessage = ReadString(name);
                         break;
+                    case "utc_offset":
+                        message.HasUtcOffset = ReadInteger(name);
+                        _utcOffset = message.HasUtcOffset ? r.IntegerValue : 0;
+                        break;
+                    case "version":
+                        _hasVersion = ReadInteger(name);
+                        _version = _hasVersion ? r.IntegerValue : 0;
+                        break;
+                    case "settings":
+                        if (r.Token != JsonToken.StartObject)
+                        {
+                            MarkBad(name);
+                            break;
+                        }
+
+                        // The object's text is a slice of the frame: no second representation is built here.
+                        int start = r.Position - 1;
+                        if (!r.Skip())
+                        {
+                            return false;
+                        }
+
+                        message.SettingsText = _frame.Substring(start, r.Position - start);
+                        break;
                     case "zones":
                         if (r.Token != JsonToken.StartArray)
                         {
@@ -273,6 +331,29 @@ namespace Irrigation.Core.Protocol
                         return Reject(message, ErrorCodes.BadField, "data.resume must be >= 0");
                     }
 
+                    if (!CheckUtcOffset(message))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case EventNames.Settings:
+                    if (!_hasVersion || _version < 1 || _version > int.MaxValue)
+                    {
+                        return Reject(message, ErrorCodes.BadField, "settings needs data.version 1 to " + int.MaxValue.ToString());
+                    }
+
+                    if (message.SettingsText == null)
+                    {
+                        return Reject(message, ErrorCodes.BadField, "settings needs a data.settings object");
+                    }
+
+                    if (!CheckUtcOffset(message))
+                    {
+                        return false;
+                    }
+
+                    message.SettingsVersion = (int)_version;
                     break;
                 case EventNames.Ack:
                     if (!_hasSeq || message.AckSeq < 0)
@@ -317,6 +398,17 @@ namespace Irrigation.Core.Protocol
             }
 
             message.IsValid = true;
+            return true;
+        }
+
+        private bool CheckUtcOffset(ServerMessage message)
+        {
+            if (_utcOffset < -MaxUtcOffsetSeconds || _utcOffset > MaxUtcOffsetSeconds)
+            {
+                return Reject(message, ErrorCodes.BadField, "data.utc_offset must be -" + MaxUtcOffsetSeconds.ToString() + " to " + MaxUtcOffsetSeconds.ToString() + " seconds");
+            }
+
+            message.UtcOffsetSeconds = (int)_utcOffset;
             return true;
         }
 

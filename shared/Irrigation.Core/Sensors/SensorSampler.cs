@@ -6,9 +6,10 @@ using Irrigation.Core.Protocol;
 namespace Irrigation.Core.Sensors
 {
     /// <summary>
-    /// The sensor component: reads the DHT every dht_interval and each soil probe every soil_interval,
+    /// The sensor component: reads the DHT every dht_interval and each soil probe in use every soil_interval,
     /// records good readings, debounces health and turns health changes into sensor events. A bad read is
-    /// state (a miss), never an exception.
+    /// state (a miss), never an exception. Reads the config from the context, so new settings (intervals,
+    /// calibration, which zone a probe serves) count from the next read.
     /// </summary>
     internal sealed class SensorSampler
     {
@@ -20,24 +21,22 @@ namespace Irrigation.Core.Sensors
         internal const int SoilBase = 2;
 
         private readonly ControllerContext _context;
-        private readonly ControllerConfig _config;
         private readonly IClimateSensor _climate;
         private readonly ISoilProbe[] _probes;
-        private readonly SoilSampler _soil;
+        private SoilSampler _soil;
         private readonly string[] _names;
         private readonly SensorHealth[] _health;
         private readonly int[] _probeZone;
         private long _nextDhtMs;
         private long _nextSoilMs;
 
-        /// <summary>One probe per soil calibration of <paramref name="config"/> (the controller checked that).</summary>
-        public SensorSampler(ControllerContext context, ControllerConfig config, IClimateSensor climate, ISoilProbe[] probes)
+        /// <summary>Every soil input of the board in <paramref name="probes"/>; the config's <c>soil</c> entries use the first ones.</summary>
+        public SensorSampler(ControllerContext context, IClimateSensor climate, ISoilProbe[] probes)
         {
             _context = context;
-            _config = config;
             _climate = climate;
             _probes = probes;
-            _soil = new SoilSampler(config.SoilSamples);
+            _soil = new SoilSampler(context.Config.SoilSamples);
 
             int count = probes.Length;
             _names = new string[SoilBase + count];
@@ -54,25 +53,25 @@ namespace Irrigation.Core.Sensors
                 }
             }
 
-            // A soil reading names the first zone that uses its probe.
             _probeZone = new int[count];
-            for (int p = 0; p < count; p++)
-            {
-                _probeZone[p] = -1;
-                for (int z = config.Zones.Length - 1; z >= 0; z--)
-                {
-                    if (config.Zones[z].SoilProbe == p)
-                    {
-                        _probeZone[p] = z;
-                    }
-                }
-            }
+            MapProbesToZones();
         }
 
-        /// <summary>Soil probes attached.</summary>
+        /// <summary>Soil probes in use (the config's <c>soil</c> entries).</summary>
         public int ProbeCount
         {
-            get { return _probes.Length; }
+            get { return _context.Config.SoilProbes.Length; }
+        }
+
+        /// <summary>New settings run: the sample count and which zone each probe serves may have changed.</summary>
+        public void SettingsApplied()
+        {
+            if (_soil.SamplesPerReading != _context.Config.SoilSamples)
+            {
+                _soil = new SoilSampler(_context.Config.SoilSamples);
+            }
+
+            MapProbesToZones();
         }
 
         /// <summary>Debounced health of sensor <paramref name="sensor"/> (temperature, humidity, then the probes).</summary>
@@ -99,9 +98,10 @@ namespace Irrigation.Core.Sensors
         public void Step()
         {
             long now = _context.NowMs;
+            ControllerConfig config = _context.Config;
             if (now >= _nextDhtMs)
             {
-                long interval = (long)_config.DhtIntervalSeconds * 1000;
+                long interval = (long)config.DhtIntervalSeconds * 1000;
                 // The DHT22 needs 2 s between reads, whatever the config says.
                 _nextDhtMs = now + (interval < 2000 ? 2000 : interval);
                 ReadClimate();
@@ -109,8 +109,8 @@ namespace Irrigation.Core.Sensors
 
             if (now >= _nextSoilMs)
             {
-                _nextSoilMs = now + (long)_config.SoilIntervalSeconds * 1000;
-                for (int p = 0; p < _probes.Length; p++)
+                _nextSoilMs = now + (long)config.SoilIntervalSeconds * 1000;
+                for (int p = 0; p < config.SoilProbes.Length; p++)
                 {
                     ReadSoil(p);
                 }
@@ -160,9 +160,9 @@ namespace Irrigation.Core.Sensors
             SensorHealth h = _health[SoilBase + p];
             if (raw >= 0)
             {
-                int value = _config.SoilProbes[p].ToDeciPercent(raw);
+                int value = _context.Config.SoilProbes[p].ToDeciPercent(raw);
                 Report(SoilBase + p, h.Good(value));
-                _context.Record(EventKind.SoilMoisture, value, raw, _probeZone[p], 0, 0, null);
+                _context.Record(EventKind.SoilMoisture, value, raw, _probeZone[p], _context.ZoneNamesGeneration, 0, null);
                 return;
             }
 
@@ -170,6 +170,23 @@ namespace Irrigation.Core.Sensors
             if (h.Misses <= SensorHealth.DefaultMissesToDisconnect)
             {
                 _context.Log.Warn("soil", raw == SoilSampler.Disconnected ? "probe at scale end (unplugged?)" : "probe read failed", "probe", p, "misses", h.Misses);
+            }
+        }
+
+        // A soil reading names the first zone that uses its probe.
+        private void MapProbesToZones()
+        {
+            ZoneConfig[] zones = _context.Config.Zones;
+            for (int p = 0; p < _probeZone.Length; p++)
+            {
+                _probeZone[p] = -1;
+                for (int z = zones.Length - 1; z >= 0; z--)
+                {
+                    if (zones[z].SoilProbe == p)
+                    {
+                        _probeZone[p] = z;
+                    }
+                }
             }
         }
 

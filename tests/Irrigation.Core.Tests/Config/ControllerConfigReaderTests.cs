@@ -50,7 +50,8 @@ public class ControllerConfigReaderTests
         Assert.Equal(1400, c.SoilProbes[0].WetRaw);
         var s = Assert.Single(c.Schedules);
         Assert.Equal(1, s.ZoneIndex);
-        Assert.Equal(5 * 60 + 30, s.MinuteOfDayUtc);
+        Assert.Equal(5 * 60 + 30, s.MinuteOfDay);
+        Assert.Equal(ScheduleConfig.EveryDay, s.Days);
         Assert.Equal(600, s.DurationSeconds);
         Assert.Empty(result.Warnings);
     }
@@ -101,7 +102,17 @@ public class ControllerConfigReaderTests
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","soil":[{"dry_raw":2000,"wet_raw":1950}]}""", "soil[0]: dry_raw and wet_raw must be at least 100 apart (is 2000 / 1950)")]
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","max_open_zones":2}""", "max_open_zones: must be 1 to the number of zones (1)")]
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"nope","at":"06:00","duration":60}]}""", "schedules[0].zone: no zone named 'nope'")]
-    [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"24:00","duration":60}]}""", "schedules[0].at: must be \"HH:MM\" (UTC, 00:00 to 23:59)")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"24:00","duration":60}]}""", "schedules[0].at: must be \"HH:MM\" (local time, 00:00 to 23:59)")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","zones":[{"name":"front lawn"}]}""", "zones[0].name: must be 1 to 32 letters, digits, '-' or '_'")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","zones":[{"name":"a","max_duration":600,"cycle":900}]}""", "zones[0].cycle: must be 1 to 600 (is 900)")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","zones":[{"name":"a","soak":10}]}""", "zones[0].soak: must be 60 to 86400 (is 10)")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"06:00","days":[],"duration":60}]}""", "schedules[0].days: name at least one day")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"06:00","days":["mon","funday"],"duration":60}]}""", "schedules[0].days: must list day names (sun, mon, tue, wed, thu, fri, sat), each once")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"06:00","days":["mon","mon"],"duration":60}]}""", "schedules[0].days: must list day names (sun, mon, tue, wed, thu, fri, sat), each once")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","seasonal_percent":300}""", "seasonal_percent: must be 0 to 250 (is 300)")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","rain_delay_until":-1}""", "rain_delay_until: must be 0 (none) or a Unix time in seconds before 4102444800")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","freeze_skip_below":"cold"}""", "freeze_skip_below: must be a whole number or null")]
+    [InlineData("""{"device":"d","token":"t","server":"ws://h/","freeze_skip_below":-500}""", "freeze_skip_below: must be -400 to 400 (is -500)")]
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","schedules":[{"zone":"zone1","at":"06:00","duration":4000}]}""", "schedules[0].duration: must be 1 to 1800 (is 4000)")]
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","status_interval":200}""", "watchdog: must be longer than status_interval (200 s), or a quiet link is torn down")]
     [InlineData("""{"device":"d","token":"t","server":"ws://h/","wifi":"farm"}""", "wifi: must be an object")]

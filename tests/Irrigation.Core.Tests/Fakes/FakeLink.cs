@@ -16,6 +16,8 @@ public sealed class FakeLink : ILinkTransport
     public bool AutoServer = true;
     public bool AutoAck = true;
     public Func<long> ServerUnix = () => 1764547200;
+    /// <summary>The welcome's utc_offset (seconds east of UTC), or null for a welcome without one (an older server).</summary>
+    public Func<int?> UtcOffset = () => null;
     public readonly Queue<string> Incoming = new();
     public readonly List<string> Sent = new();
     public int KeepSent = int.MaxValue;
@@ -87,6 +89,11 @@ public sealed class FakeLink : ILinkTransport
 
     public void Enqueue(string frame) => Incoming.Enqueue(frame);
 
+    /// <summary>Queues a settings frame as the server sends it.</summary>
+    public void Settings(int version, string settingsJson, int? utcOffset = null) =>
+        Incoming.Enqueue("{\"event\":\"settings\",\"data\":{\"version\":" + version
+            + (utcOffset is int o ? ",\"utc_offset\":" + o : "") + ",\"settings\":" + settingsJson + "}}");
+
     public void Ack(long seq) => Incoming.Enqueue("{\"event\":\"ack\",\"data\":{\"seq\":" + seq + "}}");
 
     private void Serve(string frame)
@@ -99,7 +106,9 @@ public sealed class FakeLink : ILinkTransport
             CurrentBoot = root.GetProperty("data").GetProperty("boot").GetInt64();
             long resume = Stored.TryGetValue(CurrentBoot, out var set) && set.Count > 0 ? set.Max : 0;
             EventsSinceLastAck = 0;
-            Incoming.Enqueue("{\"event\":\"welcome\",\"data\":{\"time\":" + ServerUnix() + ",\"resume\":" + resume + "}}");
+            int? offset = UtcOffset();
+            Incoming.Enqueue("{\"event\":\"welcome\",\"data\":{\"time\":" + ServerUnix() + ",\"resume\":" + resume
+                + (offset is int o ? ",\"utc_offset\":" + o : "") + "}}");
             return;
         }
 

@@ -11,10 +11,17 @@ public sealed class FakeValve : IValve
     public Func<long>? Clock;
     public long OpenedAtMs = -1;
     public readonly List<string> Calls = new();
+    /// <summary>Every real change of state, with the clock: what two runs can be compared by.</summary>
+    public readonly List<(long Ms, bool Open)> Timeline = new();
 
     public void SetOpen(bool open)
     {
         Calls.Add(open ? "open" : "close");
+        if (open != IsOpen)
+        {
+            Timeline.Add((Clock?.Invoke() ?? 0, open));
+        }
+
         if (open && !IsOpen)
         {
             Opens++;

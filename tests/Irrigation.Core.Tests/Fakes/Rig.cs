@@ -1,6 +1,7 @@
 using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 
 namespace Irrigation.Core.Tests.Fakes;
 
@@ -15,19 +16,27 @@ public sealed class Rig
     public readonly ListLogSink Log = new();
     public readonly FakeDeviceInfo Device = new();
     public readonly ControllerConfig Config;
+    public readonly FlashModel Flash;
+    public SettingsStore? Store;
     public Controller Controller;
     public long TickMs = 250;
 
-    public Rig(ControllerConfig? config = null, int seed = 42)
+    /// <param name="config">The board's file (default: two zones, one soil probe).</param>
+    /// <param name="seed">The controller's random seed.</param>
+    /// <param name="valves">Relays on the board (default: one per zone).</param>
+    /// <param name="flash">A flash to keep settings in (null: settings run from RAM only).</param>
+    public Rig(ControllerConfig? config = null, int seed = 42, int? valves = null, FlashModel? flash = null)
     {
         Config = config ?? DefaultConfig();
+        Flash = flash ?? new FlashModel();
+        Store = flash == null ? null : new SettingsStore(flash, @"I:\settings-a.json", @"I:\settings-b.json");
         Probes = new FakeSoilProbe[Config.SoilProbes.Length];
         for (int i = 0; i < Probes.Length; i++)
         {
             Probes[i] = new FakeSoilProbe();
         }
 
-        Valves = new FakeValve[Config.Zones.Length];
+        Valves = new FakeValve[valves ?? Config.Zones.Length];
         for (int i = 0; i < Valves.Length; i++)
         {
             Valves[i] = new FakeValve { Clock = () => NowMs };
@@ -52,8 +61,30 @@ public sealed class Rig
         return c;
     }
 
+    /// <summary>The default config with a soil rule on zone1 (probe 0, dry 30 %, wet 45 %, run 600 s) read every 10 s.</summary>
+    public static ControllerConfig SoilRuleConfig(int minIntervalSeconds = 0)
+    {
+        var config = DefaultConfig();
+        config.Zones[0].SoilProbe = 0;
+        config.Zones[0].DryDeciPercent = 300;
+        config.Zones[0].WetDeciPercent = 450;
+        config.Zones[0].RunSeconds = 600;
+        config.Zones[0].MinIntervalSeconds = minIntervalSeconds;
+        config.SoilIntervalSeconds = 10;
+        return config;
+    }
+
     public Controller Build(int seed) =>
-        new(Config, Climate, Probes, Valves, Link, Log, Device, seed);
+        new(Config, Climate, Probes, Valves, Link, Log, Device, seed, Store);
+
+    /// <summary>A reboot: a new controller (new boot id) over the same hardware, link and flash.</summary>
+    public void Reboot(int seed = 7)
+    {
+        Config.BootId++;
+        Store = Store == null ? null : new SettingsStore(Flash, @"I:\settings-a.json", @"I:\settings-b.json");
+        Controller = Build(seed);
+        Start();
+    }
 
     public void Start() => Controller.Start(NowMs);
 

@@ -15,6 +15,8 @@ public class ControllerFramesTests
         "soil_moisture-no-zone.json", "irrigation_started.json", "irrigation_stopped.json",
         "irrigation_stopped-boot.json", "sensor_disconnected.json", "sensor_reconnected.json", "status.json",
         "command_result.json", "command_result-error.json", "log.json", "log-escaped.json",
+        "settings_applied.json", "settings_rejected.json", "irrigation_skipped.json", "irrigation_skipped-freeze.json",
+        "irrigation_skipped-min_interval.json",
     };
 
     [Theory]
@@ -36,12 +38,26 @@ public class ControllerFramesTests
     [Fact]
     public void Hello_TooSmallWriter_ReturnsNull()
     {
-        Assert.Null(ControllerFrames.Hello(new JsonWriter(32), "farm-01", "tok", "1.0.0", 1, OneZone, OneZone));
+        Assert.Null(ControllerFrames.Hello(new JsonWriter(32), "farm-01", "tok", "1.0.0", 1, OneZone, OneZone, 0));
+    }
+
+    [Fact]
+    public void SettingsRejected_MoreErrorsThanFit_CutWithACountAndStillValid()
+    {
+        var errors = Enumerable.Range(0, 40).Select(i => $"zones[{i % 16}].dry: must be 0 to 1000 (is {2000 + i})").ToArray();
+
+        string? frame = ControllerFrames.SettingsRejected(new JsonWriter(1536), 9, 1764547200, 4, errors);
+
+        Assert.NotNull(frame);
+        var written = System.Text.Json.JsonDocument.Parse(frame).RootElement.GetProperty("data").GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.InRange(written.Count, 10, 39);
+        Assert.Equal(errors.Take(written.Count - 1), written.Take(written.Count - 1));
+        Assert.Equal($"... and {40 - (written.Count - 1)} more errors", written[^1]);
     }
 
     private static string? Write(string file, JsonWriter w) => file switch
     {
-        "hello.json" => ControllerFrames.Hello(w, "farm-01", "tok-secret", "1.0.0", 3141592653, TwoZones, new[] { "temperature", "humidity", "soil_moisture" }),
+        "hello.json" => ControllerFrames.Hello(w, "farm-01", "tok-secret", "1.0.0", 3141592653, TwoZones, new[] { "temperature", "humidity", "soil_moisture" }, 7),
         "temperature.json" => ControllerFrames.Temperature(w, 42, 1764547200, 223),
         "temperature-negative.json" => ControllerFrames.Temperature(w, 43, 1764547200, -125),
         "humidity.json" => ControllerFrames.Humidity(w, 44, 1764547200, 455),
@@ -57,6 +73,11 @@ public class ControllerFramesTests
         "command_result-error.json" => ControllerFrames.CommandResult(w, 53, 1764547260, "c-18", false, "duration above the zone maximum (1800 s)"),
         "log.json" => ControllerFrames.Log(w, 54, 1764547260, "W", "sensor: dht read failed pin=26 misses=3"),
         "log-escaped.json" => ControllerFrames.Log(w, 55, 1764547260, "E", "quote \" backslash \\ newline \n tab \t bell \u0007 e-acute \u00e9 snowman \u2603"),
+        "settings_applied.json" => ControllerFrames.SettingsApplied(w, 56, 1764547270, 8),
+        "settings_rejected.json" => ControllerFrames.SettingsRejected(w, 57, 1764547271, 9, new[] { "zones: this controller has 2 valves (the settings name 3 zones)", "zones[0].wet: must be above dry (500) so the soil rule has hysteresis" }),
+        "irrigation_skipped.json" => ControllerFrames.IrrigationSkipped(w, 58, 1764566400, TwoZones, 3, Reasons.RainDelay),
+        "irrigation_skipped-freeze.json" => ControllerFrames.IrrigationSkipped(w, 59, 1764566400, TwoZones, 2, Reasons.Freeze),
+        "irrigation_skipped-min_interval.json" => ControllerFrames.IrrigationSkipped(w, 60, 1764566460, TwoZones, 1, Reasons.MinInterval),
         _ => throw new ArgumentException(file),
     };
 }

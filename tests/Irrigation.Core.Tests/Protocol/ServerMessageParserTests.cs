@@ -30,6 +30,10 @@ public class ServerMessageParserTests
         Assert.Equal(Str(data, "id"), message.CommandId);
         Assert.Equal(Str(data, "code"), message.ErrorCode);
         Assert.Equal(Str(data, "message"), message.ErrorMessage);
+        Assert.Equal(data.TryGetProperty("utc_offset", out _), message.HasUtcOffset);
+        Assert.Equal(Long(data, "utc_offset"), message.UtcOffsetSeconds);
+        Assert.Equal(Long(data, "version"), message.SettingsVersion);
+        Assert.Equal(data.TryGetProperty("settings", out var settings) ? settings.GetRawText() : null, message.SettingsText);
         if (data.TryGetProperty("zones", out var zones))
         {
             Assert.Equal(zones.EnumerateArray().Select(z => z.GetString()).ToArray(), message.Zones);
@@ -81,12 +85,40 @@ public class ServerMessageParserTests
     }
 
     [Fact]
+    public void Parse_SettingsWithSpaces_TextIsTheExactSlice()
+    {
+        var message = new ServerMessage();
+        const string frame = "{ \"event\" : \"settings\", \"data\" : { \"settings\" : { \"zones\" : [ { \"name\" : \"a\\u0062\" } ] } , \"version\" : 3 } }";
+
+        Assert.True(new ServerMessageParser().Parse(frame, message), message.RejectReason);
+
+        Assert.Equal("{ \"zones\" : [ { \"name\" : \"a\\u0062\" } ] }", message.SettingsText);
+        Assert.Equal(3, message.SettingsVersion);
+        Assert.False(message.HasUtcOffset);
+    }
+
+    [Fact]
+    public void Parse_SettingsThenAck_SettingsFieldsCleared()
+    {
+        var parser = new ServerMessageParser();
+        var message = new ServerMessage();
+        Assert.True(parser.Parse("""{"event":"settings","data":{"version":3,"utc_offset":-18000,"settings":{}}}""", message));
+        Assert.Equal(-18000, message.UtcOffsetSeconds);
+
+        Assert.True(parser.Parse("""{"event":"ack","data":{"seq":3}}""", message));
+
+        Assert.Null(message.SettingsText);
+        Assert.Equal(0, message.SettingsVersion);
+        Assert.False(message.HasUtcOffset);
+    }
+
+    [Fact]
     public void Parse_VectorFolders_CoverEveryServerEventAndCode()
     {
         var events = ValidFrames.Cast<object[]>().Select(f => JsonDocument.Parse(File.ReadAllText((string)f[0])).RootElement.GetProperty("event").GetString()).ToHashSet();
         var codes = InvalidFrames.Cast<object[]>().Select(f => Path.GetFileName((string)f[0]).Split("--")[0]).ToHashSet();
 
-        Assert.Superset(new HashSet<string?> { "welcome", "ack", "irrigate", "stop", "error" }, events);
+        Assert.Superset(new HashSet<string?> { "welcome", "ack", "irrigate", "stop", "error", "settings" }, events);
         Assert.Superset(new HashSet<string> { "bad_json", "bad_field", "unknown_event", "too_large" }, codes);
     }
 

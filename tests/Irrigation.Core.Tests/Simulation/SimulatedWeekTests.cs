@@ -2,13 +2,15 @@ using System.Text.Json;
 using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 using Irrigation.Core.Tests.Fakes;
 
 namespace Irrigation.Core.Tests.Simulation;
 
 /// <summary>
 /// A week of one controller against a flaky world: link outages and drops, a silent server, sensor dropouts,
-/// garbage reads, random commands and three reboots. Checks the safety and accounting invariants on every tick.
+/// garbage reads, random commands, settings from the server (good and bad, rain delays, time zone offsets) kept
+/// in flash, and three reboots. Checks the safety and accounting invariants on every tick.
 /// </summary>
 public class SimulatedWeekTests
 {
@@ -74,6 +76,9 @@ public class SimulatedWeekTests
         var link = new FakeLink { ServerUnix = () => ServerEpoch + simMs / 1000, KeepSent = 64 };
         var sink = new ListLogSink { Keep = 200 };
         var device = new FakeDeviceInfo();
+        var flash = new FlashModel();
+        int settingsVersion = 0;
+        int settingsFrames = 0;
         var boots = new List<Boot>();
         long bootAt = 0;
         long timeViolations = 0;
@@ -95,7 +100,7 @@ public class SimulatedWeekTests
             config.BootId = rng.NextInt64(1, long.MaxValue);
             bootAt = simMs;
             boots.Add(new Boot { Id = config.BootId, StartMs = simMs });
-            var c = new Controller(config, climate, new ISoilProbe[] { soil }, valves, link, sink, device, rng.Next());
+            var c = new Controller(config, climate, new ISoilProbe[] { soil }, valves, link, sink, device, rng.Next(), new SettingsStore(flash, "I:\\a.json", "I:\\b.json"));
             c.Start(0);
             Assert.All(valves, v => Assert.False(v.IsOpen));
             return c;
@@ -110,6 +115,8 @@ public class SimulatedWeekTests
         long dhtDeadUntil = -1;
         long endOfChaos = Week - 6 * 3600_000L;
         int commandCounter = 0;
+        long commandAt = -1;
+        var leaseEnds = new long[valves.Length];
         long maxBuffered = 0;
         long leaseChecks = 0;
         long dhtReads = 0;
@@ -154,6 +161,24 @@ public class SimulatedWeekTests
                     link.Enqueue(rng.Next(4) == 0
                         ? "{\"event\":\"stop\",\"data\":{\"id\":\"c-" + commandCounter + "\",\"zones\":[]}}"
                         : "{\"event\":\"irrigate\",\"data\":{\"id\":\"c-" + commandCounter + "\",\"zones\":[\"" + zone + "\"],\"duration\":" + rng.Next(30, 2400) + "}}");
+                    commandAt = simMs;
+                }
+                else if (roll < 40 && link.State == LinkState.Open)
+                {
+                    // The server's settings: a new version, the same again, or one the device must refuse.
+                    settingsFrames++;
+                    int kind = rng.Next(6);
+                    int version = kind == 0 ? Math.Max(settingsVersion, 1) : ++settingsVersion;
+                    string settings = kind switch
+                    {
+                        1 => "{\"zones\":[{\"name\":\"beds\",\"dry\":2000},{\"name\":\"lawn\"}]}",
+                        2 => "{\"rain_delay_until\":" + (ServerEpoch + simMs / 1000 + rng.Next(600, 6 * 3600)) + "}",
+                        _ => "{\"zones\":[{\"name\":\"beds\",\"soil_probe\":0,\"run\":" + rng.Next(300, 1800) + ",\"max_duration\":" + rng.Next(120, 1800)
+                            + ",\"cycle\":" + rng.Next(0, 2) * 120 + ",\"soak\":600,\"min_interval\":1800},{\"name\":\"lawn\",\"max_duration\":" + rng.Next(60, 1800)
+                            + "}],\"schedules\":[{\"zone\":\"lawn\",\"at\":\"05:00\",\"duration\":60},{\"zone\":\"beds\",\"at\":\"18:00\",\"duration\":60}],\"seasonal_percent\":" + rng.Next(0, 251)
+                            + ",\"freeze_skip_below\":" + (rng.Next(2) == 0 ? "null" : "180") + "}",
+                    };
+                    link.Settings(version, settings, 3600 * rng.Next(0, 3));
                 }
             }
 
@@ -183,15 +208,18 @@ public class SimulatedWeekTests
                 soil.MoistureDeci = Math.Clamp(soil.MoistureDeci + (valves[0].IsOpen ? 12 : -1), 0, 1000);
             }
 
-            // ---- reboot: RAM (the buffer) is lost; the relay may still be energised until Start
+            // ---- reboot: RAM (the buffer) is lost; the relay may still be energised until Start. The settings that
+            // ran before are the ones that run after (they were stored before they were applied).
             if (nextReboot < rebootAt.Length && simMs >= rebootAt[nextReboot])
             {
                 nextReboot++;
+                int runningVersion = controller.SettingsVersion;
                 boots[^1].LastSeq = controller.LastSeq;
                 boots[^1].Dropped = controller.DroppedCount;
                 boots[^1].LostInRam = controller.BufferedCount;
                 link.Drop();
                 controller = NewBoot();
+                Assert.Equal(runningVersion, controller.SettingsVersion);
                 uptime = 0;
                 continue;
             }
@@ -203,14 +231,18 @@ public class SimulatedWeekTests
             for (int z = 0; z < valves.Length; z++)
             {
                 Assert.Equal(controller.IsZoneOpen(z), valves[z].IsOpen);
+                long leaseEnd = controller.ZoneLeaseEndMs(z);
                 if (valves[z].IsOpen)
                 {
                     leaseChecks++;
-                    long leaseEnd = controller.ZoneLeaseEndMs(z);
                     Assert.True(uptime < leaseEnd, $"zone {z} open past its lease at {uptime} (lease end {leaseEnd})");
-                    Assert.True(leaseEnd - uptime <= config.Zones[z].MaxDurationSeconds * 1000L, $"zone {z} lease longer than its maximum");
-                    Assert.True(simMs - valves[z].OpenedAtMs <= 2 * config.Zones[z].MaxDurationSeconds * 1000L + TickMs, $"zone {z} open {simMs - valves[z].OpenedAtMs} ms");
+                    Assert.True(leaseEnd - uptime <= controller.Config.Zones[z].MaxDurationSeconds * 1000L, $"zone {z} lease longer than its maximum");
+                    Assert.True(simMs - valves[z].OpenedAtMs <= 2 * 1800_000L + TickMs, $"zone {z} open {simMs - valves[z].OpenedAtMs} ms");
+                    // Only a command may lengthen an open lease (settings never do).
+                    Assert.True(leaseEnds[z] < 0 || leaseEnd <= leaseEnds[z] || commandAt == simMs || valves[z].OpenedAtMs == simMs, $"zone {z} lease extended at {simMs} without a command");
                 }
+
+                leaseEnds[z] = leaseEnd;
             }
 
             Assert.True(controller.OpenZoneCount <= config.MaxOpenZones);
@@ -247,5 +279,7 @@ public class SimulatedWeekTests
 
         Assert.True(timeViolations == 0, badTime);
         Assert.True(controller.IsClockTrusted);
+        Assert.True(settingsFrames > 30, $"only {settingsFrames} settings frames");
+        Assert.True(settingsVersion > 10 && controller.SettingsVersion > 0);
     }
 }

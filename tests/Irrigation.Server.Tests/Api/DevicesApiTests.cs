@@ -96,8 +96,16 @@ public class DevicesApiTests
         var shown = await board.WaitForEventAsync("irrigate");
         Assert.Equal("farm-01", shown.GetProperty("device").GetString());
         await board.WaitForEventAsync("stop");
-        var history = await http.GetStringAsync("api/devices/farm-01/events?kind=command");
+        // Stored by the ingest writer, a moment after the dashboards saw it.
+        var deadline = DateTime.UtcNow + TestSocket.Patience;
+        string history;
+        while (!(history = await http.GetStringAsync("api/devices/farm-01/events?kind=command")).Contains(stopId) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Contains(id, history);
+        Assert.Contains(stopId, history);
     }
 
     [Theory]

@@ -56,7 +56,7 @@ public class CommandLineTests : IDisposable
         Assert.Contains("bad device id", (await RunAsync(1, "devices", "add", "../x", "--owner", "alice")).Stderr);
         Assert.Contains("already exists", (await RunAsync(1, "users", "add", "alice")).Stderr);
         Assert.Contains("usage", (await RunAsync(2, "devices", "add", "farm-04")).Stderr);
-        Assert.Contains("unknown command", (await RunAsync(2, "devices", "remove", "farm-01")).Stderr);
+        Assert.Contains("unknown command", (await RunAsync(2, "devices", "rename", "farm-01")).Stderr);
         Assert.Contains("unknown option", (await RunAsync(2, "users", "add", "carol", "--colour", "red")).Stderr);
     }
 

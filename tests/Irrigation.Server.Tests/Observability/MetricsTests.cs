@@ -38,13 +38,13 @@ public class MetricsTests
     }
 
     [Fact]
-    public async Task Flood_OverTheRate_RateLimitedAndAcked()
+    public async Task Flood_OverTheRate_SlowedDownNothingRejectedAndCounted()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Relay:MaxEventsPerSecond"] = "0.001",
-            ["Relay:RateBurst"] = "5",
-            ["Relay:MaxRejectedFrames"] = "1000",
+            // Slow enough that frames sent back to back always outrun it, however loaded the machine.
+            ["Relay:MaxEventsPerSecond"] = "2",
+            ["Relay:RateBurst"] = "3",
         });
         await server.CreateUserAsync("alice");
         var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
@@ -56,10 +56,73 @@ public class MetricsTests
         }
 
         await controller.WaitAckAsync(8);
-        Assert.Equal(["rate_limited", "rate_limited", "rate_limited"], controller.ErrorCodes);
+        Assert.Empty(controller.ErrorCodes);
         using var http = server.Http();
         var metrics = await http.GetStringAsync("metrics");
-        Assert.Equal(3, PrometheusText.Value(metrics, "irrigation_rejected_total", "code=rate_limited"));
+        Assert.True(PrometheusText.Value(metrics, "irrigation_rate_delayed_total") >= 4, metrics);
+        Assert.Null(PrometheusText.Value(metrics, "irrigation_rejected_total", "code=rate_limited"));
+        Assert.Equal(8, PrometheusText.Value(metrics, "irrigation_events_stored_total"));
+    }
+
+    [Fact]
+    public async Task WrongTokens_ManyInARow_DelayedThenRefusedAndCounted()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Auth:FirstDelay"] = "00:00:00.020",
+            ["Auth:MaxDelay"] = "00:00:00.100",
+        });
+        var alice = await server.CreateUserAsync("alice");
+        using var wrong = server.Http("not-a-token");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            statuses.Add((await wrong.GetAsync("api/devices")).StatusCode);
+        }
+
+        // Ten plain refusals (the first two answered at once, the next ones slowed), then 429 from that address.
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 10).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 20)), statuses);
+        var refused = await wrong.GetAsync("api/devices");
+        Assert.True(refused.Headers.RetryAfter is not null);
+        // The right token from the same address is refused too until the window passes: guessing is what is slowed.
+        using var right = server.Http(alice);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await right.GetAsync("api/devices")).StatusCode);
+        var metrics = await server.Http().GetStringAsync("metrics");
+        Assert.True(PrometheusText.Value(metrics, "irrigation_auth_throttled_total", "decision=delayed") >= 7, metrics);
+        Assert.True(PrometheusText.Value(metrics, "irrigation_auth_throttled_total", "decision=refused") >= 20, metrics);
+    }
+
+    [Fact]
+    public async Task WrongHellos_ManyInARow_RefusedWithTheReasonAndCounted()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Auth:FirstDelay"] = "00:00:00.010",
+            ["Auth:MaxDelay"] = "00:00:00.050",
+            ["Auth:RefuseAfter"] = "4",
+        });
+        await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+
+        var reasons = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var socket = await server.OpenControllerSocketAsync();
+            await socket.SendAsync(TestController.Hello("farm-01", "guess-" + i, 1));
+            await socket.WaitClosedAsync();
+            reasons.Add(socket.CloseDescription ?? "");
+        }
+
+        Assert.Equal(4, reasons.Count(r => r.Contains("wrong token")));
+        Assert.Equal(2, reasons.Count(r => r.Contains("too many failed hellos")));
+        // Even the right token is refused from that address for that device now: the id is locked out, not only the guess.
+        var right = await server.OpenControllerSocketAsync();
+        await right.SendAsync(TestController.Hello("farm-01", farm, 1));
+        await right.WaitClosedAsync();
+        Assert.Contains("too many failed hellos", right.CloseDescription);
+        using var http = server.Http();
+        Assert.True(PrometheusText.Value(await http.GetStringAsync("metrics"), "irrigation_auth_throttled_total", "decision=refused") >= 3);
     }
 
     [Fact]

@@ -31,4 +31,15 @@ public class ServerFramesTests
     {
         Assert.Equal("{\"event\":\"ack\",\"data\":{\"seq\":" + seq + "}}", Encoding.UTF8.GetString(ServerFrames.Ack(seq)));
     }
+
+    [Fact]
+    public void Presence_OnlineWithFirmware_FirmwareInDataOfflineWithout()
+    {
+        Assert.Equal("""{"event":"device_online","device":"farm-01","data":{"time":5,"firmware":"1.2.0"}}""",
+            Encoding.UTF8.GetString(ServerFrames.Presence("farm-01", online: true, 5, "1.2.0")));
+        Assert.Equal("""{"event":"device_online","device":"farm-01","data":{"time":5}}""",
+            Encoding.UTF8.GetString(ServerFrames.Presence("farm-01", online: true, 5)));
+        Assert.Equal("""{"event":"device_offline","device":"farm-01","data":{"time":6}}""",
+            Encoding.UTF8.GetString(ServerFrames.Presence("farm-01", online: false, 6, "1.2.0")));
+    }
 }

@@ -170,6 +170,13 @@ public sealed class TestServer : IAsyncDisposable
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            // Host settings reach Program before it registers services (AddMqttBridge reads Mqtt:Server there);
+            // the in-memory collection keeps them above appsettings.json for everything read later.
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
             if (services is not null)
             {

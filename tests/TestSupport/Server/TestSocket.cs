@@ -178,14 +178,17 @@ namespace Irrigation.Tests.Support
         }
 
         /// <summary>The first frame matching <paramref name="match"/>.</summary>
-        public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, string what)
+        public Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, string what) => WaitForAsync(match, what, Patience);
+
+        /// <summary>The same with another upper bound (for a wait that is long by design).</summary>
+        public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, string what, TimeSpan patience)
         {
             if (!_keepFrames && !_pump.IsCompleted)
             {
                 throw new InvalidOperationException("this socket keeps no frames: observe them instead");
             }
 
-            var deadline = DateTime.UtcNow + Patience;
+            var deadline = DateTime.UtcNow + patience;
             while (true)
             {
                 Task changed;
@@ -202,7 +205,7 @@ namespace Irrigation.Tests.Support
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                 {
-                    throw new TimeoutException($"no {what} within {Patience.TotalSeconds} s; got: {Describe()}");
+                    throw new TimeoutException($"no {what} within {patience.TotalSeconds} s; got: {Describe()}");
                 }
 
                 if (await Task.WhenAny(changed, _closed.Task, Task.Delay(left)) == _closed.Task)

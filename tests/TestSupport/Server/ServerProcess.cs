@@ -48,7 +48,7 @@ namespace Irrigation.Tests.Support
         /// <summary>What was started (the same again on <see cref="RestartAsync"/>).</summary>
         public ServerLaunch Launch { get; private set; }
 
-        /// <summary>http://127.0.0.1:PORT/ (it listens there).</summary>
+        /// <summary>http(s)://127.0.0.1:PORT/ (it listens there).</summary>
         public Uri Address { get; private set; } = null!;
 
         /// <summary>ws://127.0.0.1:PORT/</summary>
@@ -245,7 +245,7 @@ namespace Irrigation.Tests.Support
             return info;
         }
 
-        [GeneratedRegex(@"^Listening on (http://[^\s,]+)")]
+        [GeneratedRegex(@"^Listening on (https?://[^\s,]+)")]
         private static partial Regex ListeningLine();
     }
 }
