@@ -51,6 +51,9 @@ namespace Irrigation.Tests.Support
         /// <summary>http(s)://127.0.0.1:PORT/ (it listens there).</summary>
         public Uri Address { get; private set; } = null!;
 
+        /// <summary><see cref="Address"/> under the browser tests' older name, so their fixtures' callers keep compiling.</summary>
+        public Uri BaseUri => Address;
+
         /// <summary>ws://127.0.0.1:PORT/</summary>
         public Uri WebSocketAddress => new("ws://" + Address.Authority + "/");
 
