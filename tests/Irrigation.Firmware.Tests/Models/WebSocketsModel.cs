@@ -176,6 +176,20 @@ namespace System.Net.WebSockets
             _controlTimer = new Timer(CheckTimeouts, null, ModelNetwork.ControlPeriodMs, ModelNetwork.ControlPeriodMs);
         }
 
+        /// <summary>The board was switched off: the library's threads and timer end, nothing is raised or counted.</summary>
+        internal void Halt()
+        {
+            lock (_sync)
+            {
+                _stopped = true;
+                _senderStopped = true;
+                _tcpClosed = true;
+                Monitor.PulseAll(_sync);
+            }
+
+            _controlTimer?.Dispose();
+        }
+
         internal void CloseTcp()
         {
             bool close;
