@@ -9,6 +9,15 @@ namespace Irrigation.Firmware
         /// <summary>The configuration file on the internal flash drive (written by nanoff-flash.ps1).</summary>
         public const string ConfigPath = "I:\\irrigation.json";
 
+        /// <summary>
+        /// The two slots of the settings the server sent (Irrigation.Core.Settings.SettingsStore: each save writes the
+        /// slot that does not hold the newest intact settings, so a power cut mid-write leaves the other one).
+        /// </summary>
+        public const string SettingsSlotAPath = "I:\\settings-a.json";
+
+        /// <summary>The second settings slot (see <see cref="SettingsSlotAPath"/>).</summary>
+        public const string SettingsSlotBPath = "I:\\settings-b.json";
+
         /// <summary>How often the tick loop calls the controller, in milliseconds.</summary>
         public const int TickPeriodMs = 200;
 

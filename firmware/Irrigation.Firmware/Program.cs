@@ -5,6 +5,7 @@ using Irrigation.Core.Config;
 using Irrigation.Core.Irrigation;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
 using Irrigation.Firmware.Logging;
@@ -51,19 +52,20 @@ namespace Irrigation.Firmware
             // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
             var random = new Random();
             long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
-            ControllerConfig config = LoadConfig(bootId, relays.Length, log);
+            var flash = new FlashFiles();
+            ControllerConfig config = LoadConfig(flash, bootId, relays.Length, log);
 
             var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
             wifi.Start(config.WifiSsid, config.WifiPassword);
             var link = OpenLink(config.ServerUrl, wifi, log);
 
-            ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));
+            ISoilProbe[] soil = AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels);
             var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
 
-            // Every relay was driven off above; the core drives only the ones its zones use.
-            IValve[] zoneValves = new IValve[config.Zones.Length];
-            Array.Copy(relays, zoneValves, zoneValves.Length);
-            var controller = new Controller(config, climate, soil, zoneValves, link, serial, new DeviceInfo(), random.Next());
+            // Every relay and soil input of the board (all driven off or idle above): the file's zones use the first
+            // ones, and settings from the server may use up to all of them. The last settings applied run from flash.
+            var settings = new SettingsStore(flash, FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath);
+            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings);
             var watchdog = new SoftwareWatchdog(
                 FirmwareDefaults.WatchdogStallMs,
                 FirmwareDefaults.WatchdogCheckPeriodMs,
@@ -81,9 +83,9 @@ namespace Irrigation.Firmware
         }
 
         /// <summary>The validated configuration, capped for this board; halts (relays off) when there is none.</summary>
-        private static ControllerConfig LoadConfig(long bootId, int relayCount, FirmwareLog log)
+        private static ControllerConfig LoadConfig(FlashFiles flash, long bootId, int relayCount, FirmwareLog log)
         {
-            string configText = ConfigFile.ReadText(FirmwareDefaults.ConfigPath, log);
+            string configText = ConfigFile.ReadText(flash, FirmwareDefaults.ConfigPath, log);
             if (configText == null)
             {
                 SafeHalt.Forever(log, "config", "no configuration at " + FirmwareDefaults.ConfigPath);
@@ -123,13 +125,6 @@ namespace Irrigation.Firmware
                 FirmwareDefaults.LinkConnectStuckRebootMs,
                 wifi,
                 log);
-        }
-
-        private static int[] FirstOf(int[] values, int count)
-        {
-            int[] first = new int[count];
-            Array.Copy(values, first, count);
-            return first;
         }
     }
 }

@@ -30,16 +30,21 @@ namespace Irrigation.Firmware.Tests
             return new WebSocketTransport(1000, 500, ServerMessageParser.MaxServerFrameBytes, receiveQueueChars, abandonAfterMs, stuckAfterMs, null, log);
         }
 
+        /// <summary>The repository's config template as nanoff-flash.ps1 fills it in (the text of I:\irrigation.json).</summary>
+        public static string ConfigText(string serverUrl = IpUrl)
+        {
+            string template = File.ReadAllText(RepoPaths.Combine("firmware", "Irrigation.Firmware", "irrigation.template.json"));
+            return template
+                .Replace("\"device\": \"\"", "\"device\": \"farm-01\"")
+                .Replace("\"token\": \"\"", "\"token\": \"tok-123456\"")
+                .Replace("\"server\": \"\"", "\"server\": \"" + serverUrl + "\"")
+                .Replace("\"ssid\": \"\", \"password\": \"\"", "\"ssid\": \"Farm\", \"password\": \"password123\"");
+        }
+
         /// <summary>The repository's config template, provisioned as nanoff-flash.ps1 would.</summary>
         public static ControllerConfig NewConfig()
         {
-            string template = File.ReadAllText(RepoPaths.Combine("firmware", "Irrigation.Firmware", "irrigation.template.json"));
-            string text = template
-                .Replace("\"device\": \"\"", "\"device\": \"farm-01\"")
-                .Replace("\"token\": \"\"", "\"token\": \"tok-123456\"")
-                .Replace("\"server\": \"\"", "\"server\": \"" + IpUrl + "\"")
-                .Replace("\"ssid\": \"\", \"password\": \"\"", "\"ssid\": \"Farm\", \"password\": \"password123\"");
-            ConfigReadResult read = ControllerConfigReader.Read(text, FirmwareDefaults.FirmwareVersion, 1);
+            ConfigReadResult read = ControllerConfigReader.Read(ConfigText(), FirmwareDefaults.FirmwareVersion, 1);
             Assert.True(read.IsValid, string.Join("; ", read.Errors));
             return read.Config;
         }

@@ -5,7 +5,7 @@ namespace Irrigation.Firmware.Tests.Models
 {
     /// <summary>
     /// The model board a test runs on: sensor values, memory figures, reboots, and the state of every other model
-    /// (network, Wi-Fi, GPIO, UART, ADC), all held by one <see cref="BoardState"/> per test.
+    /// (network, Wi-Fi, GPIO, UART, ADC, flash), all held by one <see cref="BoardState"/> per test.
     /// <para>
     /// Why per test: the firmware under test starts threads (a Wi-Fi connector retrying every 20 ms, connect
     /// attempts blocked in a handshake, the library's sender and receive threads, a tick loop) that outlive the
@@ -44,6 +44,17 @@ namespace Irrigation.Firmware.Tests.Models
         public static void PowerOn()
         {
             s_current.Value = new BoardState(Thread.CurrentThread);
+        }
+
+        /// <summary>
+        /// A reset: the calling flow's board is switched off and a new one switched on that keeps only the flash
+        /// (drive I:), as a real board keeps its files and loses everything else. Start the firmware again after it.
+        /// </summary>
+        public static void Reboot()
+        {
+            BoardState old = s_current.Value;
+            old.SwitchOff();
+            s_current.Value = new BoardState(Thread.CurrentThread, old.Flash);
         }
 
         /// <summary>Switches the calling flow's board off (the test's Dispose): see the class remarks.</summary>
@@ -143,6 +154,7 @@ namespace Irrigation.Firmware.Tests.Models
         public readonly ModelWifi.State Wifi = new ModelWifi.State();
         public readonly ModelGpio.State Gpio = new ModelGpio.State();
         public readonly ModelSerial.State Serial = new ModelSerial.State();
+        public readonly ModelFlash.State Flash;
         public volatile bool DhtConnected = true;
         public volatile int DhtFailedReadMs = 1000;
         public volatile int DhtDeciCelsius = 215;
@@ -157,9 +169,10 @@ namespace Irrigation.Firmware.Tests.Models
         public long RebootAtMs;
         private volatile bool _off;
 
-        public BoardState(Thread owner)
+        public BoardState(Thread owner, ModelFlash.State flash = null)
         {
             Owner = owner;
+            Flash = flash ?? new ModelFlash.State();
         }
 
         public bool IsOff => _off;

@@ -1,0 +1,114 @@
+using System.Linq;
+using System.Net.WebSockets;
+using System.Net.WebSockets.WebSocketFrame;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Irrigation.Firmware.Tests.Models;
+
+namespace Irrigation.Firmware.Tests
+{
+    /// <summary>
+    /// The whole firmware (Program.Main, as the board runs it) on the model board: the configuration deployed on
+    /// I:, Wi-Fi, a model server that answers the handshake, and settings frames from that server.
+    /// </summary>
+    public class ProgramTests : ModelTest
+    {
+        private const string SlotA = @"I:\settings-a.json";
+        private const int BootBoundMs = 30000;
+
+        private static string FourZones(int seasonalPercent) =>
+            "{\"zones\":[{\"name\":\"beds\",\"soil_probe\":0},{\"name\":\"lawn\",\"soil_probe\":1},{\"name\":\"hedge\",\"soil_probe\":2},{\"name\":\"orchard\",\"soil_probe\":3}],"
+            + "\"soil\":[{\"dry_raw\":3400,\"wet_raw\":1400},{\"dry_raw\":3400,\"wet_raw\":1400},{\"dry_raw\":3300,\"wet_raw\":1300},{\"dry_raw\":3300,\"wet_raw\":1300}],"
+            + "\"schedules\":[{\"zone\":\"orchard\",\"at\":\"05:30\",\"duration\":600}],\"seasonal_percent\":" + seasonalPercent + "}";
+
+        private static string SettingsFrame(int version, string settings) =>
+            "{\"event\":\"settings\",\"data\":{\"version\":" + version + ",\"utc_offset\":3600,\"settings\":" + settings + "}}";
+
+        /// <summary>Deploys I:\irrigation.json (the template with two zones, as nanoff-flash.ps1 writes it) once per test.</summary>
+        private static void Provision()
+        {
+            ModelFlash.Deploy(FirmwareDefaults.ConfigPath, Rig.ConfigText());
+        }
+
+        /// <summary>Powers the firmware up on the current model board; returns the socket it greeted the server on.</summary>
+        private ClientWebSocket Boot()
+        {
+            ModelWifi.SucceedFromAttempt = 1;
+            new Thread(Program.Main) { IsBackground = true, Name = "firmware" }.Start();
+            ClientWebSocket socket = null;
+            Assert.True(Eventually(() => (socket = Greeted()) != null, BootBoundMs), "no hello; log:\n" + string.Join("\n", ModelSerial.Lines));
+            socket.ServerSends("{\"event\":\"welcome\",\"data\":{\"time\":1764547200,\"resume\":0}}");
+            return socket;
+        }
+
+        private static ClientWebSocket Greeted() =>
+            ModelNetwork.Sockets.LastOrDefault(s => s.State == WebSocketState.Open && Frames(s).Any(f => f.Contains("\"event\":\"hello\"")));
+
+        private static string[] Frames(ClientWebSocket socket) => socket.SentFrames.Where(f => !f.IsClose).Select(f => f.Text).ToArray();
+
+        /// <summary>Acknowledges everything the device sent so far (the send window must not fill up), then looks for a frame.</summary>
+        private static bool Sent(ClientWebSocket socket, params string[] parts)
+        {
+            string[] frames = Frames(socket);
+            long last = frames.SelectMany(f => Regex.Matches(f, "\"seq\":(\\d+)").Select(m => long.Parse(m.Groups[1].Value))).DefaultIfEmpty(0).Max();
+            if (last > 0)
+            {
+                socket.ServerSends("{\"event\":\"ack\",\"data\":{\"seq\":" + last + "}}");
+            }
+
+            return frames.Any(f => parts.All(f.Contains));
+        }
+
+        [Fact]
+        public void SettingsFrameForEveryRelayAndSoilInput_Applied_StoredAndRunAgainAfterAReboot()
+        {
+            Provision();
+            ClientWebSocket server = Boot();
+
+            server.ServerSends(SettingsFrame(8, FourZones(80)));
+
+            Assert.True(Eventually(() => Sent(server, "\"event\":\"settings_applied\"", "\"version\":8"), BootBoundMs), string.Join("\n", Frames(server)));
+            Assert.Contains("\"version\":8", ModelFlash.Text(SlotA));
+
+            ModelBoard.Reboot();
+            server = Boot();
+
+            Assert.Contains(Frames(server), f => f.Contains("\"event\":\"hello\"") && f.Contains("\"settings_version\":8") && f.Contains("\"orchard\""));
+            Assert.True(ModelSerial.Contains("settings: running stored settings version=8"), string.Join("\n", ModelSerial.Lines));
+        }
+
+        [Fact]
+        public void SettingsFrameNamingMoreZonesThanTheBoardHasRelays_RejectedAndTheFileKeepsRunning()
+        {
+            Provision();
+            ClientWebSocket server = Boot();
+            string fiveZones = "{\"zones\":[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"},{\"name\":\"d\"},{\"name\":\"e\"}],\"schedules\":[]}";
+
+            server.ServerSends(SettingsFrame(3, fiveZones));
+
+            Assert.True(Eventually(() => Sent(server, "\"event\":\"settings_rejected\"", "this controller has " + BoardConfig.RelayPins.Length + " valves"), BootBoundMs), string.Join("\n", Frames(server)));
+            Assert.Null(ModelFlash.Text(SlotA));
+        }
+
+        [Theory]
+        [InlineData(0)]      // the slot truncated, nothing of the new settings written
+        [InlineData(120)]    // cut in the middle of the settings object
+        public void SettingsWriteTornByAPowerCut_Reboot_RunsTheSettingsAppliedBefore(int bytesWritten)
+        {
+            Provision();
+            ClientWebSocket server = Boot();
+            server.ServerSends(SettingsFrame(8, FourZones(80)));
+            Assert.True(Eventually(() => Sent(server, "\"event\":\"settings_applied\"", "\"version\":8"), BootBoundMs));
+
+            ModelFlash.PowerCutAt = bytesWritten;
+            server.ServerSends(SettingsFrame(9, FourZones(120)));
+            Assert.True(Eventually(() => ModelFlash.PowerCutAt == ModelFlash.NoCut, BootBoundMs), "version 9 was never written");
+            ModelBoard.Reboot();
+            server = Boot();
+
+            Assert.Contains(Frames(server), f => f.Contains("\"event\":\"hello\"") && f.Contains("\"settings_version\":8"));
+            Assert.True(ModelSerial.Contains("settings: running stored settings version=8"), string.Join("\n", ModelSerial.Lines));
+            Assert.True(ModelSerial.Contains("not intact"), "the torn slot was not reported");
+        }
+    }
+}
