@@ -1,3 +1,5 @@
+using Irrigation.Core.Protocol;
+
 namespace Irrigation.Firmware
 {
     /// <summary>Fixed timings, limits and paths of the device application (pins live in <see cref="BoardConfig"/>).</summary>
@@ -34,10 +36,16 @@ namespace Irrigation.Firmware
         public const int LinkServerTimeoutMs = 15000;
 
         /// <summary>
-        /// Received frames waiting for the tick thread may hold this many characters (2 bytes each on the heap):
-        /// two of the largest frames the server sends (Irrigation.Core.Protocol.ServerMessageParser.MaxServerFrameBytes).
+        /// Received frames waiting for the tick thread may hold this many bytes (as the library received them;
+        /// they are decoded one at a time): one largest frame the server sends. Oldest frames are dropped first.
         /// </summary>
-        public const int LinkReceiveQueueChars = 4096;
+        public const int LinkReceiveQueueBytes = ServerMessageParser.MaxServerFrameBytes;
+
+        /// <summary>
+        /// ... in at most this many frames (each costs an array header besides its bytes; acks are cumulative, so
+        /// dropping old small frames loses nothing).
+        /// </summary>
+        public const int LinkReceiveQueueFrames = 8;
 
         /// <summary>
         /// First bound of a connect attempt, in milliseconds: older, it is abandoned (the link reads Closed and
@@ -52,13 +60,23 @@ namespace Irrigation.Firmware
         public const int LinkConnectStuckRebootMs = 300000;
 
         /// <summary>
-        /// buffer_capacity at most, on a board without PSRAM: 512 events × 30 B = 15 KB of a heap of roughly
-        /// 70-110 KB (the config allows 2048, 61 KB). docs/firmware-core.md, "Memory budget".
+        /// buffer_capacity at most on a board without PSRAM (the config allows 2048): 128 events × 30 B, 20-40 minutes
+        /// of readings at the template's intervals. Lowered from 512 so that settings fit the 64 KiB budget
+        /// (docs/firmware-core.md, "Memory budget"); a board with PSRAM keeps 2048.
         /// </summary>
-        public const int BufferCapacityWithoutPsram = 512;
+        public const int BufferCapacityWithoutPsram = 128;
 
-        /// <summary>send_window at most, on a board without PSRAM: frames queued in the library's send queue.</summary>
-        public const int SendWindowWithoutPsram = 8;
+        /// <summary>
+        /// send_window at most on a board without PSRAM: each frame in flight waits in the library's send queue as up
+        /// to 1.5 KB. Two in flight still replay 128 buffered events within seconds on a LAN round trip.
+        /// </summary>
+        public const int SendWindowWithoutPsram = 2;
+
+        /// <summary>
+        /// schedules at most on a board without PSRAM (the config allows 32): each schedule lives in up to three
+        /// configs while settings are applied. Four programs per relay.
+        /// </summary>
+        public const int SchedulesWithoutPsram = 16;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;

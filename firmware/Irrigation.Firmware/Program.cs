@@ -53,7 +53,8 @@ namespace Irrigation.Firmware
             var random = new Random();
             long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
             var flash = new FlashFiles();
-            ControllerConfig config = LoadConfig(flash, bootId, relays.Length, log);
+            MemoryCaps caps = BoardLimits.For(BoardLimits.HasPsram());
+            ControllerConfig config = LoadConfig(flash, bootId, relays.Length, caps, log);
 
             var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
             wifi.Start(config.WifiSsid, config.WifiPassword);
@@ -65,7 +66,7 @@ namespace Irrigation.Firmware
             // Every relay and soil input of the board (all driven off or idle above): the file's zones use the first
             // ones, and settings from the server may use up to all of them. The last settings applied run from flash.
             var settings = new SettingsStore(flash, FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath);
-            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings);
+            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings, caps);
             var watchdog = new SoftwareWatchdog(
                 FirmwareDefaults.WatchdogStallMs,
                 FirmwareDefaults.WatchdogCheckPeriodMs,
@@ -83,7 +84,7 @@ namespace Irrigation.Firmware
         }
 
         /// <summary>The validated configuration, capped for this board; halts (relays off) when there is none.</summary>
-        private static ControllerConfig LoadConfig(FlashFiles flash, long bootId, int relayCount, FirmwareLog log)
+        private static ControllerConfig LoadConfig(FlashFiles flash, long bootId, int relayCount, MemoryCaps caps, FirmwareLog log)
         {
             string configText = ConfigFile.ReadText(flash, FirmwareDefaults.ConfigPath, log);
             if (configText == null)
@@ -104,7 +105,13 @@ namespace Irrigation.Firmware
                 SafeHalt.Forever(log, "config", "the board has " + relayCount + " relays and " + BoardConfig.SoilAdcChannels.Length + " soil inputs; the config asks for more");
             }
 
-            BoardLimits.Apply(config, BoardLimits.HasPsram(), log);
+            string tooMany = BoardLimits.ScheduleError(config, caps);
+            if (tooMany != null)
+            {
+                SafeHalt.Forever(log, "config", tooMany);
+            }
+
+            BoardLimits.Apply(config, caps, log);
             return config;
         }
 
@@ -120,7 +127,8 @@ namespace Irrigation.Firmware
                 FirmwareDefaults.LinkKeepAliveMs,
                 FirmwareDefaults.LinkServerTimeoutMs,
                 ServerMessageParser.MaxServerFrameBytes,
-                FirmwareDefaults.LinkReceiveQueueChars,
+                FirmwareDefaults.LinkReceiveQueueBytes,
+                FirmwareDefaults.LinkReceiveQueueFrames,
                 FirmwareDefaults.LinkConnectAbandonMs,
                 FirmwareDefaults.LinkConnectStuckRebootMs,
                 wifi,

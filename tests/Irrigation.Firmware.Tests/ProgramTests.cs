@@ -59,6 +59,13 @@ namespace Irrigation.Firmware.Tests
             return frames.Any(f => parts.All(f.Contains));
         }
 
+        /// <summary>Waits for the device's settings_rejected of <paramref name="version"/> and returns its frame.</summary>
+        private static string Rejection(ClientWebSocket server, int version)
+        {
+            Assert.True(Eventually(() => Sent(server, "\"event\":\"settings_rejected\"", "\"version\":" + version), BootBoundMs), string.Join("\n", Frames(server)));
+            return Frames(server).Single(f => f.Contains("\"event\":\"settings_rejected\"") && f.Contains("\"version\":" + version));
+        }
+
         [Fact]
         public void SettingsFrameForEveryRelayAndSoilInput_Applied_StoredAndRunAgainAfterAReboot()
         {
@@ -86,7 +93,7 @@ namespace Irrigation.Firmware.Tests
 
             server.ServerSends(SettingsFrame(3, fiveZones));
 
-            Assert.True(Eventually(() => Sent(server, "\"event\":\"settings_rejected\"", "this controller has " + BoardConfig.RelayPins.Length + " valves"), BootBoundMs), string.Join("\n", Frames(server)));
+            Assert.Contains("zones: this controller has " + BoardConfig.RelayPins.Length + " valves", Rejection(server, 3));
             Assert.Null(ModelFlash.Text(SlotA));
         }
 
@@ -109,6 +116,68 @@ namespace Irrigation.Firmware.Tests
             Assert.Contains(Frames(server), f => f.Contains("\"event\":\"hello\"") && f.Contains("\"settings_version\":8"));
             Assert.True(ModelSerial.Contains("settings: running stored settings version=8"), string.Join("\n", ModelSerial.Lines));
             Assert.True(ModelSerial.Contains("not intact"), "the torn slot was not reported");
+        }
+
+        [Fact]
+        public void SettingsAskingForMoreMemoryThanABoardWithoutPsram_RejectedWithWhatItAllows()
+        {
+            Provision();
+            ClientWebSocket server = Boot();
+            string schedules = string.Join(",", Enumerable.Range(0, FirmwareDefaults.SchedulesWithoutPsram + 1).Select(i => "{\"zone\":\"zone1\",\"at\":\"0" + (i % 10) + ":00\",\"duration\":60}"));
+
+            server.ServerSends(SettingsFrame(4, "{\"buffer_capacity\":2048,\"send_window\":64,\"schedules\":[" + schedules + "]}"));
+
+            string rejected = Rejection(server, 4);
+            Assert.Contains("buffer_capacity: this controller's memory holds at most " + FirmwareDefaults.BufferCapacityWithoutPsram + " events", rejected);
+            Assert.Contains("send_window: this controller's memory allows at most " + FirmwareDefaults.SendWindowWithoutPsram, rejected);
+            Assert.Contains("schedules: this controller's memory runs at most " + FirmwareDefaults.SchedulesWithoutPsram, rejected);
+            Assert.Null(ModelFlash.Text(SlotA));
+        }
+
+        [Fact]
+        public void StoredSettingsAskingForMoreMemoryThanTheBoardHas_Boot_RunsTheFile()
+        {
+            // Stored on a board with PSRAM, say, whose flash now boots a board without.
+            Provision();
+            var store = new Irrigation.Core.Settings.SettingsStore(new Irrigation.Firmware.Settings.FlashFiles(), FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath);
+            Assert.Null(store.Save(6, "{\"buffer_capacity\":2048}"));
+
+            ClientWebSocket server = Boot();
+
+            Assert.Contains(Frames(server), f => f.Contains("\"event\":\"hello\"") && f.Contains("\"settings_version\":0"));
+            Assert.True(ModelSerial.Contains("stored version 6 cannot run, running the board's file: buffer_capacity"), string.Join("\n", ModelSerial.Lines));
+        }
+
+        [Fact]
+        public void SettingsWithManyErrors_Rejected_KeepsAtMostFiveMessagesOfBoundedLength()
+        {
+            Provision();
+            ClientWebSocket server = Boot();
+            string wrong = "{\"dht_interval\":1,\"soil_interval\":0,\"soil_samples\":0,\"status_interval\":1,\"keepalive\":1,\"watchdog\":1,\"backoff_cap\":1,\"stable_after\":1,\"seasonal_percent\":999}";
+
+            server.ServerSends(SettingsFrame(5, wrong));
+
+            using var rejected = System.Text.Json.JsonDocument.Parse(Rejection(server, 5));
+            string[] errors = rejected.RootElement.GetProperty("data").GetProperty("errors").EnumerateArray().Select(e => e.GetString()).ToArray();
+            Assert.Equal(Irrigation.Core.Controller.MaxRejectionMessages, errors.Length);
+            Assert.All(errors[..^1], e => Assert.Matches("^[a-z_]+: must be ", e));
+            Assert.Matches("^\\.\\.\\. and [0-9]+ more messages$", errors[^1]);
+            Assert.All(errors, e => Assert.True(e.Length <= Irrigation.Core.Controller.MaxRejectionMessageChars, e));
+        }
+
+        [Fact]
+        public void FileWithMoreSchedulesThanABoardWithoutPsramRuns_Boot_StopsWithWhatToFixAndRelaysOff()
+        {
+            string schedules = string.Join(",", Enumerable.Range(0, FirmwareDefaults.SchedulesWithoutPsram + 1).Select(i => "{ \"zone\": \"zone1\", \"at\": \"06:" + (10 + i) + "\", \"duration\": 60 }"));
+            string config = Rig.ConfigText().Replace("{ \"zone\": \"zone1\", \"at\": \"06:00\", \"duration\": 600 }", schedules);
+            Assert.Contains("06:26", config);
+            ModelFlash.Deploy(FirmwareDefaults.ConfigPath, config);
+
+            new Thread(Program.Main) { IsBackground = true, Name = "firmware" }.Start();
+
+            Assert.True(Eventually(() => ModelSerial.Contains("halted: the file has " + (FirmwareDefaults.SchedulesWithoutPsram + 1) + " schedules")), string.Join("\n", ModelSerial.Lines));
+            Assert.All(BoardConfig.RelayPins, pin => Assert.True(ModelGpio.Get(pin).IsHigh, "relay GPIO" + pin + " on"));   // active-low: off
+            Assert.Empty(ModelNetwork.Sockets);
         }
     }
 }

@@ -25,9 +25,9 @@ namespace Irrigation.Firmware.Tests
             return new FirmwareLog(new SerialLogSink(23, 13, 115200));
         }
 
-        public static WebSocketTransport NewTransport(FirmwareLog log, int abandonAfterMs = 300, int stuckAfterMs = 60000, int receiveQueueChars = 4096)
+        public static WebSocketTransport NewTransport(FirmwareLog log, int abandonAfterMs = 300, int stuckAfterMs = 60000, int receiveQueueBytes = FirmwareDefaults.LinkReceiveQueueBytes)
         {
-            return new WebSocketTransport(1000, 500, ServerMessageParser.MaxServerFrameBytes, receiveQueueChars, abandonAfterMs, stuckAfterMs, null, log);
+            return new WebSocketTransport(1000, 500, ServerMessageParser.MaxServerFrameBytes, receiveQueueBytes, FirmwareDefaults.LinkReceiveQueueFrames, abandonAfterMs, stuckAfterMs, null, log);
         }
 
         /// <summary>The repository's config template as nanoff-flash.ps1 fills it in (the text of I:\irrigation.json).</summary>

@@ -29,8 +29,8 @@ namespace Irrigation.Firmware.Network
     /// failures throw: both are handled, and success is decided by State == Open read as Connect returns.</item>
     /// <item>KeepAliveInterval and ServerTimeout are set explicitly (the defaults differ with and without an
     /// options object); MaxReceiveFrameSize is the largest frame the server sends, so a bigger one is refused
-    /// before the library allocates it; received frames wait in a <see cref="FrameQueue"/> bounded in
-    /// characters.</item>
+    /// before the library allocates it; received frames wait as the library's bytes in a <see cref="FrameQueue"/>
+    /// bounded in bytes, and are decoded one at a time by the tick thread (<see cref="Receive"/>).</item>
     /// <item>The library's 5 s timer suspends the receive thread (wherever it is, maybe inside this class's
     /// lock) and raises ConnectionClosed: that handler takes no lock. State is read from the socket instead.</item>
     /// <item>Disconnect sends a close frame and lets the library finish the close handshake; the socket is
@@ -39,8 +39,6 @@ namespace Irrigation.Firmware.Network
     /// </summary>
     public sealed class WebSocketTransport : ILinkTransport, IHangCheck
     {
-        private const int MaxQueuedFrames = 32;
-
         private readonly object _lock = new object();
         private readonly int _keepAliveMs;
         private readonly int _serverTimeoutMs;
@@ -63,16 +61,17 @@ namespace Irrigation.Firmware.Network
         /// <summary>
         /// Creates a closed transport. <paramref name="wifi"/> may be null (then Wi-Fi is assumed up). A connect
         /// attempt is abandoned after <paramref name="abandonAfterMs"/> and reported hung after
-        /// <paramref name="stuckAfterMs"/>; received frames may hold <paramref name="receiveQueueChars"/> characters.
+        /// <paramref name="stuckAfterMs"/>; received frames may hold <paramref name="receiveQueueBytes"/> bytes in at
+        /// most <paramref name="receiveQueueFrames"/> frames.
         /// </summary>
-        public WebSocketTransport(int keepAliveMs, int serverTimeoutMs, int maxFrameBytes, int receiveQueueChars, int abandonAfterMs, int stuckAfterMs, WifiConnector wifi, FirmwareLog log)
+        public WebSocketTransport(int keepAliveMs, int serverTimeoutMs, int maxFrameBytes, int receiveQueueBytes, int receiveQueueFrames, int abandonAfterMs, int stuckAfterMs, WifiConnector wifi, FirmwareLog log)
         {
             _keepAliveMs = keepAliveMs;
             _serverTimeoutMs = serverTimeoutMs;
             _maxFrameBytes = maxFrameBytes;
             _abandonAfterMs = abandonAfterMs;
             _stuckAfterMs = stuckAfterMs;
-            _received = new FrameQueue(receiveQueueChars, MaxQueuedFrames);
+            _received = new FrameQueue(receiveQueueBytes, receiveQueueFrames);
             _wifi = wifi;
             _log = log;
         }
@@ -118,13 +117,13 @@ namespace Irrigation.Firmware.Network
             }
         }
 
-        /// <summary>Received frames dropped because the queue's character budget was full.</summary>
+        /// <summary>Received frames dropped because the queue's byte budget was full.</summary>
         public int DroppedFrames
         {
             get { lock (_lock) { return _received.Dropped; } }
         }
 
-        /// <summary>Binary or fragmented frames ignored (the protocol uses small unfragmented text frames).</summary>
+        /// <summary>Binary, fragmented or undecodable frames ignored (the protocol uses unfragmented UTF-8 text frames).</summary>
         public int SkippedFrames
         {
             get { lock (_lock) { return _skippedFrames; } }
@@ -214,12 +213,32 @@ namespace Irrigation.Firmware.Network
             }
         }
 
-        /// <summary>The oldest received text frame, or null.</summary>
+        /// <summary>The oldest received text frame, decoded here on the caller's (the tick) thread, or null.</summary>
         public string Receive()
         {
-            lock (_lock)
+            while (true)
             {
-                return _received.Dequeue();
+                byte[] frame;
+                int length;
+                lock (_lock)
+                {
+                    frame = _received.Dequeue(out length);
+                }
+
+                if (frame == null)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Encoding.UTF8.GetString(frame, 0, length);
+                }
+                catch
+                {
+                    // Not UTF-8: the frame is lost, the next one may be fine.
+                    Interlocked.Increment(ref _skippedFrames);
+                }
             }
         }
 
@@ -323,29 +342,29 @@ namespace Irrigation.Firmware.Network
 
         private void OnMessageReceived(object sender, MessageReceivedEventArgs e)
         {
-            // Runs on the library's receive thread: decode, queue, return.
+            // Runs on the library's receive thread: queue the library's own buffer (a new one per message) and
+            // return; decoding waits for the tick thread, one frame at a time.
             try
             {
                 ReceiveMessageFrame frame = e.Frame;
                 if (frame == null || frame.MessageType != WebSocketMessageType.Text || frame.IsFragmented || frame.Buffer == null)
                 {
-                    // The library does not reassemble fragments; the server sends small unfragmented text frames.
+                    // The library does not reassemble fragments; the server sends unfragmented text frames.
                     Interlocked.Increment(ref _skippedFrames);
                     return;
                 }
 
-                string text = Encoding.UTF8.GetString(frame.Buffer, 0, frame.MessageLength);
                 lock (_lock)
                 {
                     if (sender == _socket)
                     {
-                        _received.Enqueue(text);
+                        _received.Enqueue(frame.Buffer, frame.MessageLength);
                     }
                 }
             }
             catch
             {
-                // A frame that cannot be decoded is lost; the connection carries on.
+                // A frame that cannot be queued is lost; the connection carries on.
             }
         }
 

@@ -165,12 +165,13 @@ namespace Irrigation.Firmware.Tests.Network
         }
 
         [Fact]
-        public void Receive_ManyLargeFramesUnread_QueueHoldsAtMostItsCharacterBudget()
+        public void Receive_ManyLargeFramesUnread_QueueHoldsAtMostItsByteBudget()
         {
-            var transport = Rig.NewTransport(_log, receiveQueueChars: 4096);
+            var transport = Rig.NewTransport(_log, receiveQueueBytes: 4096);
             Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
-            string big = "{\"event\":\"error\",\"data\":{\"code\":\"bad_field\",\"message\":\"" + new string('x', 1900) + "\"}}";
+            // 1900 characters of 2 bytes each: the queue counts what the frames cost on the heap, their UTF-8 bytes.
+            string big = "{\"event\":\"error\",\"data\":{\"code\":\"bad_field\",\"message\":\"" + new string('é', 1900) + "\"}}";
 
             for (int i = 0; i < 10; i++)
             {
@@ -178,14 +179,16 @@ namespace Irrigation.Firmware.Tests.Network
             }
 
             Assert.True(Eventually(() => socket.DeliveredFrames == 10), "frames were not delivered");
-            int held = 0;
+            int heldBytes = 0;
             string frame;
             while ((frame = transport.Receive()) != null)
             {
-                held += frame.Length;
+                Assert.Equal(big, frame);   // decoded whole, on this (the tick) thread
+                heldBytes += System.Text.Encoding.UTF8.GetByteCount(frame);
             }
 
-            Assert.InRange(held, big.Length, 4096);
+            Assert.InRange(heldBytes, System.Text.Encoding.UTF8.GetByteCount(big), 4096);
+            Assert.Equal(9, transport.DroppedFrames);
         }
 
         [Fact]
