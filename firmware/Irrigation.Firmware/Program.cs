@@ -118,6 +118,11 @@ namespace Irrigation.Firmware
         private static WebSocketTransport OpenLink(string serverUrl, WifiConnector wifi, FirmwareLog log)
         {
             string host = ServerAddress.HostOf(serverUrl);
+            if (serverUrl.IndexOf("wss://") == 0)
+            {
+                log.Info("link", "wss: the server's certificate must chain to the CA in this board's certificate store (nanoff-flash.ps1 -CaCertificate) and name " + host);
+            }
+
             if (!ServerAddress.IsIpv4Literal(host))
             {
                 log.Warn("link", "server host " + host + " is a name: each connect attempt resolves it, and a DNS server that does not answer freezes the board meanwhile; an IP address avoids that (docs/hardware.md)");

@@ -179,5 +179,31 @@ namespace Irrigation.Firmware.Tests
             Assert.All(BoardConfig.RelayPins, pin => Assert.True(ModelGpio.Get(pin).IsHigh, "relay GPIO" + pin + " on"));   // active-low: off
             Assert.Empty(ModelNetwork.Sockets);
         }
+
+        [Fact]
+        public void WssServer_TheCaOnTheBoard_ConnectsAndGreets()
+        {
+            ModelFlash.Deploy(FirmwareDefaults.ConfigPath, Rig.ConfigText(Rig.SecureUrl));
+            ModelNetwork.DeviceCaStore = ModelNetwork.ServerCa;   // what nanoff-flash.ps1 -CaCertificate deploys
+
+            ClientWebSocket server = Boot();
+
+            Assert.Equal(System.Net.Security.SslVerification.CertificateRequired, server.Options.SslVerification);
+            Assert.True(ModelSerial.Contains("link: wss: the server's certificate must chain to the CA in this board's certificate store"));
+        }
+
+        [Fact]
+        public void WssServer_CertificateNotChainingToTheBoardsCa_NeverGreetsAndSaysWhy()
+        {
+            ModelFlash.Deploy(FirmwareDefaults.ConfigPath, Rig.ConfigText(Rig.SecureUrl));
+            ModelNetwork.DeviceCaStore = "CN=Some Other CA";
+            ModelWifi.SucceedFromAttempt = 1;
+
+            new Thread(Program.Main) { IsBackground = true, Name = "firmware" }.Start();
+
+            Assert.True(Eventually(() => ModelSerial.Contains("TLS refused the server's certificate"), BootBoundMs), string.Join("\n", ModelSerial.Lines));
+            Assert.Null(Greeted());
+            Assert.DoesNotContain(ModelNetwork.Sockets, s => s.State == WebSocketState.Open);
+        }
     }
 }

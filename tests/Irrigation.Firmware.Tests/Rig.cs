@@ -19,6 +19,7 @@ namespace Irrigation.Firmware.Tests
     {
         public const string IpUrl = "ws://192.168.1.10:5000/";
         public const string NameUrl = "ws://irrigation.example.org:5000/";
+        public const string SecureUrl = "wss://192.168.1.10/";
 
         public static FirmwareLog NewLog()
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Net.WebSockets.WebSocketFrame;
 using System.Text;
@@ -25,8 +26,11 @@ namespace Irrigation.Firmware.Network
     /// attempt; nothing the tick thread calls here resolves anything. A DNS server that never answers still
     /// freezes the whole runtime for the lookup (one RTOS task runs every managed thread), so the server URL
     /// should hold an IP address (docs/hardware.md).</item>
-    /// <item>A TCP/TLS failure inside Connect is swallowed (State = Closed, no exception), DNS and handshake
-    /// failures throw: both are handled, and success is decided by State == Open read as Connect returns.</item>
+    /// <item>A TCP failure inside Connect is swallowed (State = Closed, no exception); DNS, TLS and handshake
+    /// failures throw: both are handled, and success is decided by State == Open read as Connect returns. After a
+    /// throw the library leaves its TCP socket open for the finalizer, so the collector runs then.</item>
+    /// <item>wss:// verifies the server against the CA store nanoff wrote on the board (CertificateRequired; never
+    /// NoVerification); a refusal is logged as such.</item>
     /// <item>KeepAliveInterval and ServerTimeout are set explicitly (the defaults differ with and without an
     /// options object); MaxReceiveFrameSize is the largest frame the server sends, so a bigger one is refused
     /// before the library allocates it; received frames wait as the library's bytes in a <see cref="FrameQueue"/>
@@ -276,8 +280,12 @@ namespace Irrigation.Firmware.Network
                 options.ServerTimeout = TimeSpan.FromMilliseconds(_serverTimeoutMs);
                 options.MaxReceiveFrameSize = _maxFrameBytes;
 
-                // For wss:// the server certificate is checked against the CA store on the device (deployed with
-                // nanoff, docs/hardware.md); UseStoredDeviceCertificate would send the device's CLIENT certificate.
+                // wss://: the server's certificate must chain to a CA in the board's certificate store, which
+                // nanoff-flash.ps1 -CaCertificate writes (nanoff --networkdeployment); nanoCLR loads that store into
+                // every TLS context (nf-interpreter ssl_generic_init_internal.cpp) and mbedTLS refuses the handshake
+                // otherwise. No CA of our own (options.Certificate would only add one), never NoVerification, and no
+                // UseStoredDeviceCertificate (that sends the device's CLIENT certificate). ws:// ignores all this.
+                options.SslVerification = SslVerification.CertificateRequired;
                 socket = new ClientWebSocket(options);
                 socket.MessageReceived += OnMessageReceived;
                 socket.ConnectionClosed += OnConnectionClosed;
@@ -286,7 +294,7 @@ namespace Irrigation.Firmware.Network
             }
             catch (Exception ex)
             {
-                failure = ex.Message;
+                failure = Describe(ex);
                 reached = socket == null ? WebSocketState.None : socket.State;
             }
 
@@ -314,17 +322,22 @@ namespace Irrigation.Firmware.Network
             }
 
             DisposeQuietly(retired);
+            if (open && !wanted)
+            {
+                CloseQuietly(socket);
+            }
+            else if (!open)
+            {
+                DisposeQuietly(socket);
+                socket = null;
+                if (failure != null)
+                {
+                    CollectLeftSocket();
+                }
+            }
+
             if (!wanted)
             {
-                if (open)
-                {
-                    CloseQuietly(socket);
-                }
-                else
-                {
-                    DisposeQuietly(socket);
-                }
-
                 _log.Info("link", "abandoned attempt=" + attempt + " ended " + (open ? "open (closed again)" : "failed") + "; connecting again");
                 return;
             }
@@ -335,9 +348,40 @@ namespace Irrigation.Firmware.Network
                 return;
             }
 
-            DisposeQuietly(socket);
             _log.Warn("link", "connect failed attempt=" + attempt + ": "
-                + (failure != null ? failure : "state=" + (int)reached + " when Connect returned (TCP or TLS refused: server down, wrong port, or certificate)"));
+                + (failure != null ? failure : "state=" + (int)reached + " when Connect returned (TCP refused or reset: server down or wrong port)"));
+        }
+
+        // What a Connect that threw means, for the log. A TLS refusal surfaces as the CryptographicException that
+        // nanoCLR raises when mbedTLS fails the handshake (nf-interpreter SslNative SecureConnect, which carries no
+        // message), from a library whose type this firmware does not reference: it is recognised by name.
+        private static string Describe(Exception ex)
+        {
+            string type = ex.GetType().FullName;
+            if (type == "System.Security.Cryptography.CryptographicException")
+            {
+                return "TLS refused the server's certificate: it does not chain to the CA on this board (nanoff-flash.ps1 -CaCertificate), does not name the host of the URL, or the board's clock is not set yet (" + type + ")";
+            }
+
+            string message = ex.Message;
+            return message != null && message.Length > 0 ? message : type;
+        }
+
+        // ClientWebSocket.Connect closes its TCP socket only on a SocketException: after a TLS refusal or a bad
+        // handshake the socket stays open, and Dispose cannot close it (it throws first: no sender yet). The
+        // socket's finalizer does (System.Net Socket.cs), so the collector runs now, with the attempt's last
+        // reference gone, rather than at the next status (DeviceInfo) or when the heap fills: a server whose
+        // certificate the board refuses is retried every few seconds, and lwIP has 16 sockets.
+        private static void CollectLeftSocket()
+        {
+            try
+            {
+                nanoFramework.Runtime.Native.GC.Run(false);
+            }
+            catch
+            {
+                // Only a courtesy to lwIP's socket table; the next collection does it anyway.
+            }
         }
 
         private void OnMessageReceived(object sender, MessageReceivedEventArgs e)

@@ -20,7 +20,7 @@ namespace Irrigation.Firmware.Tests.Models
 
     /// <summary>
     /// The network a <see cref="ClientWebSocket"/> model sees: name resolution, the server's behaviour per
-    /// connection, and the device's lwIP socket table
+    /// connection, its TLS certificate and the board's CA store, and the device's lwIP socket table
     /// (CONFIG_LWIP_MAX_SOCKETS=16, nanoframework/nf-interpreter targets/ESP32/_IDF/sdkconfig.default). One per
     /// model board (<see cref="ModelBoard"/>); switching the board off lets every hung handshake go and stops
     /// every socket's library threads.
@@ -46,6 +46,38 @@ namespace Irrigation.Firmware.Tests.Models
         {
             get { State s = S; lock (s.Lock) { return s.Default; } }
             set { State s = S; lock (s.Lock) { s.Default = value; } }
+        }
+
+        /// <summary>The CA the model server's TLS certificate chains to (what nanoff-flash.ps1 -CaCertificate would be given).</summary>
+        public const string ServerCa = "CN=Irrigation Test CA";
+
+        /// <summary>The CA that signed the certificate the server presents on wss:// (<see cref="ServerCa"/> unless a test changes it).</summary>
+        public static string ServerCertificateIssuer
+        {
+            get { State s = S; lock (s.Lock) { return s.ServerIssuer; } }
+            set { State s = S; lock (s.Lock) { s.ServerIssuer = value; } }
+        }
+
+        /// <summary>
+        /// The board's CA root bundle as nanoff --networkdeployment writes it (CACertificates): the CA it holds, or
+        /// null on a board where none was deployed (the store is empty on a fresh or mass-erased board).
+        /// </summary>
+        public static string DeviceCaStore
+        {
+            get { State s = S; lock (s.Lock) { return s.DeviceCa; } }
+            set { State s = S; lock (s.Lock) { s.DeviceCa = value; } }
+        }
+
+        /// <summary>
+        /// A garbage collection: sockets the firmware disposed and dropped are finalized, and a TCP socket the
+        /// library left open is closed (nanoFramework.Runtime.Native.GC.Run).
+        /// </summary>
+        internal static void Collect()
+        {
+            foreach (ClientWebSocket socket in Sockets)
+            {
+                socket.Finalized();
+            }
         }
 
         /// <summary>The behaviours of the next connections, in order.</summary>
@@ -207,6 +239,8 @@ namespace Irrigation.Firmware.Tests.Models
             public readonly List<ClientWebSocket> Sockets = new List<ClientWebSocket>();
             public readonly List<int> DnsThreads = new List<int>();
             public Release Release = new Release();
+            public string ServerIssuer = ServerCa;
+            public string DeviceCa;
             public ServerBehaviour Default = ServerBehaviour.Answer;
             public int OpenSockets;
             public int PeakSockets;

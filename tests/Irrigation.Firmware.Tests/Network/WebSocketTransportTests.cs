@@ -8,6 +8,7 @@ using Irrigation.Core.Link;
 using Irrigation.Core.Protocol;
 using Irrigation.Firmware.Logging;
 using Irrigation.Firmware.Network;
+using System.Net.WebSockets.WebSocketFrame;
 using Irrigation.Firmware.Tests.Models;
 
 namespace Irrigation.Firmware.Tests.Network
@@ -144,12 +145,74 @@ namespace Irrigation.Firmware.Tests.Network
         }
 
         [Fact]
-        public void Connect_Wss_DoesNotPresentTheDeviceClientCertificate()
+        public void Connect_Wss_VerifiesTheServerAgainstTheCaDeployedOnTheBoard()
         {
+            ModelNetwork.DeviceCaStore = ModelNetwork.ServerCa;   // nanoff-flash.ps1 -CaCertificate
             var transport = Rig.NewTransport(_log);
-            Cycle(transport, "wss://192.168.1.10/", 15000);
 
-            Assert.False(LastSocket().UseStoredDeviceCertificate, "UseStoredDeviceCertificate sends the device's client certificate; the CA store is used anyway");
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.SecureUrl, 15000));
+
+            ClientWebSocket socket = LastSocket();
+            Assert.Equal(System.Net.Security.SslVerification.CertificateRequired, socket.Options.SslVerification);
+            Assert.Null(socket.Options.Certificate);   // the board's store is the trust anchor
+            Assert.False(socket.UseStoredDeviceCertificate, "UseStoredDeviceCertificate sends the device's client certificate");
+        }
+
+        [Theory]
+        [InlineData("CN=Some Other CA")]   // a certificate that does not chain to the CA on the board
+        [InlineData(null)]                 // no CA deployed (a fresh or mass-erased board)
+        public void Connect_WssServerNotTrustedByTheBoard_RefusedAndTheLogSaysWhy(string boardCa)
+        {
+            ModelNetwork.DeviceCaStore = boardCa;
+            var transport = Rig.NewTransport(_log);
+
+            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.SecureUrl, 15000));
+
+            Assert.True(Eventually(() => ModelSerial.Contains("connect failed attempt=1: TLS refused the server's certificate: it does not chain to the CA on this board (nanoff-flash.ps1 -CaCertificate)")), string.Join("\n", ModelSerial.Lines));
+            Assert.False(LastSocket().State == WebSocketState.Open);
+        }
+
+        [Fact]
+        public void Connect_WssRefusedManyTimes_LeavesNoSocketOpenAndConnectsOnceTheRightCaIsDeployed()
+        {
+            ModelNetwork.DeviceCaStore = "CN=Some Other CA";
+            var transport = Rig.NewTransport(_log);
+
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(LinkState.Closed, Cycle(transport, Rig.SecureUrl, 15000));
+            }
+
+            // The library leaves each refused attempt's TCP socket open; the collector the transport runs closes it.
+            Assert.True(Eventually(() => ModelNetwork.OpenSockets == 0), "sockets left open: " + ModelNetwork.OpenSockets);
+            Assert.True(ModelNetwork.PeakSockets <= 2, "sockets open at once: " + ModelNetwork.PeakSockets + " (lwIP has 16)");
+            ModelNetwork.DeviceCaStore = ModelNetwork.ServerCa;
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.SecureUrl, 15000));
+        }
+
+        [Fact]
+        public void Connect_BadHandshakeManyTimes_LeavesNoSocketOpen()
+        {
+            ModelNetwork.Default = ServerBehaviour.BadHandshake;   // a proxy answering 502, say
+            var transport = Rig.NewTransport(_log);
+
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(LinkState.Closed, Cycle(transport, Rig.IpUrl, 15000));
+            }
+
+            Assert.True(Eventually(() => ModelNetwork.OpenSockets == 0), "sockets left open: " + ModelNetwork.OpenSockets);
+            Assert.True(ModelNetwork.PeakSockets <= 2, "sockets open at once: " + ModelNetwork.PeakSockets);
+            Assert.True(ModelSerial.Contains("connect failed attempt=1: WebSocket did not receive right handshake"));
+        }
+
+        [Fact]
+        public void Connect_Ws_NeedsNoCa()
+        {
+            ModelNetwork.DeviceCaStore = null;
+            var transport = Rig.NewTransport(_log);
+
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
         }
 
         [Fact]
