@@ -42,8 +42,8 @@ namespace Irrigation.Firmware
         public const int LinkReceiveQueueBytes = ServerMessageParser.MaxServerFrameBytes;
 
         /// <summary>
-        /// ... in at most this many frames (each costs an array header besides its bytes; acks are cumulative, so
-        /// dropping old small frames loses nothing).
+        /// Received frames waiting for the tick thread, at most (each costs an array header besides its bytes; acks
+        /// are cumulative, so dropping old small frames loses nothing).
         /// </summary>
         public const int LinkReceiveQueueFrames = 8;
 
@@ -60,15 +60,16 @@ namespace Irrigation.Firmware
         public const int LinkConnectStuckRebootMs = 300000;
 
         /// <summary>
-        /// buffer_capacity at most on a board without PSRAM (the config allows 2048): 128 events × 30 B, 20-40 minutes
-        /// of readings at the template's intervals. Lowered from 512 so that settings fit the 64 KiB budget
-        /// (docs/firmware-core.md, "Memory budget"); a board with PSRAM keeps 2048.
+        /// buffer_capacity at most on a board without PSRAM (the config allows 2048): 128 events × 30 B, about 8
+        /// minutes of readings at the template's intervals and 18 at the defaults (irrigation events are dropped
+        /// last). Lowered from 512 so that settings fit the 64 KiB budget (docs/firmware-core.md, "Memory budget");
+        /// a board with PSRAM keeps 2048.
         /// </summary>
         public const int BufferCapacityWithoutPsram = 128;
 
         /// <summary>
         /// send_window at most on a board without PSRAM: each frame in flight waits in the library's send queue as up
-        /// to 1.5 KB. Two in flight still replay 128 buffered events within seconds on a LAN round trip.
+        /// to 1.5 KB. Two in flight, acknowledged by the next tick, replay the 128 buffered events in about 13 s.
         /// </summary>
         public const int SendWindowWithoutPsram = 2;
 
