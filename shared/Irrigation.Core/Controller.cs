@@ -40,6 +40,10 @@ namespace Irrigation.Core
         public const int MaxCommandIdChars = Uplink.MaxCommandIdChars;
         /// <summary>Text slots of the offline buffer (logs and command ids).</summary>
         public const int TextSlots = 24;
+        /// <summary>Messages a settings_rejected keeps at most (the last may count the rest).</summary>
+        public const int MaxRejectionMessages = SettingsApplier.MaxKeptErrors;
+        /// <summary>Characters of each kept rejection message at most.</summary>
+        public const int MaxRejectionMessageChars = SettingsApplier.MaxKeptErrorChars;
 
         private readonly ControllerContext _context;
         private readonly LogEventMirror _mirror;
@@ -69,6 +73,18 @@ namespace Irrigation.Core
         /// (misconfiguration fails fast, at boot). Touches no hardware; reads the store.
         /// </summary>
         public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore)
+            : this(config, climate, soilProbes, valves, link, log, deviceInfo, randomSeed, settingsStore, null)
+        {
+        }
+
+        /// <summary>
+        /// Builds a controller for a board whose memory allows less than the config's own limits: settings from the
+        /// server (and stored settings at boot) asking for a larger <c>buffer_capacity</c> or <c>send_window</c> than
+        /// <paramref name="memoryCaps"/> are rejected like settings naming more zones than there are valves; null
+        /// means the config's limits. <paramref name="config"/> itself must be within them (the firmware caps the
+        /// board's file first). Otherwise as the overload without caps.
+        /// </summary>
+        public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore, MemoryCaps memoryCaps)
         {
             if (config == null || climate == null || soilProbes == null || valves == null || link == null || log == null || deviceInfo == null)
             {
@@ -81,22 +97,22 @@ namespace Irrigation.Core
                 throw new ArgumentException("invalid config: " + errors[0]);
             }
 
-            string[] hardware = SettingsApplier.HardwareErrors(config, valves.Length, soilProbes.Length);
+            string[] hardware = SettingsApplier.HardwareErrors(config, valves.Length, soilProbes.Length, memoryCaps);
             if (hardware.Length > 0)
             {
-                throw new ArgumentException("one valve per zone and one soil input per soil entry are needed: " + hardware[0]);
+                throw new ArgumentException("the board cannot run this config: " + hardware[0]);
             }
 
             Logger logger = new Logger(log);
             int version;
-            ControllerConfig running = SettingsApplier.LoadAtBoot(config, settingsStore, valves.Length, soilProbes.Length, logger, out version);
+            ControllerConfig running = SettingsApplier.LoadAtBoot(config, settingsStore, valves.Length, soilProbes.Length, memoryCaps, logger, out version);
             _context = new ControllerContext(running, logger, new EventBuffer(running.BufferCapacity, TextSlots));
             _mirror = new LogEventMirror(_context);
             logger.Mirror = _mirror;
             _valves = new ZoneValves(valves, running.MaxOpenZones);
             _sensors = new SensorSampler(_context, climate, soilProbes);
             _rules = new IrrigationRules(_context, _valves, _sensors);
-            _settings = new SettingsApplier(_context, config, settingsStore, version, valves.Length, soilProbes.Length, SettingsApplied);
+            _settings = new SettingsApplier(_context, config, settingsStore, version, valves.Length, soilProbes.Length, memoryCaps, SettingsApplied);
             _uplink = new Uplink(_context, link, deviceInfo, _valves, _sensors, _rules, _settings, randomSeed);
         }
 

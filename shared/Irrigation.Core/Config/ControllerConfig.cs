@@ -26,6 +26,10 @@ namespace Irrigation.Core.Config
         public const int MinBufferCapacity = 16;
         /// <summary>Largest offline buffer, in events (about 30 bytes each).</summary>
         public const int MaxBufferCapacity = 2048;
+        /// <summary>Most unacknowledged events in flight (send_window).</summary>
+        public const int MaxSendWindow = 64;
+        /// <summary>Longest server URL, in characters (the board keeps it for the life of the boot).</summary>
+        public const int MaxServerUrlChars = 256;
         /// <summary>Longest zone name (names are identifiers on the wire: letters, digits, '-', '_').</summary>
         public const int MaxZoneNameChars = 32;
         /// <summary>Largest seasonal adjustment, in percent of the programmed durations.</summary>
@@ -331,7 +335,7 @@ namespace Irrigation.Core.Config
             }
 
             CheckRange(errors, "buffer_capacity", BufferCapacity, MinBufferCapacity, MaxBufferCapacity);
-            CheckRange(errors, "send_window", SendWindow, 1, 64);
+            CheckRange(errors, "send_window", SendWindow, 1, MaxSendWindow);
             CheckRange(errors, "backoff_cap", BackoffCapSeconds, 5, 600);
             CheckRange(errors, "stable_after", StableConnectionSeconds, 5, 3600);
         }
@@ -415,6 +419,12 @@ namespace Irrigation.Core.Config
             if (url == null || url.Length == 0)
             {
                 errors.Add("server: missing (ws://host:port/ or wss://host/)");
+                return;
+            }
+
+            if (url.Length > MaxServerUrlChars)
+            {
+                errors.Add("server: at most " + MaxServerUrlChars.ToString() + " characters");
                 return;
             }
 

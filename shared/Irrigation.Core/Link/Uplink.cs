@@ -21,6 +21,11 @@ namespace Irrigation.Core.Link
         /// <summary>Longest command id echoed; longer ids are ignored.</summary>
         internal const int MaxCommandIdChars = 64;
 
+        // What ReceiveFrame found.
+        private const int NoFrame = 0;
+        private const int BadFrame = 1;
+        private const int ParsedFrame = 2;
+
         private readonly ControllerContext _context;
         private readonly ILinkTransport _transport;
         private readonly IDeviceInfo _deviceInfo;
@@ -116,14 +121,17 @@ namespace Irrigation.Core.Link
                     return;
                 }
 
-                string frame = _transport.Receive();
-                if (frame == null)
+                int received = ReceiveFrame();
+                if (received == NoFrame)
                 {
                     return;
                 }
 
                 _link.OnFrameReceived(now);
-                HandleFrame(frame);
+                if (received == ParsedFrame)
+                {
+                    HandleMessage(_message);
+                }
             }
         }
 
@@ -172,15 +180,29 @@ namespace Irrigation.Core.Link
             }
         }
 
-        private void HandleFrame(string frame)
+        // The next frame from the transport parsed into _message. The frame's text lives only in this call: what a
+        // handler needs of it is in the message (a settings object as its own slice), so applying settings does not
+        // keep the whole frame alive as well (docs/firmware-core.md, memory budget).
+        private int ReceiveFrame()
         {
+            string frame = _transport.Receive();
+            if (frame == null)
+            {
+                return NoFrame;
+            }
+
             ServerMessage m = _message;
             if (!_parser.Parse(frame, m))
             {
                 _context.Log.Write(LogLevel.Warning, "link", "bad frame from server: " + m.RejectReason, "code", m.RejectCode);
-                return;
+                return BadFrame;
             }
 
+            return ParsedFrame;
+        }
+
+        private void HandleMessage(ServerMessage m)
+        {
             switch (m.Event)
             {
                 case EventNames.Welcome:

@@ -20,6 +20,8 @@ namespace Irrigation.Firmware.Tests.Build
         {
             // nanoframework/System.Net@v1.11.54 nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs
             { "NetworkHelperStatus", "None, Started, NetworkIsReady, FailedNoNetworkInterface, TokenExpiredWaitingIPAddress, TokenExpiredWaitingDateTime, ErrorConnetingToWiFiWhileScanning, ExceptionOccurred, Reconnecting" },
+            // nanoframework/System.Net@v1.11.54 nanoFramework.System.Net/Security/NetworkSecurity.cs
+            { "SslVerification", "NoVerification = 1, VerifyPeer = 2, CertificateRequired = 4, VerifyClientOnce = 8" },
             // nanoframework/System.Device.Wifi@v1.5.147 System.Device.Wifi/WifiReconnectionKind.cs
             { "WifiReconnectionKind", "Automatic, Manual" },
             // nanoframework/System.Net.WebSockets@v1.1.167 WebSockets/WebSocketFrame/WebSocketState.cs
