@@ -78,6 +78,9 @@ namespace Irrigation.Browser.Tests
             await Expect(bobsCard.GetByRole(AriaRole.Button, new() { Name = "Start bed-a" })).ToBeVisibleAsync();
             await Expect(bobsCard.GetByRole(AriaRole.Button, new() { Name = "Rain delay of 48 hours on greenhouse" })).ToBeVisibleAsync();
             await Expect(bobsCard.GetByTestId("open-settings")).ToHaveTextAsync("View settings");
+            await bobsCard.GetByRole(AriaRole.Button, new() { Name = "Rain delay of 48 hours on greenhouse" }).ClickAsync();
+            await Expect(bobsCard.GetByTestId("automation-status")).ToContainTextAsync("Rain delay saved (settings version 1)");
+            await Expect(bobsCard.GetByTestId("rain-delay")).ToContainTextAsync("Rain delay until");
 
             await members.GetByRole(AriaRole.Button, new() { Name = "Remove bob" }).ClickAsync();
 
@@ -94,6 +97,26 @@ namespace Irrigation.Browser.Tests
             Assert.Empty(list["members"]!.AsArray());
             alice.AssertNoScriptErrors();
             bob.AssertNoScriptErrors();
+        }
+
+        [Fact]
+        public async Task RotatedToken_PageOpen_SignedOutWithTheReasonAndNoRetry()
+        {
+            var token = await farm.Server.AddUserAsync("dave");
+            await ShareAsync("farm-01", "dave", "operator");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, token, "role-token-rotated");
+            await Expect(page.Card("farm-01").GetByTestId("role-badge")).ToHaveTextAsync("Operator");
+            var sockets = 0;
+            page.Page.WebSocket += (_, _) => Interlocked.Increment(ref sockets);
+
+            await ServerCli.RunAsync(farm.Server, "users", "rotate-token", "dave");
+
+            await Expect(page.Page.GetByTestId("signin-error")).ToHaveTextAsync(
+                "The server withdrew this sign-in (token no longer valid): the token was rotated or revoked, or the account removed. Sign in with a current token.");
+            await Expect(page.Page.GetByTestId("signin")).ToBeVisibleAsync();
+            await Expect(page.Cards).ToHaveCountAsync(0);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the first reconnect delay (1 s)
+            Assert.Equal(0, Volatile.Read(ref sockets));
         }
 
         private async Task ShareAsync(string device, string user, string role)
