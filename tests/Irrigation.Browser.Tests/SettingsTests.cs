@@ -84,6 +84,8 @@ namespace Irrigation.Browser.Tests
             await Expect(page.Card("sim-02").GetByTestId("settings-errors-card")).ToHaveTextAsync("Zones: this controller has 2 valves (the settings name 3 zones)");
             await Expect(panel.GetByTestId("settings-view-errors")).ToHaveTextAsync("Zones: this controller has 2 valves (the settings name 3 zones)");
             Assert.Equal(["applied", "pending", "rejected"], await page.SettingsStatesAsync("sim-02"));
+            await Expect(page.Page.Locator("[data-testid='alert'][data-kind='settings_rejected'][data-device='sim-02']"))
+                .ToContainTextAsync("Settings version 2 rejected by the controller: Zones: this controller has 2 valves (the settings name 3 zones)");
             page.AssertNoScriptErrors();
         }
 

@@ -34,8 +34,9 @@ export class AutomationSection {
       on: { click: () => actions.onRainDelay(this, 0) },
     });
     this.rainGroup = el('div', { className: 'rain-buttons', attrs: { role: 'group', 'aria-label': `Rain delay of ${id}` } }, this.rainButtons, this.clearButton);
-    this.settingsState = el('div', { className: 'settings-state', dataset: { testid: 'settings-state', state: '', version: '' } });
-    this.why = el('p', { className: 'why', dataset: { testid: 'skip-reason', reason: '' } });
+    // Both change only when something happened (a version answered, a run skipped): worth hearing, politely.
+    this.settingsState = el('div', { className: 'settings-state', dataset: { testid: 'settings-state', state: '', version: '' }, attrs: { 'aria-live': 'polite' } });
+    this.why = el('p', { className: 'why', dataset: { testid: 'skip-reason', reason: '' }, attrs: { 'aria-live': 'polite' } });
     this.status = el('p', { className: 'command-status', hidden: true, dataset: { testid: 'automation-status' }, attrs: { role: 'status', 'aria-live': 'polite' } });
     this.settingsButton = el('button', {
       type: 'button',

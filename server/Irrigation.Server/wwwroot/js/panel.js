@@ -126,6 +126,7 @@ export class DevicePanel {
     if (this.state.settings) this.settings.load(this.state.settings);
     if (!owner && this.current === 'members') this.show('settings');
     else if (this.root.open && this.current === 'changes') this.loadHistory();
+    else if (this.root.open && this.current === 'activity') this.loadAudit(); // a save or rain delay is an entry
   }
 
   async loadHistory() {
