@@ -59,7 +59,7 @@ namespace Irrigation.Browser.Tests
             var newest = panel.GetByTestId("history-item").First;
             await Expect(newest).ToHaveAttributeAsync("data-version", "1");
             await Expect(newest).ToContainTextAsync("running on the controller");
-            await Expect(newest).ToContainTextAsync("Changed first settings");
+            await Expect(newest).ToContainTextAsync("First settings");
             await Expect(newest).ToContainTextAsync("demo");
             page.AssertNoScriptErrors();
         }
@@ -194,6 +194,7 @@ namespace Irrigation.Browser.Tests
                     if (frame.Text?.Contains("\"settings_", StringComparison.Ordinal) != true) ws.Send(frame.Text!);
                 });
             });
+            await SaveElsewhereAsync("sim-04", 100); // so that the version below changes something, whatever ran before
             await page.Page.ReloadAsync();
             await Expect(page.Connection).ToHaveAttributeAsync("data-state", "live");
             var panel = await page.OpenPanelAsync("sim-04");
@@ -208,6 +209,9 @@ namespace Irrigation.Browser.Tests
             await conflict.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
             await Expect(panel.GetByLabel("Seasonal adjustment")).ToHaveValueAsync("110");
             await Expect(panel.GetByTestId("settings-save")).ToHaveTextAsync($"Save as version {current + 1}");
+            await panel.GetByRole(AriaRole.Tab, new() { Name = "Changes" }).ClickAsync();
+            await Expect(panel.GetByTestId("history-item").First).ToContainTextAsync($"Version {current}");
+            await Expect(panel.GetByTestId("history-item").First).ToContainTextAsync("Changed seasonal adjustment");
         }
 
         [Fact]

@@ -147,7 +147,7 @@ export class DevicePanel {
         el('div', { className: 'timeline-head' },
           el('strong', { text: `Version ${v.version}` }),
           mark ? el('span', { className: `badge ${mark === 'pending' ? 'badge-warn' : mark.startsWith('rejected') ? 'badge-danger' : 'badge-ok'}`, text: mark }) : null),
-        el('span', { text: `Changed ${changedWords(v.changed)}` }),
+        el('span', { text: changedWords(v.changed) }),
         el('span', { className: 'muted small' }, v.user, ' · ', timeEl(v.time)));
     }));
   }

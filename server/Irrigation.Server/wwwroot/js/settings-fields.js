@@ -73,11 +73,12 @@ export function keyWords(key) {
   return (SCALAR_FIELDS[key]?.label.toLowerCase()) ?? KEY_WORDS[key] ?? key.replace(/_/g, ' ');
 }
 
-/** The history's "changed" text ("schedules, zones") in words; "first settings" and "no change" stay as they are. */
+/** The history's "changed" ("schedules, zones") as a sentence: "Changed programs, zones"; "First settings", "No change". */
 export function changedWords(changed) {
   const text = String(changed ?? '');
-  if (!/^[a-z_]+(, [a-z_]+)*$/.test(text) || text === 'first settings' || text === 'no change') return text;
-  return text.split(', ').map(keyWords).join(', ');
+  if (text === 'first settings' || text === 'no change') return capital(text);
+  if (!/^[a-z_]+(, [a-z_]+)*$/.test(text)) return `Changed ${text}`;
+  return `Changed ${text.split(', ').map(keyWords).join(', ')}`;
 }
 
 /**
