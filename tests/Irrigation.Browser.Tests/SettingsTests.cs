@@ -100,6 +100,12 @@ namespace Irrigation.Browser.Tests
             await Expect(card.GetByTestId("rain-delay")).ToContainTextAsync("Rain delay until");
             await Expect(card.GetByTestId("automation-status")).ToContainTextAsync("Rain delay saved");
             await Expect(page.SettingsState("sim-03")).ToHaveAttributeAsync("data-state", "applied", Answer);
+            // A soil run that began before the delay keeps its lease (a delay never cuts one short) and holds the only
+            // slot: stop everything, so that what follows is the delay's doing alone.
+            await card.GetByRole(AriaRole.Button, new() { Name = "Stop all zones of sim-03" }).ClickAsync();
+            await Expect(card.GetByTestId("command-status")).ToContainTextAsync("sim-03 confirmed", new() { Timeout = 30000 });
+            await Expect(page.Zone("sim-03", "zone1")).ToHaveAttributeAsync("data-open", "false", Answer);
+            await Expect(page.Zone("sim-03", "zone2")).ToHaveAttributeAsync("data-open", "false", Answer);
             // A threshold every reading is below: the soil rule wants zone1 watered now, and the rain delay holds it.
             using var api = farm.Api();
             var view = JsonNode.Parse(await api.GetStringAsync("/api/devices/sim-03/settings"))!;
@@ -111,8 +117,10 @@ namespace Irrigation.Browser.Tests
             var put = await api.PutAsJsonAsync("/api/devices/sim-03/settings", new JsonObject { ["base_version"] = (int)view["version"]!, ["settings"] = settings.DeepClone() });
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
+            // Until the skip arrives the card says what holds watering back (or an older skip); then it explains this one.
             var why = card.GetByTestId("skip-reason");
             await Expect(why).ToHaveAttributeAsync("data-reason", "rain_delay", Answer);
+            await Expect(why).ToHaveAttributeAsync("data-skipped", "true", Answer);
             await Expect(why).ToContainTextAsync("Why no watering? zone1 skipped at");
             await Expect(why).ToContainTextAsync("rain delay until");
             await Expect(page.Zone("sim-03", "zone1")).ToHaveAttributeAsync("data-open", "false");

@@ -264,7 +264,7 @@ class Dashboard {
     if (!panel) {
       panel = new DevicePanel(this.store.devices.get(id), {
         api: this.api,
-        onSaved: (p, version) => this.settingsSaved(p.state, version, p.settings.draft),
+        onSaved: (p, version) => this.settingsSaved(p.state, version, structuredClone(p.settings.draft)),
         onReload: (p) => this.loadSettings(p.state.id),
       });
       this.panels.set(id, panel);

@@ -92,6 +92,7 @@ export class AutomationSection {
 
     const why = whyWords(s, now);
     this.why.dataset.reason = why.reason;
+    this.why.dataset.skipped = String(why.skipped); // a run that was skipped, or what holds the next ones back
     setText(this.why, why.text);
   }
 
@@ -109,16 +110,16 @@ function whyWords(s, now) {
   if (skip) {
     const zones = skip.zones.length ? skip.zones.join(', ') : 'Automatic watering';
     const when = now - skip.time < 86400 ? time(skip.time) : dayTime(skip.time);
-    return { reason: skip.reason, text: `Why no watering? ${zones} skipped at ${when}: ${skipWords(s, skip)}.` };
+    return { reason: skip.reason, skipped: true, text: `Why no watering? ${zones} skipped at ${when}: ${skipWords(s, skip)}.` };
   }
   const until = Number(s.setting('rain_delay_until')) || 0;
-  if (until > now) return { reason: 'rain_delay', text: `Why no watering? Programs and the soil rule wait for the rain delay (until ${dayTime(until)}).` };
+  if (until > now) return { reason: 'rain_delay', skipped: false, text: `Why no watering? Programs and the soil rule wait for the rain delay (until ${dayTime(until)}).` };
   const below = s.setting('freeze_skip_below');
   const air = s.last.temperature?.record;
   if (typeof below === 'number' && typeof air === 'number' && air < below) {
-    return { reason: 'freeze', text: `Why no watering? The air (${tenths(air)} °C) is below the freeze threshold (${tenths(below)} °C): automatic watering waits.` };
+    return { reason: 'freeze', skipped: false, text: `Why no watering? The air (${tenths(air)} °C) is below the freeze threshold (${tenths(below)} °C): automatic watering waits.` };
   }
-  return { reason: '', text: 'No automatic run was skipped.' };
+  return { reason: '', skipped: false, text: 'No automatic run was skipped.' };
 }
 
 function skipWords(s, skip) {
