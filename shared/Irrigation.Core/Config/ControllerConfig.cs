@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 
 namespace Irrigation.Core.Config
@@ -32,8 +33,8 @@ namespace Irrigation.Core.Config
         public const int MaxSeasonalPercent = 250;
         /// <summary>Latest rain delay end accepted, Unix seconds (2100-01-01).</summary>
         public const long MaxRainDelayUntil = 4102444800;
-        /// <summary>Coldest and warmest freeze threshold accepted, tenths of °C (the DHT22's range is −40…80 °C).</summary>
-        public const int MinFreezeDeciCelsius = -400;
+        /// <summary>Coldest freeze threshold accepted, tenths of °C: the lowest temperature the air sensor reports.</summary>
+        public static readonly int MinFreezeDeciCelsius = ReadingSpecs.Temperature.Min;
         /// <summary>Warmest freeze threshold accepted, tenths of °C.</summary>
         public const int MaxFreezeDeciCelsius = 400;
         /// <summary><see cref="FreezeSkipBelowDeciCelsius"/> value that turns freeze skip off (JSON <c>null</c>).</summary>
