@@ -191,7 +191,8 @@ public static class FrameValidator
                     && Integer(data, "duration", 1, int.MaxValue, out _, out error);
             case EventNames.IrrigationStopped:
                 return Zones(data, "zones", allowEmpty: true, out error)
-                    && OneOf(data, "reason", out error, Reasons.Completed, Reasons.SoilWet, Reasons.Manual, Reasons.Failsafe, Reasons.Boot);
+                    && OneOf(data, "reason", out error, Reasons.Completed, Reasons.SoilWet, Reasons.Manual, Reasons.Failsafe, Reasons.Boot)
+                    && (!data.TryGetProperty("litres", out _) || Integer(data, "litres", 0, int.MaxValue, out _, out error));
             case EventNames.SensorDisconnected:
             case EventNames.SensorReconnected:
                 return String(data, "sensor", out var sensor, out error) && NotEmpty(sensor, "sensor", out error);
@@ -223,7 +224,12 @@ public static class FrameValidator
                 return Integer(data, "version", 1, int.MaxValue, out _, out error) && Errors(data, out error);
             case EventNames.IrrigationSkipped:
                 return Zones(data, "zones", allowEmpty: false, out error)
-                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval);
+                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval, Reasons.LeakLock);
+            case EventNames.FlowAlert:
+                return OptionalZone(data, out error)
+                    && OneOf(data, "kind", out error, FlowAlertKinds.High, FlowAlertKinds.Low, FlowAlertKinds.None, FlowAlertKinds.Leak)
+                    && Integer(data, "expected", ReadingSpecs.Flow.Min, ReadingSpecs.Flow.Max, out _, out error)
+                    && Integer(data, "measured", ReadingSpecs.Flow.Min, ReadingSpecs.Flow.Max, out _, out error);
             default:
                 error = "unknown event";
                 return false;

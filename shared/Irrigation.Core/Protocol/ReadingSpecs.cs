@@ -20,8 +20,14 @@ namespace Irrigation.Core.Protocol
         /// <summary>Soil moisture, tenths of % (0 dry air … 1000 water), with the raw ADC value and the zone it serves.</summary>
         public static readonly ReadingSpec SoilMoisture = new ReadingSpec(3, EventNames.SoilMoisture, "record", "%", 0, 1000, true, true, true);
 
+        /// <summary>
+        /// Flow on the main line, tenths of a litre per minute (0…10 000 L/min covers any farm's main line), with the
+        /// zone when exactly one is open.
+        /// </summary>
+        public static readonly ReadingSpec Flow = new ReadingSpec(4, EventNames.Flow, "rate", "L/min", 0, 100000, true, true, false);
+
         /// <summary>Every kind, in storage-code order (the order the API and the dashboard list them).</summary>
-        public static readonly ReadingSpec[] All = { Temperature, Humidity, SoilMoisture };
+        public static readonly ReadingSpec[] All = { Temperature, Humidity, SoilMoisture, Flow };
 
         /// <summary>The highest <see cref="ReadingSpec.Code"/> (for arrays indexed by code).</summary>
         public static int MaxCode

@@ -12,9 +12,9 @@ public class ReadingSpecsTests
     public void All_Codes_StableUniqueAndFindable()
     {
         // Storage codes are forever: the server's readings table holds them.
-        Assert.Equal(new[] { ("temperature", 1), ("humidity", 2), ("soil_moisture", 3) }, ReadingSpecs.All.Select(s => (s.Name, s.Code)));
+        Assert.Equal(new[] { ("temperature", 1), ("humidity", 2), ("soil_moisture", 3), ("flow", 4) }, ReadingSpecs.All.Select(s => (s.Name, s.Code)));
         Assert.Equal(ReadingSpecs.All.Length, ReadingSpecs.All.Select(s => s.Code).Distinct().Count());
-        Assert.Equal(3, ReadingSpecs.MaxCode);
+        Assert.Equal(4, ReadingSpecs.MaxCode);
         Assert.All(ReadingSpecs.All, s => Assert.Same(s, ReadingSpecs.Find(s.Name)));
         Assert.All(ReadingSpecs.All, s => Assert.Same(s, ReadingSpecs.FromCode(s.Code)));
         Assert.Null(ReadingSpecs.Find(EventNames.Status));
@@ -62,6 +62,16 @@ public class ReadingSpecsTests
         Assert.True(EventBuffer.IsTelemetry(EventKind.Temperature));
         Assert.True(EventBuffer.IsTelemetry(EventKind.Humidity));
         Assert.True(EventBuffer.IsTelemetry(EventKind.SoilMoisture));
+        Assert.True(EventBuffer.IsTelemetry(EventKind.Flow));
         Assert.False(EventBuffer.IsTelemetry(EventKind.IrrigationStopped));
+        Assert.False(EventBuffer.IsTelemetry(EventKind.FlowAlert));
+    }
+
+    [Fact]
+    public void Clamp_OutOfRange_MovedToTheEdge()
+    {
+        Assert.Equal(0, ReadingSpecs.Flow.Clamp(-5));
+        Assert.Equal(ReadingSpecs.Flow.Max, ReadingSpecs.Flow.Clamp(long.MaxValue));
+        Assert.Equal(123, ReadingSpecs.Flow.Clamp(123));
     }
 }
