@@ -1,3 +1,4 @@
+using System.Collections;
 using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
@@ -20,13 +21,14 @@ namespace Irrigation.Core.Settings
         private readonly SettingsStore _store;
         private readonly int _valveCount;
         private readonly int _probeCount;
+        private readonly bool _hasFlowMeter;
         private readonly SettingsChange _applied;
         private int _appliedVersion;
         private int _rejectedVersion;
         private string[] _rejectedErrors;
 
         /// <summary>Runs <paramref name="appliedVersion"/> (the context holds its config); see <see cref="LoadAtBoot"/>.</summary>
-        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, SettingsChange applied)
+        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, bool hasFlowMeter, SettingsChange applied)
         {
             _context = context;
             _board = board;
@@ -34,6 +36,7 @@ namespace Irrigation.Core.Settings
             _appliedVersion = appliedVersion;
             _valveCount = valveCount;
             _probeCount = probeCount;
+            _hasFlowMeter = hasFlowMeter;
             _applied = applied;
         }
 
@@ -47,7 +50,7 @@ namespace Irrigation.Core.Settings
         /// Boot: the board's file with the newest intact stored settings over it, or the file alone (version 0)
         /// when there are none or they no longer pass (a firmware with other rules, fewer relays). Logs why.
         /// </summary>
-        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, Logger log, out int version)
+        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, bool hasFlowMeter, Logger log, out int version)
         {
             version = 0;
             if (store == null)
@@ -68,7 +71,7 @@ namespace Irrigation.Core.Settings
             }
 
             ConfigReadResult read = ControllerConfigReader.ReadSettings(stored.Text, board, false);
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount, hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 log.Error("settings", "stored version " + stored.Version.ToString() + " cannot run, running the board's file: " + errors[0]);
@@ -81,23 +84,27 @@ namespace Irrigation.Core.Settings
         }
 
         /// <summary>What the config asks of the hardware that the board does not have, one message per part.</summary>
-        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount)
+        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount, bool hasFlowMeter)
         {
+            ArrayList errors = new ArrayList();
             int zones = config.Zones.Length;
             int probes = config.SoilProbes.Length;
-            string zoneError = zones > valveCount ? "zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)" : null;
-            string soilError = probes > probeCount ? "soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)" : null;
-            if (zoneError == null && soilError == null)
+            if (zones > valveCount)
             {
-                return new string[0];
+                errors.Add("zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)");
             }
 
-            if (zoneError == null || soilError == null)
+            if (probes > probeCount)
             {
-                return new string[] { zoneError == null ? soilError : zoneError };
+                errors.Add("soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)");
             }
 
-            return new string[] { zoneError, soilError };
+            if (config.HasFlowMeter && !hasFlowMeter)
+            {
+                errors.Add("pulses_per_litre: this controller has no flow meter input (set 0)");
+            }
+
+            return ControllerConfig.ToArray(errors);
         }
 
         /// <summary>The errors recorded for a rejected version (the newest rejection only: older ones were replaced).</summary>
@@ -133,7 +140,7 @@ namespace Irrigation.Core.Settings
                 _context.Log.Warn("settings", read.Warnings[i]);
             }
 
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount, _hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 Reject(version, errors);

@@ -14,7 +14,7 @@ namespace Irrigation.Core.Settings
     /// Why not "write a temp file and rename it over": nanoFramework's <c>File.Move</c> refuses an existing
     /// destination (IOException PathAlreadyExists, System.IO.FileSystem <c>File.cs</c>), so a rename needs a delete
     /// first, and a cut between the two leaves no file under the real name.
-    /// Used by the <see cref="SettingsStore"/>; any other state that must survive a reboot can use it too.
+    /// Used by the <see cref="SettingsStore"/> and the water ledger's store (<c>Water.WaterStore</c>).
     /// </summary>
     internal sealed class SlotFile
     {
