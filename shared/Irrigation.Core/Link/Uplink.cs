@@ -27,6 +27,11 @@ namespace Irrigation.Core.Link
         internal const int MaxFramesPerTick = 8;
         /// <summary>Longest command id echoed; longer ids are ignored.</summary>
         internal const int MaxCommandIdChars = 64;
+        /// <summary>
+        /// Connections as an earlier boot that may break off in a row before this boot stops trying (its own events
+        /// must not wait for ever behind a delivery the server keeps refusing); the volumes wait in flash meanwhile.
+        /// </summary>
+        internal const int MaxReplayFailures = 5;
 
         private readonly ControllerContext _context;
         private readonly ILinkTransport _transport;
@@ -49,6 +54,7 @@ namespace Irrigation.Core.Link
         private long _replayBoot;
         private long _replayStored;
         private long _replaySent;
+        private int _replayFailures;
 
         /// <summary>A link to the config's server URL over <paramref name="transport"/>, reconnecting with jittered backoff.</summary>
         public Uplink(ControllerContext context, ILinkTransport transport, IDeviceInfo deviceInfo, ZoneValves valves, SensorSampler sensors, IrrigationRules rules, SettingsApplier settings, WaterMeter water, WaterLedger ledger, JsonWriter writer, int randomSeed)
@@ -114,7 +120,13 @@ namespace Irrigation.Core.Link
             {
                 _buffer.ResetSent();
                 ControllerConfig config = _context.Config;
-                _replayBoot = _ledger.OldestOtherBoot(config.BootId);
+                // A delivery still set here broke off before it was done.
+                if (_replayBoot != 0 && ++_replayFailures == MaxReplayFailures)
+                {
+                    _context.Log.Error("link", "earlier boot's water volumes not delivered, kept for the next boot", "boot", _replayBoot);
+                }
+
+                _replayBoot = _replayFailures < MaxReplayFailures ? _ledger.OldestOtherBoot(config.BootId) : 0;
                 _replayStored = 0;
                 _replaySent = 0;
                 if (_replayBoot != 0)
@@ -323,6 +335,7 @@ namespace Irrigation.Core.Link
                 _context.Log.Info("link", "water volumes of the earlier boot delivered", "boot", _replayBoot);
                 _ledger.SaveIfChanged();
                 _replayBoot = 0;
+                _replayFailures = 0;
                 _buffer.ResetSent();
                 _link.Reconnect(_context.NowMs);
                 return;

@@ -157,7 +157,7 @@ public class WaterWeekTests
         // ---- everything delivered, and the ledger is exact per zone
         Assert.Equal(LinkPhase.Ready, controller.LinkPhase);
         Assert.Equal(controller.LastSeq, controller.AckedSeq);
-        Assert.Empty(link.StoredFrames.Where(f => f.GetProperty("event").GetString() == "flow_alert"));
+        Assert.DoesNotContain(link.StoredFrames, f => f.GetProperty("event").GetString() == "flow_alert");
         string[] names = { "beds", "lawn" };
         for (int z = 0; z < 2; z++)
         {

@@ -221,7 +221,7 @@ public class FlowAlarmTests
         rig.Run(Minute);
         rig.Link.Enqueue(Irrigate("c-2", "zone1", 60, null));
         rig.Run(Minute);
-        Assert.False(rig.Master.IsOpen);
+        Assert.False(rig.Master!.IsOpen);
         Assert.Equal(2, rig.Master.Timeline.Count);
         Online(rig);
         Assert.Single(Alerts(rig, "leak"));

@@ -36,6 +36,18 @@ public class VolumeDeliveryTests
             .Where(d => d.TryGetProperty("litres", out _) && d.GetProperty("zones")[0].GetString() == zone)
             .Sum(d => d.GetProperty("litres").GetInt64());
 
+    /// <summary>Both scheduled runs happen while the server is down (their stops wait in RAM); returns their boot.</summary>
+    private static long RunsWhileServerDown(Rig rig)
+    {
+        long boot = rig.Config.BootId;
+        rig.Run(5 * Minute);
+        rig.Link.ServerUp = false;
+        rig.Link.Drop();
+        rig.Run(25 * Minute);
+        Assert.Equal(2, rig.Water!.PulsesByZone.Count(p => p > 0));
+        return boot;
+    }
+
     private static List<long> HelloBoots(Rig rig) =>
         rig.Link.Sent.Select(f => JsonDocument.Parse(f).RootElement).Where(e => e.GetProperty("event").GetString() == "hello")
             .Select(e => e.GetProperty("data").GetProperty("boot").GetInt64()).ToList();
@@ -44,19 +56,14 @@ public class VolumeDeliveryTests
     public void Reboot_VolumesNeverAcked_DeliveredUnderTheirOwnBootExactlyOnce()
     {
         var rig = ScheduledRig(new FlashModel());
-        long firstBoot = rig.Config.BootId;
-        rig.Run(5 * Minute);
-        rig.Link.ServerUp = false;
-        rig.Link.Drop();
-        rig.Run(25 * Minute);
-        Assert.Equal(2, rig.Water!.PulsesByZone.Count(p => p > 0));
+        long firstBoot = RunsWhileServerDown(rig);
 
         // RAM is lost: the two stops waited in the offline buffer only.
         rig.Reboot();
         rig.Link.ServerUp = true;
         rig.Run(3 * Minute);
 
-        Assert.Equal(Tenths(rig.Water.PulsesByZone[0]), StoredLitres(rig, "zone1"));
+        Assert.Equal(Tenths(rig.Water!.PulsesByZone[0]), StoredLitres(rig, "zone1"));
         Assert.Equal(Tenths(rig.Water.PulsesByZone[1]), StoredLitres(rig, "zone2"));
         Assert.InRange(StoredLitres(rig, "zone1"), 399, 401);
         // The first boot spoke once more, to deliver them, then the new boot connected.
@@ -95,10 +102,7 @@ public class VolumeDeliveryTests
     public void Reboot_AgainDuringTheDelivery_StillExactlyOnce()
     {
         var rig = ScheduledRig(new FlashModel());
-        rig.Run(5 * Minute);
-        rig.Link.ServerUp = false;
-        rig.Link.Drop();
-        rig.Run(25 * Minute);
+        RunsWhileServerDown(rig);
 
         // The delivery is stored but its ack never arrives; the board reboots again before it learns it.
         rig.Reboot();
@@ -112,6 +116,31 @@ public class VolumeDeliveryTests
         Assert.Equal(Tenths(rig.Water!.PulsesByZone[0]), StoredLitres(rig, "zone1"));
         Assert.Equal(Tenths(rig.Water.PulsesByZone[1]), StoredLitres(rig, "zone2"));
         Assert.Equal(LinkPhase.Ready, rig.Controller.LinkPhase);
+    }
+
+    [Fact]
+    public void Reboot_ServerRefusesTheEarlierBoot_CurrentBootConnectsAfterFiveTriesAndTheVolumesWait()
+    {
+        var rig = ScheduledRig(new FlashModel());
+        long firstBoot = RunsWhileServerDown(rig);
+
+        rig.Reboot();
+        rig.Link.RefuseBoot = firstBoot;
+        rig.Link.ServerUp = true;
+        rig.Run(10 * Minute);
+
+        // The board's own events are not held hostage: after five broken deliveries it connects as itself.
+        Assert.Equal(5, HelloBoots(rig).Count(b => b == firstBoot) - 1);
+        Assert.Equal(LinkPhase.Ready, rig.Controller.LinkPhase);
+        Assert.Contains(rig.Log.Lines, l => l.Contains("earlier boot's water volumes not delivered, kept for the next boot"));
+        Assert.Equal(0, StoredLitres(rig, "zone1"));
+
+        // The next boot tries again, and the server takes them now.
+        rig.Link.RefuseBoot = null;
+        rig.Reboot();
+        rig.Run(3 * Minute);
+        Assert.Equal(Tenths(rig.Water!.PulsesByZone[0]), StoredLitres(rig, "zone1"));
+        Assert.Equal(Tenths(rig.Water.PulsesByZone[1]), StoredLitres(rig, "zone2"));
     }
 
     [Fact]
