@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
@@ -28,13 +29,14 @@ namespace Irrigation.Core.Settings
         private readonly int _valveCount;
         private readonly int _probeCount;
         private readonly MemoryCaps _caps;
+        private readonly bool _hasFlowMeter;
         private readonly SettingsChange _applied;
         private int _appliedVersion;
         private int _rejectedVersion;
         private string[] _rejectedErrors;
 
         /// <summary>Runs <paramref name="appliedVersion"/> (the context holds its config); see <see cref="LoadAtBoot"/>.</summary>
-        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, MemoryCaps caps, SettingsChange applied)
+        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter, SettingsChange applied)
         {
             _context = context;
             _board = board;
@@ -43,6 +45,7 @@ namespace Irrigation.Core.Settings
             _valveCount = valveCount;
             _probeCount = probeCount;
             _caps = caps;
+            _hasFlowMeter = hasFlowMeter;
             _applied = applied;
         }
 
@@ -56,7 +59,7 @@ namespace Irrigation.Core.Settings
         /// Boot: the board's file with the newest intact stored settings over it, or the file alone (version 0)
         /// when there are none or they no longer pass (a firmware with other rules, fewer relays, less memory). Logs why.
         /// </summary>
-        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, MemoryCaps caps, Logger log, out int version)
+        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter, Logger log, out int version)
         {
             version = 0;
             if (store == null)
@@ -77,7 +80,7 @@ namespace Irrigation.Core.Settings
             }
 
             ConfigReadResult read = ControllerConfigReader.ReadSettings(stored.Text, board, false);
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount, caps) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount, caps, hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 log.Error("settings", "stored version " + stored.Version.ToString() + " cannot run, running the board's file: " + errors[0]);
@@ -91,43 +94,46 @@ namespace Irrigation.Core.Settings
 
         /// <summary>
         /// What the config asks of the hardware that the board does not have, one message per part: more zones than
-        /// valves, more soil entries than inputs, and more than <paramref name="caps"/> allows (null: the config's limits).
+        /// valves, more soil entries than inputs, more than <paramref name="caps"/> allows (null: the config's limits),
+        /// and a flow meter the board lacks.
         /// </summary>
-        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount, MemoryCaps caps)
+        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter)
         {
+            ArrayList errors = new ArrayList();
             int zones = config.Zones.Length;
             int probes = config.SoilProbes.Length;
-            string[] found = new string[5];
-            int count = 0;
             if (zones > valveCount)
             {
-                found[count++] = "zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)";
+                errors.Add("zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)");
             }
 
             if (probes > probeCount)
             {
-                found[count++] = "soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)";
+                errors.Add("soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)");
             }
 
             if (caps != null && config.BufferCapacity > caps.MaxBufferCapacity)
             {
-                found[count++] = "buffer_capacity: this controller's memory holds at most " + caps.MaxBufferCapacity.ToString() + " events (the settings ask for " + config.BufferCapacity.ToString() + ")";
+                errors.Add("buffer_capacity: this controller's memory holds at most " + caps.MaxBufferCapacity.ToString() + " events (the settings ask for " + config.BufferCapacity.ToString() + ")");
             }
 
             if (caps != null && config.SendWindow > caps.MaxSendWindow)
             {
-                found[count++] = "send_window: this controller's memory allows at most " + caps.MaxSendWindow.ToString() + " (the settings ask for " + config.SendWindow.ToString() + ")";
+                errors.Add("send_window: this controller's memory allows at most " + caps.MaxSendWindow.ToString() + " (the settings ask for " + config.SendWindow.ToString() + ")");
             }
 
             int schedules = config.Schedules == null ? 0 : config.Schedules.Length;
             if (caps != null && schedules > caps.MaxSchedules)
             {
-                found[count++] = "schedules: this controller's memory runs at most " + caps.MaxSchedules.ToString() + " (the settings have " + schedules.ToString() + ")";
+                errors.Add("schedules: this controller's memory runs at most " + caps.MaxSchedules.ToString() + " (the settings have " + schedules.ToString() + ")");
             }
 
-            string[] errors = new string[count];
-            Array.Copy(found, errors, count);
-            return errors;
+            if (config.HasFlowMeter && !hasFlowMeter)
+            {
+                errors.Add("pulses_per_litre: this controller has no flow meter input (set 0)");
+            }
+
+            return ControllerConfig.ToArray(errors);
         }
 
         /// <summary>The errors recorded for a rejected version (the newest rejection only: older ones were replaced).</summary>
@@ -163,7 +169,7 @@ namespace Irrigation.Core.Settings
                 _context.Log.Warn("settings", read.Warnings[i]);
             }
 
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount, _caps) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount, _caps, _hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 Reject(version, errors);
