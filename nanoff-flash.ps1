@@ -7,8 +7,11 @@
     Runs, in this order and only the steps asked for:
       1. -UpdateFirmware   nanoff --update          flashes nanoCLR at the pinned -FirmwareVersion
       2. -Build            msbuild                  builds firmware/Irrigation.Firmware (needs the nanoFramework build tools)
-      3. -Device ...       nanoff --filedeployment  writes I:\irrigation.json (device id, token, server, Wi-Fi)
-      4. -Image / -Build   nanoff --nanodevice --deploy
+      3. -CaCertificate    nanoff --networkdeployment
+                                                    writes the server's CA certificate into the board's certificate
+                                                    store (what a wss:// server's certificate must chain to)
+      4. -Device ...       nanoff --filedeployment  writes I:\irrigation.json (device id, token, server, Wi-Fi)
+      5. -Image / -Build   nanoff --nanodevice --deploy
                                                     writes the application image (.bin) over nanoCLR's wire
                                                     protocol, at the deploy address the device itself reports, and
                                                     reboots the board
@@ -16,6 +19,15 @@
     and the application deploy ends with a reboot. When only the configuration is written, the script tells you
     to reset the board (EN/RST button, or unplug and replug it): nanoff cannot reset an ESP32 after a file
     deployment.
+
+    TLS: a -Server wss://... is never provisioned without -CaCertificate (the script stops before anything runs):
+    the firmware verifies the server's certificate against the CA store on the board and refuses a server whose
+    certificate does not chain to it, so without the CA the board could never connect. The CA goes before the
+    configuration, so a failed CA step leaves the board's configuration as it was. The store is nanoCLR's own
+    (the board's config partition, beside I:): nanoCLR loads it into every TLS handshake, it survives application
+    deploys and -UpdateFirmware (nanoff backs it up), and nanoff --masserase erases it. Only the certificate blocks
+    of the PEM file are sent, ending in the NUL byte mbedTLS needs to read PEM; nanoff's own CACertificatesPath
+    would store the file without it, and the board would then silently trust nothing.
 
     No deploy address is hard-coded: nanoff's own ESP32 default, 0x1B0000, and the address of older notes both
     lie inside nanoCLR with the current 4 MB partition table, whose deploy partition starts at 0x1E0000
@@ -83,6 +95,14 @@
 .PARAMETER WifiPassword
     Provisioning: the Wi-Fi password (8-63 characters, or empty for an open network). Never printed by this script.
 
+.PARAMETER CaCertificate
+    The CA certificate the server's TLS certificate chains to, as a PEM file (-----BEGIN CERTIFICATE-----; a
+    chain of several is fine): your own CA's certificate, or for a self-signed server certificate that certificate
+    itself. Required with a wss:// -Server; written to the board's certificate store (see DESCRIPTION, TLS). May be
+    given alone to replace the CA of a provisioned board. A file that is missing, unreadable, not PEM, expired or
+    that holds a private key is refused before anything runs. The certificate must name the host of -Server (its
+    DNS name, or for an IP address the IP in its subject alternative names).
+
 .PARAMETER ConfigTemplate
     Provisioning: the JSON file with everything else (zones, soil calibration, schedules, intervals) into which
     the five values above are written. Default: firmware/Irrigation.Firmware/irrigation.template.json.
@@ -114,10 +134,16 @@
     Redeploys the application through the bootloader at an explicit deploy address (nanoCLR not answering).
 
 .EXAMPLE
-    ./nanoff-flash.ps1 -SerialPort COM5 -Device farm-01 -Token $token -Server wss://irrigation.example.org/ -WifiSsid Farm -WifiPassword $wifiPassword
+    ./nanoff-flash.ps1 -SerialPort COM5 -Device farm-01 -Token $token -Server wss://irrigation.example.org/ -CaCertificate ./irrigation-ca.pem -WifiSsid Farm -WifiPassword $wifiPassword
 
-    Re-provisions a running board (new Wi-Fi or token) without touching firmware or application; then reset the
-    board, which reads the file at boot.
+    Re-provisions a running board (new Wi-Fi or token) for a TLS server without touching firmware or application:
+    the server's CA into the board's certificate store, then the configuration; then reset the board, which reads
+    the file at boot.
+
+.EXAMPLE
+    ./nanoff-flash.ps1 -SerialPort COM5 -CaCertificate ./new-ca.pem
+
+    Replaces only the CA of a provisioned board (the server got a certificate from another CA).
 
 .EXAMPLE
     ./nanoff-flash.ps1 -SerialPort COM5 -UpdateFirmware -Build -DryRun
@@ -143,6 +169,7 @@ param(
     [string] $Server,
     [string] $WifiSsid,
     [string] $WifiPassword,
+    [string] $CaCertificate,
     [string] $ConfigTemplate = (Join-Path $PSScriptRoot 'firmware' 'Irrigation.Firmware' 'irrigation.template.json'),
     [switch] $ListPorts,
     [switch] $DryRun
@@ -309,8 +336,52 @@ if ($provisionGiven) {
     $provision = $true
 }
 
-if (-not ($UpdateFirmware -or $Image -or $Build -or $provision)) {
-    Stop-WithError 'nothing to do: give -UpdateFirmware, -Image or -Build, and/or -Device -Token -Server -WifiSsid -WifiPassword (see Get-Help ./nanoff-flash.ps1 -Examples).' 2
+# The CA: a PEM file whose certificate blocks parse, none expired, no private key. What the board gets is the
+# blocks alone, LF line ends, and the NUL mbedTLS needs to read PEM (nf-interpreter ssl_generic_init_internal.cpp).
+$caBundle = $null
+if ($PSBoundParameters.ContainsKey('CaCertificate')) {
+    if ([string]::IsNullOrWhiteSpace($CaCertificate) -or -not (Test-Path -LiteralPath $CaCertificate -PathType Leaf)) {
+        Stop-WithError "-CaCertificate '$CaCertificate' does not exist. Give the PEM file of the CA that signed the server's certificate (for a self-signed server certificate, that certificate)." 2
+    }
+    try {
+        $caText = [IO.File]::ReadAllText((Resolve-Path -LiteralPath $CaCertificate).ProviderPath)
+    }
+    catch {
+        Stop-WithError "-CaCertificate '$CaCertificate' cannot be read: $($_.Exception.Message)" 2
+    }
+    if ($caText -match '-----BEGIN [A-Z ]*PRIVATE KEY-----') {
+        Stop-WithError "-CaCertificate '$CaCertificate' holds a private key: give the CA certificate only (the key stays on the server)." 2
+    }
+    $blocks = @([regex]::Matches($caText, '-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----') | ForEach-Object { $_ })
+    if ($blocks.Count -eq 0) {
+        Stop-WithError "-CaCertificate '$CaCertificate' is not a PEM certificate (no -----BEGIN CERTIFICATE----- block). Convert a DER file with: openssl x509 -inform der -in ca.der -out ca.pem" 2
+    }
+    $pem = ''
+    $subjects = @()
+    foreach ($block in $blocks) {
+        try {
+            $der = [Convert]::FromBase64String(($block.Groups[1].Value -replace '\s', ''))
+            $certificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($der)
+        }
+        catch {
+            Stop-WithError "-CaCertificate '$CaCertificate' is not a PEM certificate: a certificate block does not parse ($($_.Exception.Message))." 2
+        }
+        if ($certificate.NotAfter -lt [DateTime]::Now) {
+            Stop-WithError "-CaCertificate '$CaCertificate': $($certificate.Subject) expired on $($certificate.NotAfter.ToString('yyyy-MM-dd')); the board would refuse every server certificate it signed." 2
+        }
+        $subjects += "$($certificate.Subject), valid until $($certificate.NotAfter.ToString('yyyy-MM-dd'))"
+        $base64 = [Convert]::ToBase64String($der, [Base64FormattingOptions]::InsertLineBreaks) -replace "`r`n", "`n"
+        $pem += "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----`n"
+    }
+    $caBundle = [Text.Encoding]::ASCII.GetBytes($pem) + [byte[]]@(0)
+    $caSubjects = $subjects -join '; '
+}
+if ($provision -and $Server -match '^wss://' -and -not $caBundle) {
+    Stop-WithError "-Server '$Server' is wss:// but no -CaCertificate was given: the board verifies the server's certificate against the CA in its certificate store and would never connect. Give -CaCertificate <the CA's PEM file> (written to the board with the configuration), or use ws:// on a network you trust." 2
+}
+
+if (-not ($UpdateFirmware -or $Image -or $Build -or $provision -or $caBundle)) {
+    Stop-WithError 'nothing to do: give -UpdateFirmware, -Image or -Build, -CaCertificate, and/or -Device -Token -Server -WifiSsid -WifiPassword (see Get-Help ./nanoff-flash.ps1 -Examples).' 2
 }
 
 Test-Tool 'nanoff' $nanoffHelp
@@ -334,7 +405,33 @@ if ($Build) {
     }
 }
 
-# ---- 3. configuration ------------------------------------------------------------------------------------
+# ---- 3. CA certificate -----------------------------------------------------------------------------------
+if ($caBundle) {
+    $caDir = Join-Path ([IO.Path]::GetTempPath()) ('irrigation-ca-' + [Guid]::NewGuid().ToString('N'))
+    $caDeploymentFile = Join-Path $caDir 'networkdeployment.json'
+    Write-Line "== CA certificate for wss:// ($caSubjects)"
+    if ($DryRun) {
+        Write-Line "would write $caDeploymentFile (CACertificates: the PEM blocks and a NUL, base64), send it, then delete it"
+        Invoke-Step 'write the CA certificate store' 'nanoff' @('--serialport', $SerialPort, '--networkdeployment', $caDeploymentFile) ''
+    }
+    else {
+        try {
+            New-Item -ItemType Directory -Path $caDir | Out-Null
+            # nanoff's network deployment format (NetworkDeploymentConfiguration.cs): CACertificates is base64 and
+            # replaces the whole CA store; only this key is given, so Wi-Fi and network settings stay as they are.
+            [ordered]@{
+                SerialPort     = $SerialPort
+                CACertificates = [Convert]::ToBase64String($caBundle)
+            } | ConvertTo-Json | Set-Content -LiteralPath $caDeploymentFile -Encoding utf8NoBOM
+            Invoke-Step 'write the CA certificate store' 'nanoff' @('--serialport', $SerialPort, '--networkdeployment', $caDeploymentFile) "nanoCLR must answer on $SerialPort (flash it with -UpdateFirmware on a blank board): reset the board, close any serial monitor, and try again."
+        }
+        finally {
+            Remove-Item -LiteralPath $caDir -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+# ---- 4. configuration ------------------------------------------------------------------------------------
 if ($provision) {
     $template['device'] = $Device
     $template['token'] = $Token
@@ -370,7 +467,7 @@ if ($provision) {
     }
 }
 
-# ---- 4. application --------------------------------------------------------------------------------------
+# ---- 5. application --------------------------------------------------------------------------------------
 if ($Image) {
     if ($Address) {
         # Override: through the ESP32 bootloader, at the address given.
@@ -388,6 +485,9 @@ if ($Image) {
 if ($provision -and -not $Image) {
     # nanoff cannot reset an ESP32 after a file deployment, and the firmware reads the file only at boot.
     Write-Line "now reset the board (EN/RST button, or unplug and replug it): it reads $DeviceConfigPath only at boot. The serial log must show 'I config: read $DeviceConfigPath'."
+}
+elseif ($caBundle -and -not $Image) {
+    Write-Line 'the board uses the new CA from its next connection attempt (a reset makes that now).'
 }
 Write-Line $(if ($DryRun) { 'dry run: nothing was changed' } else { 'done: open the serial log (115200 baud, docs/hardware.md) to watch the board boot' })
 exit 0

@@ -12,6 +12,8 @@ namespace System.IO
 
         public static string ReadAllText(string path) => throw new NotImplementedException();
 
+        public static byte[] ReadAllBytes(string path) => throw new NotImplementedException();
+
         public static void WriteAllText(string path, string contents) => throw new NotImplementedException();
 
         public static void Delete(string path) => throw new NotImplementedException();

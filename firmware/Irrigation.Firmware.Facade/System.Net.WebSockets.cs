@@ -6,6 +6,7 @@
 // (WebSockets/WebSocket.cs), and the MessageReceived event's type is the delegate NESTED in WebSocket, not the
 // namespace-level one of the same name (WebSockets/ClientWebSocket/ClientWebSocket.cs declares both).
 using System;
+using System.Net.Security;
 using System.Net.WebSockets.WebSocketFrame;
 
 namespace System.Net.WebSockets
@@ -50,6 +51,8 @@ namespace System.Net.WebSockets
     public class ClientWebSocketOptions : WebSocketOptions
     {
         public ClientWebSocketOptions() => throw new NotImplementedException();
+
+        public SslVerification SslVerification { get; set; }
     }
 
     public class MessageReceivedEventArgs : EventArgs

@@ -117,3 +117,15 @@ namespace nanoFramework.Hardware.Esp32
         SDMMC2_D3 = DeviceTypes.SDMMC + (2 * ValueTypes.DeviceIndex) + 5,
     }
 }
+
+namespace System.Device.Gpio
+{
+    // nanoframework/nanoFramework.Hardware.Esp32@v1.6.42 nanoFramework.Hardware.Esp32/Gpio/GpioPulsePolarity.cs: all
+    // members in the real order, implicit values 0-2 (the counter's default is Falling).
+    public enum GpioPulsePolarity
+    {
+        Both,
+        Falling,
+        Rising,
+    }
+}

@@ -1,3 +1,5 @@
+using Irrigation.Core.Protocol;
+
 namespace Irrigation.Firmware
 {
     /// <summary>Fixed timings, limits and paths of the device application (pins live in <see cref="BoardConfig"/>).</summary>
@@ -8,6 +10,15 @@ namespace Irrigation.Firmware
 
         /// <summary>The configuration file on the internal flash drive (written by nanoff-flash.ps1).</summary>
         public const string ConfigPath = "I:\\irrigation.json";
+
+        /// <summary>
+        /// The two slots of the settings the server sent (Irrigation.Core.Settings.SettingsStore: each save writes the
+        /// slot that does not hold the newest intact settings, so a power cut mid-write leaves the other one).
+        /// </summary>
+        public const string SettingsSlotAPath = "I:\\settings-a.json";
+
+        /// <summary>The second settings slot (see <see cref="SettingsSlotAPath"/>).</summary>
+        public const string SettingsSlotBPath = "I:\\settings-b.json";
 
         /// <summary>How often the tick loop calls the controller, in milliseconds.</summary>
         public const int TickPeriodMs = 200;
@@ -25,10 +36,16 @@ namespace Irrigation.Firmware
         public const int LinkServerTimeoutMs = 15000;
 
         /// <summary>
-        /// Received frames waiting for the tick thread may hold this many characters (2 bytes each on the heap):
-        /// two of the largest frames the server sends (Irrigation.Core.Protocol.ServerMessageParser.MaxServerFrameBytes).
+        /// Received frames waiting for the tick thread may hold this many bytes (as the library received them;
+        /// they are decoded one at a time): one largest frame the server sends. Oldest frames are dropped first.
         /// </summary>
-        public const int LinkReceiveQueueChars = 4096;
+        public const int LinkReceiveQueueBytes = ServerMessageParser.MaxServerFrameBytes;
+
+        /// <summary>
+        /// Received frames waiting for the tick thread, at most (each costs an array header besides its bytes; acks
+        /// are cumulative, so dropping old small frames loses nothing).
+        /// </summary>
+        public const int LinkReceiveQueueFrames = 8;
 
         /// <summary>
         /// First bound of a connect attempt, in milliseconds: older, it is abandoned (the link reads Closed and
@@ -43,13 +60,24 @@ namespace Irrigation.Firmware
         public const int LinkConnectStuckRebootMs = 300000;
 
         /// <summary>
-        /// buffer_capacity at most, on a board without PSRAM: 512 events × 30 B = 15 KB of a heap of roughly
-        /// 70-110 KB (the config allows 2048, 61 KB). docs/firmware-core.md, "Memory budget".
+        /// buffer_capacity at most on a board without PSRAM (the config allows 2048): 128 events × 30 B, about 8
+        /// minutes of readings at the template's intervals and 18 at the defaults (irrigation events are dropped
+        /// last). Lowered from 512 so that settings fit the 64 KiB budget (docs/firmware-core.md, "Memory budget");
+        /// a board with PSRAM keeps 2048.
         /// </summary>
-        public const int BufferCapacityWithoutPsram = 512;
+        public const int BufferCapacityWithoutPsram = 128;
 
-        /// <summary>send_window at most, on a board without PSRAM: frames queued in the library's send queue.</summary>
-        public const int SendWindowWithoutPsram = 8;
+        /// <summary>
+        /// send_window at most on a board without PSRAM: each frame in flight waits in the library's send queue as up
+        /// to 1.5 KB. Two in flight, acknowledged by the next tick, replay the 128 buffered events in about 13 s.
+        /// </summary>
+        public const int SendWindowWithoutPsram = 2;
+
+        /// <summary>
+        /// schedules at most on a board without PSRAM (the config allows 32): each schedule lives in up to three
+        /// configs while settings are applied. Four programs per relay.
+        /// </summary>
+        public const int SchedulesWithoutPsram = 16;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;

@@ -5,6 +5,7 @@ using Irrigation.Core.Config;
 using Irrigation.Core.Irrigation;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Settings;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
 using Irrigation.Firmware.Logging;
@@ -51,19 +52,21 @@ namespace Irrigation.Firmware
             // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
             var random = new Random();
             long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
-            ControllerConfig config = LoadConfig(bootId, relays.Length, log);
+            var flash = new FlashFiles();
+            MemoryCaps caps = BoardLimits.For(BoardLimits.HasPsram());
+            ControllerConfig config = LoadConfig(flash, bootId, relays.Length, caps, log);
 
             var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
             wifi.Start(config.WifiSsid, config.WifiPassword);
             var link = OpenLink(config.ServerUrl, wifi, log);
 
-            ISoilProbe[] soil = AdcSoilProbe.OpenAll(FirstOf(BoardConfig.SoilAdcChannels, config.SoilProbes.Length));
+            ISoilProbe[] soil = AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels);
             var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
 
-            // Every relay was driven off above; the core drives only the ones its zones use.
-            IValve[] zoneValves = new IValve[config.Zones.Length];
-            Array.Copy(relays, zoneValves, zoneValves.Length);
-            var controller = new Controller(config, climate, soil, zoneValves, link, serial, new DeviceInfo(), random.Next());
+            // Every relay and soil input of the board (all driven off or idle above): the file's zones use the first
+            // ones, and settings from the server may use up to all of them. The last settings applied run from flash.
+            var settings = new SettingsStore(flash, FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath);
+            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings, caps);
             var watchdog = new SoftwareWatchdog(
                 FirmwareDefaults.WatchdogStallMs,
                 FirmwareDefaults.WatchdogCheckPeriodMs,
@@ -81,9 +84,9 @@ namespace Irrigation.Firmware
         }
 
         /// <summary>The validated configuration, capped for this board; halts (relays off) when there is none.</summary>
-        private static ControllerConfig LoadConfig(long bootId, int relayCount, FirmwareLog log)
+        private static ControllerConfig LoadConfig(FlashFiles flash, long bootId, int relayCount, MemoryCaps caps, FirmwareLog log)
         {
-            string configText = ConfigFile.ReadText(FirmwareDefaults.ConfigPath, log);
+            string configText = ConfigFile.ReadText(flash, FirmwareDefaults.ConfigPath, log);
             if (configText == null)
             {
                 SafeHalt.Forever(log, "config", "no configuration at " + FirmwareDefaults.ConfigPath);
@@ -102,13 +105,24 @@ namespace Irrigation.Firmware
                 SafeHalt.Forever(log, "config", "the board has " + relayCount + " relays and " + BoardConfig.SoilAdcChannels.Length + " soil inputs; the config asks for more");
             }
 
-            BoardLimits.Apply(config, BoardLimits.HasPsram(), log);
+            string tooMany = BoardLimits.ScheduleError(config, caps);
+            if (tooMany != null)
+            {
+                SafeHalt.Forever(log, "config", tooMany);
+            }
+
+            BoardLimits.Apply(config, caps, log);
             return config;
         }
 
         private static WebSocketTransport OpenLink(string serverUrl, WifiConnector wifi, FirmwareLog log)
         {
             string host = ServerAddress.HostOf(serverUrl);
+            if (serverUrl.IndexOf("wss://") == 0)
+            {
+                log.Info("link", "wss: the server's certificate must chain to the CA in this board's certificate store (nanoff-flash.ps1 -CaCertificate) and name " + host);
+            }
+
             if (!ServerAddress.IsIpv4Literal(host))
             {
                 log.Warn("link", "server host " + host + " is a name: each connect attempt resolves it, and a DNS server that does not answer freezes the board meanwhile; an IP address avoids that (docs/hardware.md)");
@@ -118,18 +132,12 @@ namespace Irrigation.Firmware
                 FirmwareDefaults.LinkKeepAliveMs,
                 FirmwareDefaults.LinkServerTimeoutMs,
                 ServerMessageParser.MaxServerFrameBytes,
-                FirmwareDefaults.LinkReceiveQueueChars,
+                FirmwareDefaults.LinkReceiveQueueBytes,
+                FirmwareDefaults.LinkReceiveQueueFrames,
                 FirmwareDefaults.LinkConnectAbandonMs,
                 FirmwareDefaults.LinkConnectStuckRebootMs,
                 wifi,
                 log);
-        }
-
-        private static int[] FirstOf(int[] values, int count)
-        {
-            int[] first = new int[count];
-            Array.Copy(values, first, count);
-            return first;
         }
     }
 }

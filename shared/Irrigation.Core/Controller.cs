@@ -4,8 +4,10 @@ using Irrigation.Core.Device;
 using Irrigation.Core.Irrigation;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Core.Settings;
+using Irrigation.Core.Water;
 
 namespace Irrigation.Core
 {
@@ -17,7 +19,8 @@ namespace Irrigation.Core
     /// than one tick whatever happens to the link, the server or the commands.
     /// The work is done by components that share one config, clock, logger and event recorder: the sensor
     /// sampler, the irrigation rules, the settings component and the uplink; this class builds them, runs them in
-    /// a fixed order each tick, hands them new settings and exposes their state read-only.
+    /// a fixed order each tick, hands them new settings and exposes their state read-only. The water component
+    /// (flow meter, master valve, volumes, flow alarms, leak lock) joins them when the board has a meter.
     /// </summary>
     public sealed class Controller
     {
@@ -40,6 +43,14 @@ namespace Irrigation.Core
         public const int MaxCommandIdChars = Uplink.MaxCommandIdChars;
         /// <summary>Text slots of the offline buffer (logs and command ids).</summary>
         public const int TextSlots = 24;
+        /// <summary>Messages a settings_rejected keeps at most (the last may count the rest).</summary>
+        public const int MaxRejectionMessages = SettingsApplier.MaxKeptErrors;
+        /// <summary>Characters of each kept rejection message at most.</summary>
+        public const int MaxRejectionMessageChars = SettingsApplier.MaxKeptErrorChars;
+        /// <summary>How often the open runs' volume so far is saved to flash, in ms: a power cut loses at most this much of a run.</summary>
+        public const long WaterCheckpointMs = WaterMeter.CheckpointMs;
+        /// <summary>Capacity of the frame writer, in characters: the largest frame sent, and the water ledger's flash text.</summary>
+        public const int WriterChars = 1536;
 
         private readonly ControllerContext _context;
         private readonly LogEventMirror _mirror;
@@ -47,6 +58,7 @@ namespace Irrigation.Core
         private readonly SensorSampler _sensors;
         private readonly IrrigationRules _rules;
         private readonly SettingsApplier _settings;
+        private readonly WaterMeter _water;
         private readonly Uplink _uplink;
         private bool _started;
 
@@ -69,6 +81,39 @@ namespace Irrigation.Core
         /// (misconfiguration fails fast, at boot). Touches no hardware; reads the store.
         /// </summary>
         public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore)
+            : this(config, climate, soilProbes, valves, link, log, deviceInfo, randomSeed, settingsStore, null, null, null, null)
+        {
+        }
+
+        /// <summary>
+        /// Builds a controller for a board whose memory allows less than the config's own limits: settings from the
+        /// server (and stored settings at boot) asking for a larger <c>buffer_capacity</c> or <c>send_window</c> than
+        /// <paramref name="memoryCaps"/> are rejected like settings naming more zones than there are valves; null
+        /// means the config's limits. <paramref name="config"/> itself must be within them (the firmware caps the
+        /// board's file first). Otherwise as the overload without caps.
+        /// </summary>
+        public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore, MemoryCaps memoryCaps)
+            : this(config, climate, soilProbes, valves, link, log, deviceInfo, randomSeed, settingsStore, memoryCaps, null, null, null)
+        {
+        }
+
+        /// <summary>
+        /// Builds a controller with water metering. <paramref name="flowMeter"/> is the main line's pulse counter
+        /// (null: the board has none, and settings with <c>pulses_per_litre</c> are refused);
+        /// <paramref name="masterValve"/> the master valve or pump relay (null: none); <paramref name="waterStore"/>
+        /// keeps the water ledger in flash (null: RAM only, so a reboot loses unacknowledged volumes). The other
+        /// arguments as in the overload without them.
+        /// </summary>
+        public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore, IPulseCounter flowMeter, IValve masterValve, WaterStore waterStore)
+            : this(config, climate, soilProbes, valves, link, log, deviceInfo, randomSeed, settingsStore, null, flowMeter, masterValve, waterStore)
+        {
+        }
+
+        /// <summary>
+        /// Builds a controller for a board with both: memory caps below the config's own limits and water metering.
+        /// Every other overload comes here; the arguments mean what they mean there.
+        /// </summary>
+        public Controller(ControllerConfig config, IClimateSensor climate, ISoilProbe[] soilProbes, IValve[] valves, ILinkTransport link, ILogSink log, IDeviceInfo deviceInfo, int randomSeed, SettingsStore settingsStore, MemoryCaps memoryCaps, IPulseCounter flowMeter, IValve masterValve, WaterStore waterStore)
         {
             if (config == null || climate == null || soilProbes == null || valves == null || link == null || log == null || deviceInfo == null)
             {
@@ -81,23 +126,31 @@ namespace Irrigation.Core
                 throw new ArgumentException("invalid config: " + errors[0]);
             }
 
-            string[] hardware = SettingsApplier.HardwareErrors(config, valves.Length, soilProbes.Length);
+            bool hasMeter = flowMeter != null;
+            string[] hardware = SettingsApplier.HardwareErrors(config, valves.Length, soilProbes.Length, memoryCaps, hasMeter);
             if (hardware.Length > 0)
             {
-                throw new ArgumentException("one valve per zone and one soil input per soil entry are needed: " + hardware[0]);
+                throw new ArgumentException("the board cannot run this config: " + hardware[0]);
             }
 
             Logger logger = new Logger(log);
             int version;
-            ControllerConfig running = SettingsApplier.LoadAtBoot(config, settingsStore, valves.Length, soilProbes.Length, logger, out version);
+            ControllerConfig running = SettingsApplier.LoadAtBoot(config, settingsStore, valves.Length, soilProbes.Length, memoryCaps, hasMeter, logger, out version);
             _context = new ControllerContext(running, logger, new EventBuffer(running.BufferCapacity, TextSlots));
             _mirror = new LogEventMirror(_context);
             logger.Mirror = _mirror;
-            _valves = new ZoneValves(valves, running.MaxOpenZones);
+            // One writer for every frame and for the water ledger's flash text: both are made on the tick thread, one
+            // at a time, and the memory budget counts it once.
+            JsonWriter writer = new JsonWriter(WriterChars);
+            _valves = new ZoneValves(valves, masterValve, running.MaxOpenZones);
+            _valves.SetMasterTiming(running.MasterLeadSeconds, running.MasterLagSeconds);
+            WaterLedger ledger = new WaterLedger(waterStore, writer, logger, valves.Length);
+            ledger.Load(_context.ZoneNames);
+            _water = new WaterMeter(_context, _valves, flowMeter, ledger);
             _sensors = new SensorSampler(_context, climate, soilProbes);
-            _rules = new IrrigationRules(_context, _valves, _sensors);
-            _settings = new SettingsApplier(_context, config, settingsStore, version, valves.Length, soilProbes.Length, SettingsApplied);
-            _uplink = new Uplink(_context, link, deviceInfo, _valves, _sensors, _rules, _settings, randomSeed);
+            _rules = new IrrigationRules(_context, _valves, _sensors, _water);
+            _settings = new SettingsApplier(_context, config, settingsStore, version, valves.Length, soilProbes.Length, memoryCaps, hasMeter, SettingsApplied);
+            _uplink = new Uplink(_context, link, deviceInfo, _valves, _sensors, _rules, _settings, _water, ledger, writer, randomSeed);
         }
 
         /// <summary>The serial logger (adapters may log through it so every line has one format).</summary>
@@ -214,6 +267,63 @@ namespace Irrigation.Core
             return _valves.IsOpen(zone);
         }
 
+        /// <summary>True while the master valve (or pump relay) is open.</summary>
+        public bool IsMasterOpen
+        {
+            get { return _valves.IsMasterOpen; }
+        }
+
+        /// <summary>True when the board has a flow meter and the settings calibrate it (<c>pulses_per_litre</c>).</summary>
+        public bool IsMetering
+        {
+            get { return _water.IsMetering; }
+        }
+
+        /// <summary>False once the flow meter was found silent (reported as sensor <c>flow</c> disconnected) until it pulses again.</summary>
+        public bool IsFlowMeterConnected
+        {
+            get { return _water.IsMeterConnected; }
+        }
+
+        /// <summary>True while a leak lock holds: the master valve stays closed and nothing waters until <c>clear_leak</c>.</summary>
+        public bool IsLeakLocked
+        {
+            get { return _water.IsLeakLocked; }
+        }
+
+        /// <summary>The main line's flow over the last 10 s, tenths of a litre per minute.</summary>
+        public int FlowRate
+        {
+            get { return _water.Rate; }
+        }
+
+        /// <summary>Zone <paramref name="zone"/>'s learned flow, tenths of L/min, or -1 while it has too few runs to trust.</summary>
+        public int FlowBaseline(int zone)
+        {
+            return _water.Baseline(zone);
+        }
+
+        /// <summary>Pulses given to zone <paramref name="zone"/>'s open run so far (0 when closed).</summary>
+        public long ZoneRunPulses(int zone)
+        {
+            return _water.RunPulses(zone);
+        }
+
+        /// <summary>Pulses of zone <paramref name="zone"/>'s open run saved in flash so far: what a power cut now would not lose.</summary>
+        public long ZoneSavedRunPulses(int zone)
+        {
+            return _water.SavedRunPulses(zone);
+        }
+
+        /// <summary>
+        /// Uptime in ms at which the controller wants its next tick, earlier than the loop's period (a volume target
+        /// about to be reached), or <c>long.MaxValue</c>. The tick loop sleeps until the earlier of the two.
+        /// </summary>
+        public long WakeAtMs
+        {
+            get { return _water.WakeAtMs; }
+        }
+
         /// <summary>Uptime in ms at which an open zone's lease ends, or -1 when closed.</summary>
         public long ZoneLeaseEndMs(int zone)
         {
@@ -260,6 +370,7 @@ namespace Irrigation.Core
             _started = true;
             _context.SetNow(uptimeMs);
             _context.Log.Info("core", "boot", "zones", _context.ZoneNames.Length, "probes", _sensors.ProbeCount);
+            _water.Start();
             _rules.Boot();
             _sensors.Start(uptimeMs);
             _uplink.Start(uptimeMs);
@@ -276,6 +387,17 @@ namespace Irrigation.Core
 
             _context.SetNow(uptimeMs);
 
+            // The meter first, so a zone whose lease ends now still gets the pulses it was given; a failure there is
+            // logged and stands in the way of no lease.
+            try
+            {
+                _water.Measure();
+            }
+            catch (Exception e)
+            {
+                _context.Log.Error("core", "flow measure failed: " + e.Message);
+            }
+
             // Safety first and outside every try: nothing below can keep a lease from ending.
             _rules.EnforceLeases();
 
@@ -291,6 +413,7 @@ namespace Irrigation.Core
             try
             {
                 _sensors.Step();
+                _water.Step();
                 _rules.Step();
             }
             catch (Exception e)
@@ -316,6 +439,8 @@ namespace Irrigation.Core
             _rules.CloseZonesFrom(next.Zones.Length);
             _context.UseConfig(next);
             _rules.SettingsApplied();
+            _valves.SetMasterTiming(next.MasterLeadSeconds, next.MasterLagSeconds);
+            _water.SettingsApplied();
             _sensors.SettingsApplied();
             _uplink.SettingsApplied();
         }

@@ -18,7 +18,7 @@ namespace Irrigation.Browser.Tests
                 await controller.SendReadingAsync("temperature", History[i], now - 120 - ((History.Length - 1 - i) * 300));
             }
 
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "chart-history");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "chart-history");
             var chart = page.Card("farm-01").GetByTestId("chart");
 
             await Expect(chart).ToHaveAttributeAsync("data-points", History.Length.ToString());
@@ -41,7 +41,7 @@ namespace Irrigation.Browser.Tests
             await controller.SendReadingAsync("humidity", 610, now - (3 * 3600));
             await controller.SendReadingAsync("humidity", 580, now - 600);
 
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "chart-range");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "chart-range");
             var chart = page.Card("farm-02").GetByTestId("chart");
             await chart.GetByTestId("kind-humidity").ClickAsync();
             await Expect(chart).ToHaveAttributeAsync("data-points", "1");

@@ -11,7 +11,7 @@ namespace Irrigation.Browser.Tests
         public async Task ControllerDisconnect_ShowsOffline_ReconnectShowsOnlineWithoutReload()
         {
             var controller = await farm.ConnectAsync("farm-01");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "device-offline-online");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "device-offline-online");
             var card = page.Card("farm-01");
             await Expect(card.GetByTestId("online-badge")).ToHaveTextAsync("Online");
             await page.Page.EvaluateAsync("() => { window.__sameDocument = true; }");
@@ -32,7 +32,7 @@ namespace Irrigation.Browser.Tests
         public async Task Alerts_SensorAndFailsafe_ListedWithTheDevice()
         {
             await using var controller = await farm.ConnectAsync("greenhouse");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "alerts");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "alerts");
 
             await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "humidity" });
             await controller.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("bed-b"), ["reason"] = "schedule", ["duration"] = 600 });
@@ -51,7 +51,7 @@ namespace Irrigation.Browser.Tests
         public async Task SensorDisconnected_MarksItsTile()
         {
             await using var controller = await farm.ConnectAsync("farm-02");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "sensor-tile");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "sensor-tile");
 
             await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "temperature" });
 
@@ -62,7 +62,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task SignIn_TokenInUrl_RemovedFromAddressBarAndKeptOnReload()
         {
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "signin-url");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "signin-url");
 
             Assert.DoesNotContain("token", page.Page.Url, StringComparison.OrdinalIgnoreCase);
             await page.Page.ReloadAsync();
@@ -74,7 +74,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task SignIn_TypedToken_WrongThenRight()
         {
-            await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = farm.Server.Address.ToString() });
+            await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = farm.Server.BaseUri.ToString() });
             var page = await context.NewPageAsync();
             await page.GotoAsync("/");
             await Expect(page.GetByTestId("signin")).ToBeVisibleAsync();
@@ -94,7 +94,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task ServerRestart_PageReconnectsWithBackoffAndResyncsWithoutReload()
         {
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "server-restart");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "server-restart");
             // Every connection state the pill goes through, recorded in the page (transient states are too quick to poll).
             await page.Page.EvaluateAsync(@"() => {
                 window.__sameDocument = true;

@@ -8,10 +8,9 @@ namespace Irrigation.Browser.Tests
     public sealed class FarmFixture : IAsyncLifetime
     {
         private readonly Dictionary<string, string> _deviceTokens = [];
-        private readonly string _dataDir = BrowserServer.NewDataDir();
 
         /// <summary>The running server.</summary>
-        public ServerProcess Server { get; private set; } = null!;
+        public ServerProcess Server { get; } = ServerProcess.Create();
 
         /// <summary>alice's user token.</summary>
         public string AliceToken { get; private set; } = "";
@@ -30,20 +29,19 @@ namespace Irrigation.Browser.Tests
 
         public async Task InitializeAsync()
         {
-            AliceToken = await ServerProcess.CliAsync("users", "add", "alice", "--data-dir", _dataDir);
-            BobToken = await ServerProcess.CliAsync("users", "add", "bob", "--data-dir", _dataDir);
+            AliceToken = await Server.AddUserAsync("alice");
+            BobToken = await Server.AddUserAsync("bob");
             foreach (var (device, zones) in Zones)
             {
-                _deviceTokens[device] = await ServerProcess.CliAsync(
-                    "devices", "add", device, "--owner", device.StartsWith("bob") ? "bob" : "alice", "--zones", string.Join(",", zones), "--data-dir", _dataDir);
+                _deviceTokens[device] = await Server.AddDeviceAsync(device, device.StartsWith("bob") ? "bob" : "alice", zones);
             }
 
-            Server = await BrowserServer.StartAsync(_dataDir);
+            await Server.StartAsync();
         }
 
         /// <summary>A test controller for a provisioned device, said hello and welcomed.</summary>
         public Task<TestController> ConnectAsync(string device) =>
-            TestController.ConnectAsync(Server.Address, device, _deviceTokens[device], Zones[device]);
+            TestController.ConnectAsync(Server.BaseUri, device, _deviceTokens[device], Zones[device]);
 
         public async Task DisposeAsync() => await Server.DisposeAsync();
     }

@@ -12,8 +12,8 @@ namespace Irrigation.Browser.Tests
         {
             await using var alices = await farm.ConnectAsync("farm-01");
             await using var bobs = await farm.ConnectAsync("bob-01");
-            await using var alicePage = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "isolation-alice");
-            await using var bobPage = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.BobToken, "isolation-bob");
+            await using var alicePage = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "isolation-alice");
+            await using var bobPage = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.BobToken, "isolation-bob");
             await Expect(alicePage.Cards).ToHaveCountAsync(3);
 
             await alices.SendReadingAsync("temperature", 199);
@@ -34,7 +34,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task SecondUser_ApiForFirstUsersDevice_NotFound()
         {
-            using var http = new HttpClient { BaseAddress = farm.Server.Address };
+            using var http = new HttpClient { BaseAddress = farm.Server.BaseUri };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", farm.BobToken);
 
             var readings = await http.GetAsync("/api/devices/farm-01/readings?kind=temperature&from=0&to=9999999999&points=10");

@@ -11,7 +11,7 @@ namespace Irrigation.Browser.Tests
         public async Task Temperature_SentByController_AppearsWithinOneSecondInCelsius()
         {
             await using var controller = await farm.ConnectAsync("farm-01");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "live-temperature");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-temperature");
             await Expect(page.Card("farm-01")).ToHaveAttributeAsync("data-online", "true");
 
             await controller.SendReadingAsync("temperature", 223);
@@ -26,7 +26,7 @@ namespace Irrigation.Browser.Tests
         public async Task Readings_InTenths_ShownWithOneDecimalInTheirUnits()
         {
             await using var controller = await farm.ConnectAsync("farm-02");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "live-tiles");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-tiles");
 
             await controller.SendReadingAsync("temperature", -35);
             await controller.SendReadingAsync("humidity", 456);
@@ -44,7 +44,7 @@ namespace Irrigation.Browser.Tests
         public async Task Status_FromController_ShowsSignalUptimeBufferedDropped()
         {
             await using var controller = await farm.ConnectAsync("greenhouse");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "live-status");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-status");
 
             await controller.SendAsync("status", new JsonObject
             {
@@ -64,7 +64,7 @@ namespace Irrigation.Browser.Tests
         {
             // greenhouse gets no reading in the other tests of this class (status is not a reading).
             await using var controller = await farm.ConnectAsync("greenhouse");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "live-stale");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-stale");
             var stale = page.Card("greenhouse").GetByTestId("stale-badge");
             await Expect(stale).ToBeHiddenAsync();
 
@@ -88,7 +88,7 @@ namespace Irrigation.Browser.Tests
                 ["buffered"] = 0, ["dropped"] = 0,
             });
 
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "live-status-stored");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-status-stored");
 
             await Expect(page.Card("farm-02").GetByTestId("status-rssi")).ToHaveTextAsync("-72 dBm");
             await Expect(page.Card("farm-02").GetByTestId("status-uptime")).ToHaveTextAsync("59 s");

@@ -22,7 +22,7 @@ namespace Irrigation.Browser.Tests
             await greenhouse.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "humidity" });
 
             var shots = new List<string>();
-            await using (var desktop = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-desktop"))
+            await using (var desktop = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-desktop"))
             {
                 await Expect(desktop.Card("farm-01").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 await Expect(desktop.Zone("farm-01", "zone1")).ToHaveAttributeAsync("data-open", "true");
@@ -30,13 +30,13 @@ namespace Irrigation.Browser.Tests
                 desktop.AssertNoScriptErrors();
             }
 
-            await using (var dark = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-dark", colorScheme: ColorScheme.Dark))
+            await using (var dark = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-dark", colorScheme: ColorScheme.Dark))
             {
                 await Expect(dark.Card("greenhouse").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 shots.Add(await dark.ScreenshotAsync());
             }
 
-            await using (var phone = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "dashboard-phone", new ViewportSize { Width = 390, Height = 844 }))
+            await using (var phone = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-phone", new ViewportSize { Width = 390, Height = 844 }))
             {
                 await Expect(phone.Card("farm-01").GetByTestId("chart")).ToHaveAttributeAsync("data-points", "12");
                 // Nothing may stick out sideways on a phone.

@@ -17,7 +17,7 @@ namespace Irrigation.Browser.Tests
         public async Task Dashboard_UnderItsContentSecurityPolicy_WorksWithoutAViolation_AndInlineHandlersAreBlocked()
         {
             await using var controller = await farm.ConnectAsync("farm-01");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "csp");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "csp");
             await page.Page.AddInitScriptAsync(RecordViolations);
             // Again with the recorder in place; the token is in session storage by now.
             var response = await page.Page.ReloadAsync();
@@ -29,6 +29,17 @@ namespace Irrigation.Browser.Tests
             await page.StartZoneAsync("farm-01", "zone1", "5");
             await controller.AnswerAsync(await controller.NextCommandAsync("irrigate"));
             await Expect(page.Zone("farm-01", "zone1")).ToHaveAttributeAsync("data-open", "true");
+            // The device panel (a dialog with forms and lists) and each of its tabs, under the same policy.
+            var panel = await page.OpenPanelAsync("farm-01");
+            await panel.GetByRole(AriaRole.Button, new() { Name = "Edit zones here" }).ClickAsync();
+            foreach (var tab in new[] { "Changes", "Activity", "Members" })
+            {
+                await panel.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
+                await Expect(panel.GetByRole(AriaRole.Tabpanel, new() { Name = tab })).ToBeVisibleAsync();
+            }
+
+            await page.Page.Keyboard.PressAsync("Escape");
+            await Expect(panel).ToBeHiddenAsync();
             var duringUse = await ViolationsAsync(page.Page);
             page.AssertNoScriptErrors(); // before the control below, whose refusal Chromium logs as an error
             // The control: what the policy forbids is blocked and reported.

@@ -18,7 +18,7 @@ namespace Irrigation.Browser.Tests
         private readonly ClientWebSocket _dashboard = new();
         private Task _receiving = Task.CompletedTask;
 
-        public ServerProcess Server { get; private set; } = null!;
+        public ServerProcess Server { get; } = ServerProcess.Create();
 
         /// <summary>The demo user's token from the printed "Dashboard:" line.</summary>
         public string DemoToken { get; private set; } = "";
@@ -31,7 +31,7 @@ namespace Irrigation.Browser.Tests
 
         public async Task InitializeAsync()
         {
-            Server = await BrowserServer.StartAsync(BrowserServer.NewDataDir(),
+            await Server.StartAsync(0,
                 "--simulate", "2",
                 "--Simulation:TimeScale", "600",
                 "--Simulation:ClimateIntervalSeconds", "2",
@@ -40,13 +40,31 @@ namespace Irrigation.Browser.Tests
                 "--Simulation:SensorDropoutChance", "0",
                 "--Simulation:Seed", "20261201");
 
-            var line = await Server.WaitForOutputAsync(l => l.StartsWith("Dashboard: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var line = await WaitForOutputAsync(l => l.StartsWith("Dashboard: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
             DashboardLink = new Uri(line["Dashboard: ".Length..].Trim());
             DemoToken = Uri.UnescapeDataString(TokenInQuery().Match(DashboardLink.Query).Groups[1].Value);
 
-            var socket = new UriBuilder(Server.Address) { Scheme = "ws", Path = "/clients/demo", Query = "access_token=" + Uri.EscapeDataString(DemoToken) }.Uri;
+            var socket = new UriBuilder(Server.BaseUri) { Scheme = "ws", Path = "/clients/demo", Query = "access_token=" + Uri.EscapeDataString(DemoToken) }.Uri;
             await _dashboard.ConnectAsync(socket, CancellationToken.None);
             _receiving = ReceiveAsync();
+        }
+
+        /// <summary>Waits until the server printed a line that matches.</summary>
+        public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                var found = Server.OutputLines.FirstOrDefault(match);
+                if (found != null)
+                {
+                    return found;
+                }
+
+                await Task.Delay(100);
+            }
+
+            throw new TimeoutException("the server never printed the expected line:\n" + Server.Output);
         }
 
         public async Task DisposeAsync()

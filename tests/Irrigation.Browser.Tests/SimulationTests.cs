@@ -17,7 +17,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public void Simulate_Start_PrintsDashboardLinkWithDemoToken()
         {
-            Assert.Equal(farm.Server.Address.Port, farm.DashboardLink.Port);
+            Assert.Equal(farm.Server.BaseUri.Port, farm.DashboardLink.Port);
             Assert.Equal("/", farm.DashboardLink.AbsolutePath);
             Assert.True(farm.DemoToken.Length >= 32, farm.DemoToken);
         }
@@ -68,8 +68,8 @@ namespace Irrigation.Browser.Tests
         {
             // Link drops are random (6 a minute per controller): wait for two, and for each to be followed by a reconnect.
             await Eventually(() => Task.FromResult(
-                farm.Server.Output.Count(l => l.Contains("link dropped", StringComparison.Ordinal)) >= 2 &&
-                farm.Server.Output.SkipWhile(l => !l.Contains("link dropped", StringComparison.Ordinal)).Any(l => l.Contains("reconnected", StringComparison.Ordinal))),
+                farm.Server.OutputLines.Count(l => l.Contains("link dropped", StringComparison.Ordinal)) >= 2 &&
+                farm.Server.OutputLines.SkipWhile(l => !l.Contains("link dropped", StringComparison.Ordinal)).Any(l => l.Contains("reconnected", StringComparison.Ordinal))),
                 "two simulated link drops and a reconnect");
             await Task.Delay(TimeSpan.FromSeconds(5)); // let the replays after the last drop arrive
 
@@ -92,7 +92,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task Simulate_Dashboard_ShowsLiveSimulatedControllers()
         {
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.DemoToken, "simulated-farm");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.DemoToken, "simulated-farm");
 
             foreach (var device in new[] { "sim-01", "sim-02" })
             {
@@ -107,7 +107,7 @@ namespace Irrigation.Browser.Tests
 
         private HttpClient Client()
         {
-            var http = new HttpClient { BaseAddress = farm.Server.Address };
+            var http = new HttpClient { BaseAddress = farm.Server.BaseUri };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", farm.DemoToken);
             return http;
         }

@@ -11,7 +11,7 @@ namespace Irrigation.Browser.Tests
         public async Task StartZone_FiveMinutes_ControllerGetsIrrigate300AndZoneOpensThenStops()
         {
             await using var controller = await farm.ConnectAsync("farm-01");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-start-stop");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-start-stop");
             var zone = page.Zone("farm-01", "zone1");
             await Expect(zone).ToHaveAttributeAsync("data-open", "false");
 
@@ -40,7 +40,7 @@ namespace Irrigation.Browser.Tests
         public async Task StopAll_Clicked_ControllerGetsStopWithNoZones()
         {
             await using var controller = await farm.ConnectAsync("greenhouse");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-stop-all");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-stop-all");
             await controller.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("bed-a", "bed-c"), ["reason"] = "schedule", ["duration"] = 900 });
             await Expect(page.Zone("greenhouse", "bed-c")).ToHaveAttributeAsync("data-open", "true");
 
@@ -57,7 +57,7 @@ namespace Irrigation.Browser.Tests
         public async Task StartZone_ControllerRefuses_ShowsItsReason()
         {
             await using var controller = await farm.ConnectAsync("farm-02");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-refused");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-refused");
 
             await page.StartZoneAsync("farm-02", "zone1", "2");
             var irrigate = await controller.NextCommandAsync("irrigate");
@@ -73,7 +73,7 @@ namespace Irrigation.Browser.Tests
         public async Task StartZone_DurationAboveMaximum_ShowsServerRefusalInPlainWords()
         {
             await using var controller = await farm.ConnectAsync("farm-01");
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-bad-duration");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-bad-duration");
 
             await page.StartZoneAsync("farm-01", "zone2", "100000");
 
@@ -86,7 +86,7 @@ namespace Irrigation.Browser.Tests
         public async Task StartZone_DeviceOffline_SaysNothingWasSent()
         {
             // No controller for farm-02 in this test: the server answers 409 and the page must say so.
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-offline");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-offline");
             await Expect(page.Card("farm-02")).ToHaveAttributeAsync("data-online", "false");
 
             await page.StartZoneAsync("farm-02", "zone1", "5");
@@ -99,7 +99,7 @@ namespace Irrigation.Browser.Tests
         [Fact]
         public async Task StartZone_NotAWholeNumber_AsksForMinutesWithoutSending()
         {
-            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.Address, farm.AliceToken, "zone-bad-input");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-bad-input");
 
             await page.StartZoneAsync("farm-01", "zone1", "0");
 

@@ -19,27 +19,33 @@ namespace Irrigation.Firmware.Tests
     {
         public const string IpUrl = "ws://192.168.1.10:5000/";
         public const string NameUrl = "ws://irrigation.example.org:5000/";
+        public const string SecureUrl = "wss://192.168.1.10/";
 
         public static FirmwareLog NewLog()
         {
             return new FirmwareLog(new SerialLogSink(23, 13, 115200));
         }
 
-        public static WebSocketTransport NewTransport(FirmwareLog log, int abandonAfterMs = 300, int stuckAfterMs = 60000, int receiveQueueChars = 4096)
+        public static WebSocketTransport NewTransport(FirmwareLog log, int abandonAfterMs = 300, int stuckAfterMs = 60000, int receiveQueueBytes = FirmwareDefaults.LinkReceiveQueueBytes)
         {
-            return new WebSocketTransport(1000, 500, ServerMessageParser.MaxServerFrameBytes, receiveQueueChars, abandonAfterMs, stuckAfterMs, null, log);
+            return new WebSocketTransport(1000, 500, ServerMessageParser.MaxServerFrameBytes, receiveQueueBytes, FirmwareDefaults.LinkReceiveQueueFrames, abandonAfterMs, stuckAfterMs, null, log);
+        }
+
+        /// <summary>The repository's config template as nanoff-flash.ps1 fills it in (the text of I:\irrigation.json).</summary>
+        public static string ConfigText(string serverUrl = IpUrl)
+        {
+            string template = File.ReadAllText(RepoPaths.Combine("firmware", "Irrigation.Firmware", "irrigation.template.json"));
+            return template
+                .Replace("\"device\": \"\"", "\"device\": \"farm-01\"")
+                .Replace("\"token\": \"\"", "\"token\": \"tok-123456\"")
+                .Replace("\"server\": \"\"", "\"server\": \"" + serverUrl + "\"")
+                .Replace("\"ssid\": \"\", \"password\": \"\"", "\"ssid\": \"Farm\", \"password\": \"password123\"");
         }
 
         /// <summary>The repository's config template, provisioned as nanoff-flash.ps1 would.</summary>
         public static ControllerConfig NewConfig()
         {
-            string template = File.ReadAllText(RepoPaths.Combine("firmware", "Irrigation.Firmware", "irrigation.template.json"));
-            string text = template
-                .Replace("\"device\": \"\"", "\"device\": \"farm-01\"")
-                .Replace("\"token\": \"\"", "\"token\": \"tok-123456\"")
-                .Replace("\"server\": \"\"", "\"server\": \"" + IpUrl + "\"")
-                .Replace("\"ssid\": \"\", \"password\": \"\"", "\"ssid\": \"Farm\", \"password\": \"password123\"");
-            ConfigReadResult read = ControllerConfigReader.Read(text, FirmwareDefaults.FirmwareVersion, 1);
+            ConfigReadResult read = ControllerConfigReader.Read(ConfigText(), FirmwareDefaults.FirmwareVersion, 1);
             Assert.True(read.IsValid, string.Join("; ", read.Errors));
             return read.Config;
         }

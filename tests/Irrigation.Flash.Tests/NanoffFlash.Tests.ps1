@@ -58,6 +58,23 @@ BeforeAll {
         [pscustomobject]@{ ExitCode = $process.ExitCode; Out = $stdout.Result; Err = $stderr.Result; All = $stdout.Result + $stderr.Result; Calls = $calls }
     }
 
+    # A CA as a test's server would have one (ECDSA P-256, self-signed, CA basic constraint), as PEM.
+    function New-TestCa([string] $Name, [DateTimeOffset] $NotBefore = [DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset] $NotAfter = [DateTimeOffset]::UtcNow.AddYears(5)) {
+        $key = [Security.Cryptography.ECDsa]::Create([Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$Name", $key, [Security.Cryptography.HashAlgorithmName]::SHA256)
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $certificate = $request.CreateSelfSigned($NotBefore, $NotAfter)
+        [pscustomobject]@{ Certificate = $certificate; Pem = $certificate.ExportCertificatePem(); KeyPem = $key.ExportECPrivateKeyPem() }
+    }
+
+    $script:Ca = New-TestCa 'Irrigation Test CA'
+
+    # The board's CA store as the script sent it: the CACertificates of the --networkdeployment JSON, decoded.
+    function Get-SentCaStore($World) {
+        $deployment = Get-Content -Raw "$($World.Log).networkdeployment.json" | ConvertFrom-Json -AsHashtable
+        [pscustomobject]@{ Keys = @($deployment.Keys | Sort-Object); SerialPort = $deployment.SerialPort; Bytes = [Convert]::FromBase64String($deployment.CACertificates) }
+    }
+
     $script:Token = 'tok-SECRET-9f8e7d6c5b4a'
     $script:WifiPassword = 'wifi-SECRET-pass'
     function Get-ProvisionArgs {
@@ -277,6 +294,124 @@ Describe 'nanoff-flash.ps1 refuses bad input before running anything' {
     }
 }
 
+Describe 'nanoff-flash.ps1 -CaCertificate (wss:// servers)' {
+    BeforeEach {
+        $script:World = New-World
+        $script:CaFile = Join-Path $World.Root 'irrigation-ca.pem'
+        Set-Content -LiteralPath $CaFile -Value $Ca.Pem -NoNewline
+    }
+    AfterEach { Remove-Item -LiteralPath $World.Root -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'CaCertificate_WithWssProvisioning_WritesTheCaStoreBeforeTheConfiguration' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Device', 'farm-01', '-Token', $Token, '-Server', 'wss://irrigation.example.org/', '-CaCertificate', $CaFile, '-WifiSsid', 'Farm', '-WifiPassword', $WifiPassword)
+        $r.ExitCode | Should -Be 0
+        $r.Calls.Count | Should -Be 2
+        $r.Calls[0].Args | Should -Be @('--serialport', 'COM5', '--networkdeployment', $r.Calls[0].Args[3])
+        $r.Calls[1].Args | Should -Contain '--filedeployment'
+        (Get-Content -Raw "$($World.Log).deployed-file.json" | ConvertFrom-Json).server | Should -Be 'wss://irrigation.example.org/'
+        $r.Out | Should -Match ([regex]::Escape('CN=Irrigation Test CA'))
+    }
+
+    It 'CaCertificate_Sent_IsTheCertificateAsPemEndingInTheNulMbedTlsNeeds' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-CaCertificate', $CaFile)
+        $r.ExitCode | Should -Be 0
+        $store = Get-SentCaStore $World
+        # nanoff's NetworkDeploymentConfiguration: only the CA store is given, so Wi-Fi and network settings stay.
+        $store.Keys | Should -Be @('CACertificates', 'SerialPort')
+        $store.SerialPort | Should -Be 'COM5'
+        $store.Bytes[-1] | Should -Be 0
+        $pem = [Text.Encoding]::ASCII.GetString($store.Bytes, 0, $store.Bytes.Length - 1)
+        $pem | Should -Match '^-----BEGIN CERTIFICATE-----\n'
+        [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($pem).Thumbprint | Should -Be $Ca.Certificate.Thumbprint
+    }
+
+    It 'CaCertificate_PemWithTextAroundAndCrLf_SendsOnlyTheCertificateBlocks' {
+        $second = New-TestCa 'Irrigation Intermediate'
+        $text = "Bag Attributes`r`n    friendlyName: irrigation`r`n" + ($Ca.Pem -replace "`n", "`r`n") + "`r`nsubject=CN=x`r`n" + $second.Pem
+        Set-Content -LiteralPath $CaFile -Value $text -NoNewline
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-CaCertificate', $CaFile)
+        $r.ExitCode | Should -Be 0
+        $pem = [Text.Encoding]::ASCII.GetString((Get-SentCaStore $World).Bytes)
+        $pem | Should -Not -Match 'Bag Attributes|subject=|\r'
+        ([regex]::Matches($pem, '-----BEGIN CERTIFICATE-----')).Count | Should -Be 2
+    }
+
+    It 'CaCertificate_Alone_WritesOnlyTheCaStoreAndSaysWhenItApplies' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-CaCertificate', $CaFile)
+        $r.ExitCode | Should -Be 0
+        $r.Calls.Count | Should -Be 1
+        $r.Calls[0].Args | Should -Contain '--networkdeployment'
+        $r.Out | Should -Match 'next connection attempt'
+    }
+
+    It 'CaCertificate_AfterRun_DeletesTheTemporaryDeploymentFile' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-CaCertificate', $CaFile)
+        $r.ExitCode | Should -Be 0
+        Test-Path -LiteralPath $r.Calls[0].Args[3] | Should -BeFalse
+    }
+
+    It 'WssServer_WithoutCaCertificate_RefusedBeforeAnythingRuns' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Image', $World.Image, '-Device', 'farm-01', '-Token', $Token, '-Server', 'wss://irrigation.example.org/', '-WifiSsid', 'Farm', '-WifiPassword', $WifiPassword)
+        $r.ExitCode | Should -Be 2
+        $r.Calls.Count | Should -Be 0
+        $r.Err | Should -Match "is wss:// but no -CaCertificate was given"
+        $r.Err | Should -Match 'would never connect'
+    }
+
+    It 'WsServer_WithoutCaCertificate_NeedsNone' {
+        $r = Invoke-Flash $World (@('-SerialPort', 'COM5') + (Get-ProvisionArgs))
+        $r.ExitCode | Should -Be 0
+        @($r.Calls | Where-Object { $_.Args -contains '--networkdeployment' }).Count | Should -Be 0
+    }
+
+    It 'CaStep_NanoffFails_StopsBeforeTheConfiguration' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Device', 'farm-01', '-Token', $Token, '-Server', 'wss://irrigation.example.org/', '-CaCertificate', $CaFile, '-WifiSsid', 'Farm', '-WifiPassword', $WifiPassword) -Environment @{ FAKE_NANOFF_FAIL_ON = '--networkdeployment' }
+        $r.ExitCode | Should -Not -Be 0
+        $r.Calls.Count | Should -Be 1
+        $r.Err | Should -Match 'write the CA certificate store failed \(nanoff exit code 7\)'
+    }
+
+    It 'CaCertificate_DryRun_PrintsTheNetworkDeploymentAndRunsNothing' {
+        $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-CaCertificate', $CaFile, '-DryRun')
+        $r.ExitCode | Should -Be 0
+        $r.Calls.Count | Should -Be 0
+        $r.Out | Should -Match '> nanoff --serialport COM5 --networkdeployment '
+    }
+
+    It 'CaCertificate_<Case>_RefusedWithMessage' -ForEach @(
+        @{ Case = 'missing file'; Make = 'missing'; Expect = 'does not exist' }
+        @{ Case = 'unreadable file'; Make = 'socket'; Expect = 'cannot be read' }
+        @{ Case = 'DER, not PEM'; Make = 'der'; Expect = 'is not a PEM certificate (no -----BEGIN CERTIFICATE----- block)' }
+        @{ Case = 'broken PEM block'; Make = 'broken'; Expect = 'a certificate block does not parse' }
+        @{ Case = 'private key in it'; Make = 'key'; Expect = 'holds a private key' }
+        @{ Case = 'expired CA'; Make = 'expired'; Expect = 'expired on' }
+    ) {
+        $socket = $null
+        switch ($Make) {
+            'missing' { Remove-Item -LiteralPath $CaFile }
+            'socket' {
+                # A path that exists but cannot be opened for reading, even by root: a Unix socket.
+                Remove-Item -LiteralPath $CaFile
+                $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Unspecified)
+                $socket.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new($CaFile))
+            }
+            'der' { [IO.File]::WriteAllBytes($CaFile, $Ca.Certificate.RawData) }
+            'broken' { Set-Content -LiteralPath $CaFile -Value "-----BEGIN CERTIFICATE-----`nbm90IGEgY2VydGlmaWNhdGU=`n-----END CERTIFICATE-----`n" -NoNewline }
+            'key' { Set-Content -LiteralPath $CaFile -Value ($Ca.Pem + "`n" + $Ca.KeyPem) -NoNewline }
+            'expired' { Set-Content -LiteralPath $CaFile -Value (New-TestCa 'Old CA' ([DateTimeOffset]::UtcNow.AddYears(-3)) ([DateTimeOffset]::UtcNow.AddDays(-2))).Pem -NoNewline }
+        }
+        try {
+            $r = Invoke-Flash $World @('-SerialPort', 'COM5', '-Device', 'farm-01', '-Token', $Token, '-Server', 'wss://irrigation.example.org/', '-CaCertificate', $CaFile, '-WifiSsid', 'Farm', '-WifiPassword', $WifiPassword)
+        }
+        finally {
+            if ($socket) { $socket.Dispose() }
+        }
+        $r.ExitCode | Should -Be 2
+        $r.Err | Should -Match ([regex]::Escape($Expect))
+        $r.Calls.Count | Should -Be 0
+    }
+}
+
 Describe 'nanoff-flash.ps1 never prints secrets' {
     BeforeEach { $script:World = New-World }
     AfterEach { Remove-Item -LiteralPath $World.Root -Recurse -Force -ErrorAction SilentlyContinue }
@@ -308,7 +443,7 @@ Describe 'nanoff-flash.ps1 help' {
         $help = Get-Help $FlashScript -Full
         $help.Synopsis | Should -Match 'ESP32'
         $names = @($help.parameters.parameter.name)
-        foreach ($p in 'SerialPort', 'Target', 'UpdateFirmware', 'FirmwareVersion', 'Image', 'Build', 'Address', 'Device', 'Token', 'Server', 'WifiSsid', 'WifiPassword', 'ListPorts', 'DryRun') {
+        foreach ($p in 'SerialPort', 'Target', 'UpdateFirmware', 'FirmwareVersion', 'Image', 'Build', 'Address', 'Device', 'Token', 'Server', 'WifiSsid', 'WifiPassword', 'CaCertificate', 'ListPorts', 'DryRun') {
             $names | Should -Contain $p
             ($help.parameters.parameter | Where-Object name -EQ $p).description.Text | Should -Not -BeNullOrEmpty
         }
@@ -322,5 +457,18 @@ Describe 'nanoff-flash.ps1 help' {
         $text | Should -Match 'reset'
         $text | Should -Match '0x1E0000'
         $text | Should -Not -Match '0x1D0000'
+    }
+
+    It 'GetHelp_Script_DescribesTheCaCertificateAndWhereItGoes' {
+        $help = Get-Help $FlashScript -Full
+        $ca = ($help.parameters.parameter | Where-Object name -EQ 'CaCertificate').description.Text
+        $ca | Should -Match 'PEM'
+        $ca | Should -Match 'wss://'
+        $ca | Should -Match 'certificate store'
+        $text = ($help | Out-String -Width 200)
+        $text | Should -Match '--networkdeployment'
+        $text | Should -Match 'never provisioned without -CaCertificate'
+        $text | Should -Match 'masserase'
+        @($help.examples.example | Where-Object { $_.code -match '-CaCertificate' }).Count | Should -BeGreaterOrEqual 1
     }
 }

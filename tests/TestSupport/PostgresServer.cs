@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using System.Threading.Tasks;
 
 namespace Irrigation.Tests.Support
@@ -23,8 +22,8 @@ namespace Irrigation.Tests.Support
         /// <summary>The port it listens on.</summary>
         public int Port { get; }
 
-        /// <summary>The postmaster's process id (its backends are its children), from postmaster.pid.</summary>
-        public int ProcessId => int.Parse(File.ReadLines(Path.Combine(_dir, "data", "postmaster.pid")).First().Trim());
+        /// <summary>The server's data directory (its postmaster.pid names the process whose children are the backends).</summary>
+        public string DataDirectory => Path.Combine(_dir, "data");
 
         /// <summary>An Npgsql connection string for <paramref name="database"/> as the superuser.</summary>
         public string ConnectionString(string database = "postgres") =>

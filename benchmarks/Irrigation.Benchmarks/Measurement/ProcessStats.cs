@@ -77,6 +77,10 @@ public static class ProcessStats
                $"load average {load[0]} {load[1]} {load[2]}, CPU pressure {CpuPressure()} % (some, avg60), commit {commit}{dirty}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
     }
 
+    /// <summary>The postmaster's process id, from the first line of postmaster.pid in <paramref name="dataDirectory"/>.</summary>
+    public static int PostmasterPid(string dataDirectory) =>
+        int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
+
     /// <summary>
     /// "1-minute load average / CPU pressure": the share of the last 10 s in which some runnable task waited for a
     /// core (/proc/pressure/cpu, "some avg10"). On a machine shared with other sessions it says how much of the two

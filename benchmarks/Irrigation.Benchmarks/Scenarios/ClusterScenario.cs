@@ -28,9 +28,9 @@ public static class ClusterScenario
             {
                 var storage = ProductTarget.Postgres(await postgres.CreateDatabaseAsync());
                 await using var target = setup == "one instance"
-                    ? await ProductTarget.StartAsync(s, setup, s.ClusterControllers, storage, ProductTarget.Unlimited, 1, ("postgres", postgres.ProcessId))
+                    ? await ProductTarget.StartAsync(s, setup, s.ClusterControllers, storage, ProductTarget.Unlimited, 1, ("postgres", ProcessStats.PostmasterPid(postgres.DataDirectory)))
                     : await ProductTarget.StartAsync(s, setup, s.ClusterControllers, storage, [.. ProductTarget.Unlimited, "--ConnectionStrings:Redis", redis.ConnectionString],
-                        2, ("redis", redis.ProcessId), ("postgres", postgres.ProcessId));
+                        2, ("redis", redis.ProcessId), ("postgres", ProcessStats.PostmasterPid(postgres.DataDirectory)));
                 var r = await LoadRun.RunAsync(target, s, s.ClusterControllers, s.Dashboards, null, s.Window);
                 (results.TryGetValue(setup, out var list) ? list : results[setup] = []).Add(r);
                 var perEvent = PerEvent(target.PidLabels, r);

@@ -25,7 +25,7 @@ public static class PostgresScenario
             {
                 await using var target = storage == "postgres"
                     ? await ProductTarget.StartAsync(s, "postgres", s.IngestControllers, ProductTarget.Postgres(await postgres.CreateDatabaseAsync()),
-                        ProductTarget.Unlimited, 1, ("postgres", postgres.ProcessId))
+                        ProductTarget.Unlimited, 1, ("postgres", ProcessStats.PostmasterPid(postgres.DataDirectory)))
                     : await ProductTarget.StartAsync(s, "sqlite FULL", s.IngestControllers, ProductTarget.Sqlite("FULL"), ProductTarget.Unlimited);
                 var r = await LoadRun.RunAsync(target, s, s.IngestControllers, 0, null, s.Window);
                 (results.TryGetValue(storage, out var list) ? list : results[storage] = []).Add(r);

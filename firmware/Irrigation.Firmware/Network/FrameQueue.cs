@@ -1,25 +1,30 @@
 namespace Irrigation.Firmware.Network
 {
     /// <summary>
-    /// The received text frames waiting for the tick thread, bounded in characters (what they cost on the heap:
-    /// two bytes each) and in frames. When a frame does not fit, the oldest ones are dropped and counted: acks
-    /// are cumulative, so the newest frames carry the most information. A frame larger than the whole budget
-    /// is dropped itself. Not thread-safe; the owner locks.
+    /// The received frames waiting for the tick thread, as the WebSocket library received them (UTF-8 bytes, a new
+    /// array per message: nanoframework/System.Net.WebSockets WebSocketReceiver.cs ReadFixedSizeBuffer), bounded in
+    /// bytes and in frames. The tick thread decodes one frame at a time, so a frame costs its bytes here and its
+    /// text only while it is handled. When a frame does not fit, the oldest ones are dropped and counted: acks are
+    /// cumulative and a settings frame supersedes the one before, so the newest frames carry the most information.
+    /// A frame larger than the whole budget is dropped itself. Not thread-safe; the owner locks.
     /// </summary>
     public sealed class FrameQueue
     {
-        private readonly string[] _items;
-        private readonly int _capacityChars;
+        private readonly byte[][] _items;
+        private readonly int[] _lengths;
+        private readonly int _capacityBytes;
         private int _head;
         private int _count;
-        private int _chars;
+        private int _bytes;
         private int _dropped;
 
-        /// <summary>A queue holding at most <paramref name="capacityChars"/> characters in at most <paramref name="maxFrames"/> frames.</summary>
-        public FrameQueue(int capacityChars, int maxFrames)
+        /// <summary>A queue holding at most <paramref name="capacityBytes"/> bytes in at most <paramref name="maxFrames"/> frames.</summary>
+        public FrameQueue(int capacityBytes, int maxFrames)
         {
-            _capacityChars = capacityChars < 1 ? 1 : capacityChars;
-            _items = new string[maxFrames < 1 ? 1 : maxFrames];
+            _capacityBytes = capacityBytes < 1 ? 1 : capacityBytes;
+            int frames = maxFrames < 1 ? 1 : maxFrames;
+            _items = new byte[frames][];
+            _lengths = new int[frames];
         }
 
         /// <summary>Frames waiting.</summary>
@@ -28,16 +33,16 @@ namespace Irrigation.Firmware.Network
             get { return _count; }
         }
 
-        /// <summary>Characters waiting, over all frames.</summary>
-        public int Chars
+        /// <summary>Bytes waiting, over all frames.</summary>
+        public int Bytes
         {
-            get { return _chars; }
+            get { return _bytes; }
         }
 
-        /// <summary>The character budget.</summary>
-        public int CapacityChars
+        /// <summary>The byte budget.</summary>
+        public int CapacityBytes
         {
-            get { return _capacityChars; }
+            get { return _capacityBytes; }
         }
 
         /// <summary>Frames dropped (oldest evicted, or too large) since creation.</summary>
@@ -46,56 +51,65 @@ namespace Irrigation.Firmware.Network
             get { return _dropped; }
         }
 
-        /// <summary>Adds a frame, dropping the oldest until it fits; returns false when something was dropped.</summary>
-        public bool Enqueue(string frame)
+        /// <summary>
+        /// Adds the first <paramref name="length"/> bytes of <paramref name="frame"/> (kept, not copied), dropping the
+        /// oldest frames until it fits; returns false when something was dropped.
+        /// </summary>
+        public bool Enqueue(byte[] frame, int length)
         {
-            if (frame == null)
+            if (frame == null || length < 0 || length > frame.Length)
             {
                 return true;
             }
 
-            if (frame.Length > _capacityChars)
+            if (length > _capacityBytes)
             {
                 _dropped++;
                 return false;
             }
 
             bool kept = true;
-            while (_count == _items.Length || _chars + frame.Length > _capacityChars)
+            while (_count == _items.Length || _bytes + length > _capacityBytes)
             {
-                Dequeue();
+                int ignored;
+                Dequeue(out ignored);
                 _dropped++;
                 kept = false;
             }
 
-            _items[(_head + _count) % _items.Length] = frame;
+            int slot = (_head + _count) % _items.Length;
+            _items[slot] = frame;
+            _lengths[slot] = length;
             _count++;
-            _chars += frame.Length;
+            _bytes += length;
             return kept;
         }
 
-        /// <summary>The oldest frame, or null when empty.</summary>
-        public string Dequeue()
+        /// <summary>The oldest frame and its <paramref name="length"/> in bytes, or null when empty.</summary>
+        public byte[] Dequeue(out int length)
         {
             if (_count == 0)
             {
+                length = 0;
                 return null;
             }
 
-            string frame = _items[_head];
+            byte[] frame = _items[_head];
+            length = _lengths[_head];
             _items[_head] = null;
             _head = (_head + 1) % _items.Length;
             _count--;
-            _chars -= frame.Length;
+            _bytes -= length;
             return frame;
         }
 
         /// <summary>Forgets every waiting frame (after a reconnect they belong to a dead connection).</summary>
         public void Clear()
         {
+            int ignored;
             while (_count > 0)
             {
-                Dequeue();
+                Dequeue(out ignored);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Net.WebSockets.WebSocketFrame;
 using System.Text;
@@ -25,12 +26,15 @@ namespace Irrigation.Firmware.Network
     /// attempt; nothing the tick thread calls here resolves anything. A DNS server that never answers still
     /// freezes the whole runtime for the lookup (one RTOS task runs every managed thread), so the server URL
     /// should hold an IP address (docs/hardware.md).</item>
-    /// <item>A TCP/TLS failure inside Connect is swallowed (State = Closed, no exception), DNS and handshake
-    /// failures throw: both are handled, and success is decided by State == Open read as Connect returns.</item>
+    /// <item>A TCP failure inside Connect is swallowed (State = Closed, no exception); DNS, TLS and handshake
+    /// failures throw: both are handled, and success is decided by State == Open read as Connect returns. After a
+    /// throw the library leaves its TCP socket open for the finalizer, so the collector runs then.</item>
+    /// <item>wss:// verifies the server against the CA store nanoff wrote on the board (CertificateRequired; never
+    /// NoVerification); a refusal is logged as such.</item>
     /// <item>KeepAliveInterval and ServerTimeout are set explicitly (the defaults differ with and without an
     /// options object); MaxReceiveFrameSize is the largest frame the server sends, so a bigger one is refused
-    /// before the library allocates it; received frames wait in a <see cref="FrameQueue"/> bounded in
-    /// characters.</item>
+    /// before the library allocates it; received frames wait as the library's bytes in a <see cref="FrameQueue"/>
+    /// bounded in bytes, and are decoded one at a time by the tick thread (<see cref="Receive"/>).</item>
     /// <item>The library's 5 s timer suspends the receive thread (wherever it is, maybe inside this class's
     /// lock) and raises ConnectionClosed: that handler takes no lock. State is read from the socket instead.</item>
     /// <item>Disconnect sends a close frame and lets the library finish the close handshake; the socket is
@@ -39,8 +43,6 @@ namespace Irrigation.Firmware.Network
     /// </summary>
     public sealed class WebSocketTransport : ILinkTransport, IHangCheck
     {
-        private const int MaxQueuedFrames = 32;
-
         private readonly object _lock = new object();
         private readonly int _keepAliveMs;
         private readonly int _serverTimeoutMs;
@@ -63,16 +65,17 @@ namespace Irrigation.Firmware.Network
         /// <summary>
         /// Creates a closed transport. <paramref name="wifi"/> may be null (then Wi-Fi is assumed up). A connect
         /// attempt is abandoned after <paramref name="abandonAfterMs"/> and reported hung after
-        /// <paramref name="stuckAfterMs"/>; received frames may hold <paramref name="receiveQueueChars"/> characters.
+        /// <paramref name="stuckAfterMs"/>; received frames may hold <paramref name="receiveQueueBytes"/> bytes in at
+        /// most <paramref name="receiveQueueFrames"/> frames.
         /// </summary>
-        public WebSocketTransport(int keepAliveMs, int serverTimeoutMs, int maxFrameBytes, int receiveQueueChars, int abandonAfterMs, int stuckAfterMs, WifiConnector wifi, FirmwareLog log)
+        public WebSocketTransport(int keepAliveMs, int serverTimeoutMs, int maxFrameBytes, int receiveQueueBytes, int receiveQueueFrames, int abandonAfterMs, int stuckAfterMs, WifiConnector wifi, FirmwareLog log)
         {
             _keepAliveMs = keepAliveMs;
             _serverTimeoutMs = serverTimeoutMs;
             _maxFrameBytes = maxFrameBytes;
             _abandonAfterMs = abandonAfterMs;
             _stuckAfterMs = stuckAfterMs;
-            _received = new FrameQueue(receiveQueueChars, MaxQueuedFrames);
+            _received = new FrameQueue(receiveQueueBytes, receiveQueueFrames);
             _wifi = wifi;
             _log = log;
         }
@@ -118,13 +121,13 @@ namespace Irrigation.Firmware.Network
             }
         }
 
-        /// <summary>Received frames dropped because the queue's character budget was full.</summary>
+        /// <summary>Received frames dropped because the queue's byte budget was full.</summary>
         public int DroppedFrames
         {
             get { lock (_lock) { return _received.Dropped; } }
         }
 
-        /// <summary>Binary or fragmented frames ignored (the protocol uses small unfragmented text frames).</summary>
+        /// <summary>Binary, fragmented or undecodable frames ignored (the protocol uses unfragmented UTF-8 text frames).</summary>
         public int SkippedFrames
         {
             get { lock (_lock) { return _skippedFrames; } }
@@ -214,12 +217,32 @@ namespace Irrigation.Firmware.Network
             }
         }
 
-        /// <summary>The oldest received text frame, or null.</summary>
+        /// <summary>The oldest received text frame, decoded here on the caller's (the tick) thread, or null.</summary>
         public string Receive()
         {
-            lock (_lock)
+            while (true)
             {
-                return _received.Dequeue();
+                byte[] frame;
+                int length;
+                lock (_lock)
+                {
+                    frame = _received.Dequeue(out length);
+                }
+
+                if (frame == null)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Encoding.UTF8.GetString(frame, 0, length);
+                }
+                catch
+                {
+                    // Not UTF-8: the frame is lost, the next one may be fine.
+                    Interlocked.Increment(ref _skippedFrames);
+                }
             }
         }
 
@@ -257,8 +280,12 @@ namespace Irrigation.Firmware.Network
                 options.ServerTimeout = TimeSpan.FromMilliseconds(_serverTimeoutMs);
                 options.MaxReceiveFrameSize = _maxFrameBytes;
 
-                // For wss:// the server certificate is checked against the CA store on the device (deployed with
-                // nanoff, docs/hardware.md); UseStoredDeviceCertificate would send the device's CLIENT certificate.
+                // wss://: the server's certificate must chain to a CA in the board's certificate store, which
+                // nanoff-flash.ps1 -CaCertificate writes (nanoff --networkdeployment); nanoCLR loads that store into
+                // every TLS context (nf-interpreter ssl_generic_init_internal.cpp) and mbedTLS refuses the handshake
+                // otherwise. No CA of our own (options.Certificate would only add one), never NoVerification, and no
+                // UseStoredDeviceCertificate (that sends the device's CLIENT certificate). ws:// ignores all this.
+                options.SslVerification = SslVerification.CertificateRequired;
                 socket = new ClientWebSocket(options);
                 socket.MessageReceived += OnMessageReceived;
                 socket.ConnectionClosed += OnConnectionClosed;
@@ -267,7 +294,7 @@ namespace Irrigation.Firmware.Network
             }
             catch (Exception ex)
             {
-                failure = ex.Message;
+                failure = Describe(ex);
                 reached = socket == null ? WebSocketState.None : socket.State;
             }
 
@@ -295,17 +322,22 @@ namespace Irrigation.Firmware.Network
             }
 
             DisposeQuietly(retired);
+            if (open && !wanted)
+            {
+                CloseQuietly(socket);
+            }
+            else if (!open)
+            {
+                DisposeQuietly(socket);
+                socket = null;
+                if (failure != null)
+                {
+                    CollectLeftSocket();
+                }
+            }
+
             if (!wanted)
             {
-                if (open)
-                {
-                    CloseQuietly(socket);
-                }
-                else
-                {
-                    DisposeQuietly(socket);
-                }
-
                 _log.Info("link", "abandoned attempt=" + attempt + " ended " + (open ? "open (closed again)" : "failed") + "; connecting again");
                 return;
             }
@@ -316,36 +348,67 @@ namespace Irrigation.Firmware.Network
                 return;
             }
 
-            DisposeQuietly(socket);
             _log.Warn("link", "connect failed attempt=" + attempt + ": "
-                + (failure != null ? failure : "state=" + (int)reached + " when Connect returned (TCP or TLS refused: server down, wrong port, or certificate)"));
+                + (failure != null ? failure : "state=" + (int)reached + " when Connect returned (TCP refused or reset: server down or wrong port)"));
+        }
+
+        // What a Connect that threw means, for the log. A TLS refusal surfaces as the CryptographicException that
+        // nanoCLR raises when mbedTLS fails the handshake (nf-interpreter SslNative SecureConnect, which carries no
+        // message), from a library whose type this firmware does not reference: it is recognised by name.
+        private static string Describe(Exception ex)
+        {
+            string type = ex.GetType().FullName;
+            if (type == "System.Security.Cryptography.CryptographicException")
+            {
+                return "TLS refused the server's certificate: it does not chain to the CA on this board (nanoff-flash.ps1 -CaCertificate), does not name the host of the URL, or the board's clock is not set yet (" + type + ")";
+            }
+
+            string message = ex.Message;
+            return message != null && message.Length > 0 ? message : type;
+        }
+
+        // ClientWebSocket.Connect closes its TCP socket only on a SocketException: after a TLS refusal or a bad
+        // handshake the socket stays open, and Dispose cannot close it (it throws first: no sender yet). The
+        // socket's finalizer does (System.Net Socket.cs), so the collector runs now, with the attempt's last
+        // reference gone, rather than at the next status (DeviceInfo) or when the heap fills: a server whose
+        // certificate the board refuses is retried every few seconds, and lwIP has 16 sockets.
+        private static void CollectLeftSocket()
+        {
+            try
+            {
+                nanoFramework.Runtime.Native.GC.Run(false);
+            }
+            catch
+            {
+                // Only a courtesy to lwIP's socket table; the next collection does it anyway.
+            }
         }
 
         private void OnMessageReceived(object sender, MessageReceivedEventArgs e)
         {
-            // Runs on the library's receive thread: decode, queue, return.
+            // Runs on the library's receive thread: queue the library's own buffer (a new one per message) and
+            // return; decoding waits for the tick thread, one frame at a time.
             try
             {
                 ReceiveMessageFrame frame = e.Frame;
                 if (frame == null || frame.MessageType != WebSocketMessageType.Text || frame.IsFragmented || frame.Buffer == null)
                 {
-                    // The library does not reassemble fragments; the server sends small unfragmented text frames.
+                    // The library does not reassemble fragments; the server sends unfragmented text frames.
                     Interlocked.Increment(ref _skippedFrames);
                     return;
                 }
 
-                string text = Encoding.UTF8.GetString(frame.Buffer, 0, frame.MessageLength);
                 lock (_lock)
                 {
                     if (sender == _socket)
                     {
-                        _received.Enqueue(text);
+                        _received.Enqueue(frame.Buffer, frame.MessageLength);
                     }
                 }
             }
             catch
             {
-                // A frame that cannot be decoded is lost; the connection carries on.
+                // A frame that cannot be queued is lost; the connection carries on.
             }
         }
 

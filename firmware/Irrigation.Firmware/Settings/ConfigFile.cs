@@ -1,6 +1,6 @@
 using System;
 using System.Collections;
-using System.IO;
+using Irrigation.Core.Settings;
 using Irrigation.Firmware.Logging;
 
 namespace Irrigation.Firmware.Settings
@@ -14,18 +14,18 @@ namespace Irrigation.Firmware.Settings
     public static class ConfigFile
     {
         /// <summary>The file's text, or null (with an actionable log line) when it is missing or unreadable.</summary>
-        public static string ReadText(string path, FirmwareLog log)
+        public static string ReadText(IFlashFiles files, string path, FirmwareLog log)
         {
             try
             {
-                if (!File.Exists(path))
+                string text = files.ReadText(path);
+                if (text == null)
                 {
                     log.Error("config", path + " not found: provision the board with nanoff-flash.ps1 -Device -Token -Server -WifiSsid -WifiPassword");
                     return null;
                 }
 
-                string text = File.ReadAllText(path);
-                if (text == null || text.Length == 0)
+                if (text.Length == 0)
                 {
                     log.Error("config", path + " is empty: provision the board again with nanoff-flash.ps1");
                     return null;

@@ -57,8 +57,12 @@ public static class ServerMessageTarget
                 FuzzFailure.Unless(m.AckSeq >= 0, "ack accepted with a negative seq");
                 break;
             case EventNames.Irrigate:
-                FuzzFailure.Unless(m.DurationSeconds > 0 && m.Zones is { Length: > 0 }, "irrigate accepted without zones and a duration > 0");
+                FuzzFailure.Unless((m.DurationSeconds > 0 || m.Litres > 0) && m.DurationSeconds >= 0 && m.Litres >= 0 && m.Zones is { Length: > 0 },
+                    "irrigate accepted without zones and a duration > 0 or litres > 0");
                 CheckCommand(m);
+                break;
+            case EventNames.ClearLeak:
+                FuzzFailure.Unless(!string.IsNullOrEmpty(m.CommandId), "clear_leak accepted without an id");
                 break;
             case EventNames.Stop:
                 FuzzFailure.Unless(m.Zones is not null, "stop accepted without zones");
@@ -86,6 +90,6 @@ public static class ServerMessageTarget
 
     private static string Describe(ServerMessage m) =>
         $"{m.IsValid}|{m.RejectCode}|{m.RejectReason}|{m.Event}|{m.TimeUnixSeconds}|{m.ResumeSeq}|{m.AckSeq}|{m.CommandId}|"
-        + $"{(m.Zones is null ? "-" : string.Join(",", m.Zones))}|{m.DurationSeconds}|{m.ErrorCode}|{m.ErrorMessage}|"
+        + $"{(m.Zones is null ? "-" : string.Join(",", m.Zones))}|{m.DurationSeconds}|{m.Litres}|{m.ErrorCode}|{m.ErrorMessage}|"
         + $"{m.HasUtcOffset}|{m.UtcOffsetSeconds}|{m.SettingsVersion}|{m.SettingsText}";
 }

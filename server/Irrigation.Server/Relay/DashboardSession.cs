@@ -126,10 +126,7 @@ public sealed class DashboardSession : WebSocketSession
         }
     }
 
-    /// <summary>True for frames that may be dropped when the queue is full (telemetry).</summary>
-    public static bool IsDroppable(string eventName) => eventName switch
-    {
-        EventNames.Temperature or EventNames.Humidity or EventNames.SoilMoisture or EventNames.Status => true,
-        _ => false,
-    };
+    /// <summary>True for frames that may be dropped when the queue is full: telemetry readings (the core's table) and status.</summary>
+    public static bool IsDroppable(string eventName) =>
+        eventName == EventNames.Status || ReadingSpecs.Find(eventName) is { IsTelemetry: true };
 }

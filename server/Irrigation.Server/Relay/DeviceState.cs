@@ -11,7 +11,7 @@ namespace Irrigation.Server.Relay;
 /// </summary>
 public sealed class DeviceState
 {
-    private readonly LatestReading?[] _latest = new LatestReading?[4];
+    private readonly LatestReading?[] _latest = new LatestReading?[ReadingSpecs.MaxCode + 1];
     private readonly Dictionary<string, ZoneState> _zoneStates = new(StringComparer.Ordinal);
     private long _lastSeen;
 
@@ -167,7 +167,7 @@ public sealed class DeviceState
 
     /// <summary>
     /// Writes the device as the snapshot and GET /api/devices show it to a user of <paramref name="role"/>:
-    /// {device, role, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record, ...}}, max_duration}.
+    /// {device, role, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record (the kind's value field), ...}}, max_duration}.
     /// </summary>
     public void WriteJson(Utf8JsonWriter w, long now, DeviceRole role)
     {
@@ -205,9 +205,10 @@ public sealed class DeviceState
                 continue;
             }
 
-            w.WriteStartObject(ReadingKinds.ToEventName(reading.Kind));
+            var spec = ReadingKinds.Spec(reading.Kind);
+            w.WriteStartObject(spec.Name);
             w.WriteNumber("time", reading.Time);
-            w.WriteNumber("record", reading.Value);
+            w.WriteNumber(spec.Field, reading.Value);
             if (reading.Raw is long raw)
             {
                 w.WriteNumber("raw", raw);

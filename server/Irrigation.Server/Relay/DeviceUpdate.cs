@@ -55,7 +55,7 @@ public readonly record struct DeviceUpdate(string Event, long Time, long Receive
             return new DeviceUpdate(name, time, received)
             {
                 Kind = kind,
-                Value = data.GetProperty("record").GetInt64(),
+                Value = data.GetProperty(ReadingKinds.Spec(kind).Field).GetInt64(),
                 Raw = data.TryGetProperty("raw", out var raw) ? raw.GetInt64() : null,
                 Zone = data.TryGetProperty("zone", out var zone) ? zone.GetString() : null,
             };

@@ -24,17 +24,12 @@ public static class FrameValidator
     public const long MaxRaw = int.MaxValue;
 
 
-    /// <summary>data.record's range for a reading event (tenths); false for other events.</summary>
+    /// <summary>The range of a reading event's value (tenths; the core's reading kinds table); false for other events.</summary>
     public static bool TryGetRecordRange(string eventName, out long min, out long max)
     {
-        (min, max) = eventName switch
-        {
-            // Tenths of a degree: -100.0 to 150.0 degrees C covers every sensor the firmware supports.
-            EventNames.Temperature => (-1000L, 1500L),
-            EventNames.Humidity or EventNames.SoilMoisture => (0L, 1000L),
-            _ => (0L, -1L),
-        };
-        return min <= max;
+        var spec = ReadingSpecs.Find(eventName);
+        (min, max) = spec is null ? (0L, -1L) : (spec.Min, spec.Max);
+        return spec is not null;
     }
 
     /// <summary>Validates one event frame (not hello) and reports the error of a rejected one. The caller checked the size limit.</summary>
@@ -93,14 +88,11 @@ public static class FrameValidator
         // The document reads the frame in place, so the data's bytes are a slice of it (copied if that ever changes).
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data);
         check.RawData = frame.Span.Overlaps(raw, out var offset) ? frame.Slice(offset, raw.Length) : raw.ToArray();
-        if (TryGetRecordRange(name, out _, out _))
+        if (ReadingSpecs.Find(name) is { } reading)
         {
-            check.Record = data.GetProperty("record").GetInt64();
-            if (name == EventNames.SoilMoisture)
-            {
-                check.Raw = data.GetProperty("raw").GetInt64();
-                check.Zone = data.TryGetProperty("zone", out var zone) ? zone.GetString() : null;
-            }
+            check.Record = data.GetProperty(reading.Field).GetInt64();
+            check.Raw = reading.HasRaw ? data.GetProperty("raw").GetInt64() : null;
+            check.Zone = reading.HasZone && data.TryGetProperty("zone", out var zone) ? zone.GetString() : null;
         }
 
         return check;
@@ -190,24 +182,23 @@ public static class FrameValidator
 
     private static bool CheckFields(string name, JsonElement data, out string error)
     {
+        if (ReadingSpecs.Find(name) is { } reading)
+        {
+            return Integer(data, reading.Field, reading.Min, reading.Max, out _, out error)
+                && (!reading.HasRaw || Integer(data, "raw", 0, MaxRaw, out _, out error))
+                && (!reading.HasZone || OptionalZone(data, out error));
+        }
+
         switch (name)
         {
-            case EventNames.Temperature:
-            case EventNames.Humidity:
-                TryGetRecordRange(name, out var min, out var max);
-                return Integer(data, "record", min, max, out _, out error);
-            case EventNames.SoilMoisture:
-                TryGetRecordRange(name, out min, out max);
-                return Integer(data, "record", min, max, out _, out error)
-                    && Integer(data, "raw", 0, MaxRaw, out _, out error)
-                    && OptionalZone(data, out error);
             case EventNames.IrrigationStarted:
                 return Zones(data, "zones", allowEmpty: false, out error)
                     && OneOf(data, "reason", out error, Reasons.Schedule, Reasons.SoilDry, Reasons.Manual)
                     && Integer(data, "duration", 1, int.MaxValue, out _, out error);
             case EventNames.IrrigationStopped:
                 return Zones(data, "zones", allowEmpty: true, out error)
-                    && OneOf(data, "reason", out error, Reasons.Completed, Reasons.SoilWet, Reasons.Manual, Reasons.Failsafe, Reasons.Boot);
+                    && OneOf(data, "reason", out error, Reasons.Completed, Reasons.SoilWet, Reasons.Manual, Reasons.Failsafe, Reasons.Boot)
+                    && (!data.TryGetProperty("litres", out _) || Integer(data, "litres", 0, int.MaxValue, out _, out error));
             case EventNames.SensorDisconnected:
             case EventNames.SensorReconnected:
                 return String(data, "sensor", out var sensor, out error) && NotEmpty(sensor, "sensor", out error);
@@ -239,7 +230,12 @@ public static class FrameValidator
                 return Integer(data, "version", 1, int.MaxValue, out _, out error) && Errors(data, out error);
             case EventNames.IrrigationSkipped:
                 return Zones(data, "zones", allowEmpty: false, out error)
-                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval);
+                    && OneOf(data, "reason", out error, Reasons.RainDelay, Reasons.Freeze, Reasons.MinInterval, Reasons.LeakLock);
+            case EventNames.FlowAlert:
+                return OptionalZone(data, out error)
+                    && OneOf(data, "kind", out error, FlowAlertKinds.High, FlowAlertKinds.Low, FlowAlertKinds.None, FlowAlertKinds.Leak)
+                    && Integer(data, "expected", ReadingSpecs.Flow.Min, ReadingSpecs.Flow.Max, out _, out error)
+                    && Integer(data, "measured", ReadingSpecs.Flow.Min, ReadingSpecs.Flow.Max, out _, out error);
             default:
                 error = "unknown event";
                 return false;

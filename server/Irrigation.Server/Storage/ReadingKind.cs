@@ -1,6 +1,10 @@
 namespace Irrigation.Server.Storage;
 
-/// <summary>The sensor series kept as raw readings; the numbers are stored in the readings table.</summary>
+/// <summary>
+/// The sensor series kept as raw readings: a value is the storage code of a row of the shared core's
+/// <c>ReadingSpecs</c> (stored in the readings table). The named members are the kinds server code refers to by
+/// name; every other row's code is a valid value too.
+/// </summary>
 public enum ReadingKind
 {
     /// <summary>Air temperature, tenths of a degree Celsius.</summary>

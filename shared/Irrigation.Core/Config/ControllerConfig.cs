@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 
 namespace Irrigation.Core.Config
@@ -26,18 +27,26 @@ namespace Irrigation.Core.Config
         public const int MinBufferCapacity = 16;
         /// <summary>Largest offline buffer, in events (about 30 bytes each).</summary>
         public const int MaxBufferCapacity = 2048;
+        /// <summary>Most unacknowledged events in flight (send_window).</summary>
+        public const int MaxSendWindow = 64;
+        /// <summary>Longest server URL, in characters (the board keeps it for the life of the boot).</summary>
+        public const int MaxServerUrlChars = 256;
         /// <summary>Longest zone name (names are identifiers on the wire: letters, digits, '-', '_').</summary>
         public const int MaxZoneNameChars = 32;
         /// <summary>Largest seasonal adjustment, in percent of the programmed durations.</summary>
         public const int MaxSeasonalPercent = 250;
         /// <summary>Latest rain delay end accepted, Unix seconds (2100-01-01).</summary>
         public const long MaxRainDelayUntil = 4102444800;
-        /// <summary>Coldest and warmest freeze threshold accepted, tenths of °C (the DHT22's range is −40…80 °C).</summary>
-        public const int MinFreezeDeciCelsius = -400;
+        /// <summary>Coldest freeze threshold accepted, tenths of °C: the lowest temperature the air sensor reports.</summary>
+        public static readonly int MinFreezeDeciCelsius = ReadingSpecs.Temperature.Min;
         /// <summary>Warmest freeze threshold accepted, tenths of °C.</summary>
         public const int MaxFreezeDeciCelsius = 400;
         /// <summary><see cref="FreezeSkipBelowDeciCelsius"/> value that turns freeze skip off (JSON <c>null</c>).</summary>
         public const int FreezeSkipOff = int.MinValue;
+        /// <summary>The most pulses per litre accepted (hall-effect meters give a few hundred).</summary>
+        public const int MaxPulsesPerLitre = 100000;
+        /// <summary>The longest master valve lead or lag, in seconds.</summary>
+        public const int MaxMasterSeconds = 60;
 
         /// <summary>Creates a config with the defaults: one zone <c>zone1</c> (max 1800 s), one soil probe, sequential zones.</summary>
         public ControllerConfig()
@@ -65,6 +74,17 @@ namespace Irrigation.Core.Config
             SeasonalPercent = 100;
             RainDelayUntil = 0;
             FreezeSkipBelowDeciCelsius = FreezeSkipOff;
+            PulsesPerLitre = 0;
+            MasterLeadSeconds = 0;
+            MasterLagSeconds = 0;
+            FlowSettleSeconds = 30;
+            FlowHighPercent = 150;
+            FlowHighDelaySeconds = 15;
+            FlowLowPercent = 50;
+            FlowLowDelaySeconds = 60;
+            FlowNoneDelaySeconds = 30;
+            LeakRateDeciLitresPerMinute = 5;
+            LeakDelaySeconds = 120;
         }
 
         /// <summary>Device id as provisioned on the server (key <c>device</c>).</summary>
@@ -111,6 +131,58 @@ namespace Irrigation.Core.Config
         /// <see cref="FreezeSkipOff"/> (key <c>freeze_skip_below</c>, <c>null</c> = off, the default).
         /// </summary>
         public int FreezeSkipBelowDeciCelsius { get; set; }
+
+        /// <summary>
+        /// Pulses the flow meter on the main line gives per litre (key <c>pulses_per_litre</c>; a YF-S201 gives about
+        /// 450). 0 = no meter (the default): no volumes, no flow alarms, no watering by volume.
+        /// </summary>
+        public int PulsesPerLitre { get; set; }
+
+        /// <summary>Seconds the master valve (or pump relay) opens before a zone valve, 0–60 (key <c>master_lead</c>, default 0).</summary>
+        public int MasterLeadSeconds { get; set; }
+
+        /// <summary>Seconds the master valve stays open after the last zone closed, 0–60 (key <c>master_lag</c>, default 0).</summary>
+        public int MasterLagSeconds { get; set; }
+
+        /// <summary>
+        /// Seconds after a zone opens (pipes fill, air escapes) during which its flow raises no alarm, and after a
+        /// valve closes during which flow with every valve closed is not yet a leak (the line drains), 0–600
+        /// (key <c>flow_settle</c>, default 30).
+        /// </summary>
+        public int FlowSettleSeconds { get; set; }
+
+        /// <summary>
+        /// A zone flowing above this percent of its baseline for <see cref="FlowHighDelaySeconds"/> is stopped
+        /// (<c>flow_alert</c> high: broken pipe), 0 = off or 110–1000 (key <c>flow_high</c>, default 150).
+        /// </summary>
+        public int FlowHighPercent { get; set; }
+
+        /// <summary>Debounce of the high-flow alarm, 1–600 s (key <c>flow_high_delay</c>, default 15).</summary>
+        public int FlowHighDelaySeconds { get; set; }
+
+        /// <summary>
+        /// A zone flowing below this percent of its baseline for <see cref="FlowLowDelaySeconds"/> is reported
+        /// (<c>flow_alert</c> low: clogged or low pressure; it keeps watering), 0 = off or 10–90 (key <c>flow_low</c>, default 50).
+        /// </summary>
+        public int FlowLowPercent { get; set; }
+
+        /// <summary>Debounce of the low-flow alarm, 1–3600 s (key <c>flow_low_delay</c>, default 60).</summary>
+        public int FlowLowDelaySeconds { get; set; }
+
+        /// <summary>No pulse at all this long (after <see cref="FlowSettleSeconds"/>) with a zone open stops it (<c>flow_alert</c> none), 1–3600 s (key <c>flow_none_delay</c>, default 30).</summary>
+        public int FlowNoneDelaySeconds { get; set; }
+
+        /// <summary>Flow with every valve closed at or above this rate is a leak, tenths of L/min, 1–100000 (key <c>leak_rate</c>, default 5 = 0.5 L/min).</summary>
+        public int LeakRateDeciLitresPerMinute { get; set; }
+
+        /// <summary>Debounce of the leak alarm, 10–3600 s (key <c>leak_delay</c>, default 120).</summary>
+        public int LeakDelaySeconds { get; set; }
+
+        /// <summary>True when a flow meter is configured (<see cref="PulsesPerLitre"/> above 0).</summary>
+        public bool HasFlowMeter
+        {
+            get { return PulsesPerLitre > 0; }
+        }
 
         /// <summary>Zones that may be open at once (key <c>max_open_zones</c>, default 1 = sequential).</summary>
         public int MaxOpenZones { get; set; }
@@ -319,6 +391,17 @@ namespace Irrigation.Core.Config
                 CheckRange(errors, "freeze_skip_below", FreezeSkipBelowDeciCelsius, MinFreezeDeciCelsius, MaxFreezeDeciCelsius);
             }
 
+            CheckZeroOrRange(errors, "pulses_per_litre", PulsesPerLitre, 1, MaxPulsesPerLitre, "no flow meter");
+            CheckRange(errors, "master_lead", MasterLeadSeconds, 0, MaxMasterSeconds);
+            CheckRange(errors, "master_lag", MasterLagSeconds, 0, MaxMasterSeconds);
+            CheckRange(errors, "flow_settle", FlowSettleSeconds, 0, 600);
+            CheckZeroOrRange(errors, "flow_high", FlowHighPercent, 110, 1000, "off");
+            CheckRange(errors, "flow_high_delay", FlowHighDelaySeconds, 1, 600);
+            CheckZeroOrRange(errors, "flow_low", FlowLowPercent, 10, 90, "off");
+            CheckRange(errors, "flow_low_delay", FlowLowDelaySeconds, 1, 3600);
+            CheckRange(errors, "flow_none_delay", FlowNoneDelaySeconds, 1, 3600);
+            CheckRange(errors, "leak_rate", LeakRateDeciLitresPerMinute, 1, ReadingSpecs.Flow.Max);
+            CheckRange(errors, "leak_delay", LeakDelaySeconds, 10, 3600);
             CheckRange(errors, "dht_interval", DhtIntervalSeconds, MinDhtIntervalSeconds, 3600);
             CheckRange(errors, "soil_interval", SoilIntervalSeconds, 1, 3600);
             CheckRange(errors, "soil_samples", SoilSamples, 1, 32);
@@ -331,7 +414,7 @@ namespace Irrigation.Core.Config
             }
 
             CheckRange(errors, "buffer_capacity", BufferCapacity, MinBufferCapacity, MaxBufferCapacity);
-            CheckRange(errors, "send_window", SendWindow, 1, 64);
+            CheckRange(errors, "send_window", SendWindow, 1, MaxSendWindow);
             CheckRange(errors, "backoff_cap", BackoffCapSeconds, 5, 600);
             CheckRange(errors, "stable_after", StableConnectionSeconds, 5, 3600);
         }
@@ -418,6 +501,12 @@ namespace Irrigation.Core.Config
                 return;
             }
 
+            if (url.Length > MaxServerUrlChars)
+            {
+                errors.Add("server: at most " + MaxServerUrlChars.ToString() + " characters");
+                return;
+            }
+
             int hostStart;
             if (url.IndexOf("ws://") == 0)
             {
@@ -486,6 +575,14 @@ namespace Irrigation.Core.Config
             if (value < min || value > max)
             {
                 errors.Add(path + ": must be " + min.ToString() + " to " + max.ToString() + " (is " + value.ToString() + ")");
+            }
+        }
+
+        private static void CheckZeroOrRange(ArrayList errors, string path, int value, int min, int max, string zeroMeans)
+        {
+            if (value != 0 && (value < min || value > max))
+            {
+                errors.Add(path + ": must be 0 (" + zeroMeans + ") or " + min.ToString() + " to " + max.ToString() + " (is " + value.ToString() + ")");
             }
         }
 

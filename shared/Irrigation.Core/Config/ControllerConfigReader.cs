@@ -251,6 +251,17 @@ namespace Irrigation.Core.Config
                         case "seasonal_percent": config.SeasonalPercent = Int(key, config.SeasonalPercent); break;
                         case "rain_delay_until": config.RainDelayUntil = Long(key, config.RainDelayUntil); break;
                         case "freeze_skip_below": config.FreezeSkipBelowDeciCelsius = IntOrNull(key, config.FreezeSkipBelowDeciCelsius, ControllerConfig.FreezeSkipOff); break;
+                        case "pulses_per_litre": config.PulsesPerLitre = Int(key, config.PulsesPerLitre); break;
+                        case "master_lead": config.MasterLeadSeconds = Int(key, config.MasterLeadSeconds); break;
+                        case "master_lag": config.MasterLagSeconds = Int(key, config.MasterLagSeconds); break;
+                        case "flow_settle": config.FlowSettleSeconds = Int(key, config.FlowSettleSeconds); break;
+                        case "flow_high": config.FlowHighPercent = Int(key, config.FlowHighPercent); break;
+                        case "flow_high_delay": config.FlowHighDelaySeconds = Int(key, config.FlowHighDelaySeconds); break;
+                        case "flow_low": config.FlowLowPercent = Int(key, config.FlowLowPercent); break;
+                        case "flow_low_delay": config.FlowLowDelaySeconds = Int(key, config.FlowLowDelaySeconds); break;
+                        case "flow_none_delay": config.FlowNoneDelaySeconds = Int(key, config.FlowNoneDelaySeconds); break;
+                        case "leak_rate": config.LeakRateDeciLitresPerMinute = Int(key, config.LeakRateDeciLitresPerMinute); break;
+                        case "leak_delay": config.LeakDelaySeconds = Int(key, config.LeakDelaySeconds); break;
                         case "dht_interval": config.DhtIntervalSeconds = Int(key, config.DhtIntervalSeconds); break;
                         case "soil_interval": config.SoilIntervalSeconds = Int(key, config.SoilIntervalSeconds); break;
                         case "soil_samples": config.SoilSamples = Int(key, config.SoilSamples); break;

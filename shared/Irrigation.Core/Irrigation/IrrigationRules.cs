@@ -2,6 +2,7 @@ using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Water;
 
 namespace Irrigation.Core.Irrigation
 {
@@ -12,7 +13,10 @@ namespace Irrigation.Core.Irrigation
     /// An automatic run (schedule or soil) is water to give, in seconds: it opens the zone for at most
     /// <c>cycle</c> seconds at a time with at least <c>soak</c> seconds closed between cycles, waits for a free
     /// slot under max_open_zones, and does not start (nor continue) while a rain delay or freeze skip holds,
-    /// which is reported as irrigation_skipped once per run. Commands are never held back by either.
+    /// which is reported as irrigation_skipped once per run. Commands are never held back by either. A leak lock
+    /// holds back everything, commands included, until a person clears it. With a flow meter every zone's stop is
+    /// its own irrigation_stopped carrying the run's litres, runs may be limited by volume, and the water
+    /// component's alarms stop zones (reason failsafe).
     /// Reads the config from the context each time, so settings applied at run time take effect at once.
     /// </summary>
     internal sealed class IrrigationRules
@@ -26,11 +30,15 @@ namespace Irrigation.Core.Irrigation
         private const int ErrUnknownZone = 1;
         private const int ErrDurationAboveMax = 2;
         private const int ErrTooManyZones = 3;
+        private const int ErrNoMeter = 4;
+        private const int ErrMeterDown = 5;
+        private const int ErrLeakLock = 6;
         private const int NoSkip = -1;
 
         private readonly ControllerContext _context;
         private readonly ZoneValves _valves;
         private readonly SensorSampler _sensors;
+        private readonly WaterMeter _water;
         private readonly bool[] _hasWatered;
         private readonly long[] _lastWateredEndMs;
         // The automatic run of each zone: water still to give after the cycle that is open, why it runs, the
@@ -42,17 +50,18 @@ namespace Irrigation.Core.Irrigation
         // The skip reason already reported for a zone's current dry spell (soil rule), or NoSkip.
         private readonly int[] _soilSkipReported;
         // Zones skipped this tick, per reason: one irrigation_skipped per reason and tick, naming them all.
-        private readonly int[] _skippedMask = new int[3];
+        private readonly int[] _skippedMask = new int[4];
         // Local day (days since 1970-01-01 local) each schedule last fired on: a repeated hour never fires twice.
         private readonly long[] _scheduleLastDay = new long[ControllerConfig.MaxSchedules];
         private long _lastScheduleLocal;
 
         /// <summary>Rules for up to one zone per valve of <paramref name="valves"/>.</summary>
-        public IrrigationRules(ControllerContext context, ZoneValves valves, SensorSampler sensors)
+        public IrrigationRules(ControllerContext context, ZoneValves valves, SensorSampler sensors, WaterMeter water)
         {
             _context = context;
             _valves = valves;
             _sensors = sensors;
+            _water = water;
             int n = valves.Count;
             _hasWatered = new bool[n];
             _lastWateredEndMs = new long[n];
@@ -69,28 +78,45 @@ namespace Irrigation.Core.Irrigation
             ForgetScheduleDays();
         }
 
-        /// <summary>Boot, after every valve was closed: records irrigation_stopped reason boot for all zones.</summary>
+        /// <summary>
+        /// Boot, after every valve was closed: records irrigation_stopped reason boot for all zones, then, for each run
+        /// the reboot cut short, one more with the litres it had given by the last checkpoint.
+        /// </summary>
         public void Boot()
         {
             int all = ControllerFrames.AllZones(_context.Config.Zones.Length);
-            _context.Record(EventKind.IrrigationStopped, all, (int)IrrigationReason.Boot, 0, _context.ZoneNamesGeneration, 0, null);
+            _context.Record(EventKind.IrrigationStopped, all, (int)IrrigationReason.Boot, WaterMeter.NoLitres, _context.ZoneNamesGeneration, 0, null);
+            for (int z = 0; z < _context.Config.Zones.Length; z++)
+            {
+                long litres = _water.TakeInterruptedRun(z);
+                if (litres >= 0)
+                {
+                    RecordStop(z, IrrigationReason.Boot, litres);
+                }
+            }
+
             // A boot counts as a watering for the soil rule: a board that reboots in a loop (a brownout when
             // the valve opens, say) must not turn into a valve that is open most of the time.
             MarkWatered(_valves.AllMask);
         }
 
-        /// <summary>Closes every valve whose lease ended (reason completed). The one step that must never be skipped.</summary>
+        /// <summary>
+        /// Closes every valve whose lease ended or whose volume was given (reason completed). The one step that must
+        /// never be skipped.
+        /// </summary>
         public void EnforceLeases()
         {
-            int expired = _valves.CloseExpired(_context.NowMs);
+            int reached = _water.TakeReached() & _valves.OpenMask;
+            int expired = _valves.CloseExpired(_context.NowMs) | _valves.Close(reached);
+            _valves.Drive(_context.NowMs);
             if (expired == 0)
             {
                 return;
             }
 
             MarkWatered(expired);
-            _context.Record(EventKind.IrrigationStopped, expired, (int)IrrigationReason.Completed, 0, _context.ZoneNamesGeneration, 0, null);
-            _context.Log.Info("irrigation", "lease ended", "zones", expired);
+            RecordStopped(expired, IrrigationReason.Completed);
+            _context.Log.Info("irrigation", reached == 0 ? "lease ended" : "volume given", "zones", expired);
             for (int z = 0; z < _valves.Count; z++)
             {
                 if ((expired & (1 << z)) == 0)
@@ -114,11 +140,13 @@ namespace Irrigation.Core.Irrigation
         /// <summary>Soil-run stops, schedules, pending runs and cycles, then soil-dry starts, in that order.</summary>
         public void Step()
         {
+            Close(_water.TakeFailsafe() & _valves.OpenMask, IrrigationReason.Failsafe);
             StepSoilStops();
             StepSchedules();
             StepPendingRuns();
             StepSoilStarts();
             ReportSkipped();
+            _valves.Drive(_context.NowMs);
         }
 
         /// <summary>
@@ -158,13 +186,22 @@ namespace Irrigation.Core.Irrigation
         }
 
         /// <summary>
-        /// The irrigate command: refuses an unknown zone, a duration above a zone's maximum or more zones than
-        /// max_open_zones; otherwise answers ok, closes the longest-open other zones to make room and opens.
-        /// Neither a rain delay nor freeze skip holds it back: the farmer asked.
+        /// The irrigate command: refuses an unknown zone, a duration above a zone's maximum, more zones than
+        /// max_open_zones, litres without a working flow meter, and anything while a leak lock holds; otherwise answers
+        /// ok, closes the longest-open other zones to make room and opens. With litres each zone stops once it was
+        /// given that volume; its lease (the duration, or the zone's max_duration when none is given) still caps the
+        /// time. Neither a rain delay nor freeze skip holds it back: the farmer asked.
         /// </summary>
         public void Irrigate(ServerMessage m)
         {
             ControllerConfig config = _context.Config;
+            int refusal = WaterRefusal(m.Litres);
+            if (refusal != 0)
+            {
+                CommandResult(m.CommandId, refusal, 0);
+                return;
+            }
+
             int mask = 0;
             for (int i = 0; i < m.Zones.Length; i++)
             {
@@ -223,7 +260,15 @@ namespace Irrigation.Core.Irrigation
             }
 
             Close(preempt, IrrigationReason.Manual);
-            OpenZones(mask, (int)m.DurationSeconds, IrrigationReason.Manual);
+            OpenZones(mask, m.DurationSeconds > 0 ? (int)m.DurationSeconds : int.MaxValue, IrrigationReason.Manual, m.Litres);
+        }
+
+        /// <summary>The clear_leak command: a person looked; the leak lock goes and the master valve may open again.</summary>
+        public void ClearLeak(ServerMessage m)
+        {
+            CommandResult(m.CommandId, 0, 0);
+            bool wasLocked = _water.ClearLeak();
+            _context.Log.Info("water", wasLocked ? "leak lock cleared" : "clear_leak: there was no leak lock");
         }
 
         /// <summary>The stop command: the listed zones, or all when none is listed; ends their automatic runs.</summary>
@@ -268,6 +313,9 @@ namespace Irrigation.Core.Irrigation
                 case ErrUnknownZone: return "unknown zone";
                 case ErrDurationAboveMax: return "duration above the zone maximum (" + argument.ToString() + " s)";
                 case ErrTooManyZones: return "more zones than max_open_zones (" + argument.ToString() + ")";
+                case ErrNoMeter: return "litres needs a flow meter (settings pulses_per_litre)";
+                case ErrMeterDown: return "the flow meter gives no pulses: water by duration";
+                case ErrLeakLock: return "leak lock: fix the leak, then clear the lock (clear_leak)";
                 default: return "refused";
             }
         }
@@ -279,6 +327,7 @@ namespace Irrigation.Core.Irrigation
             {
                 case SkipReason.RainDelay: return Reasons.RainDelay;
                 case SkipReason.Freeze: return Reasons.Freeze;
+                case SkipReason.LeakLock: return Reasons.LeakLock;
                 default: return Reasons.MinInterval;
             }
         }
@@ -477,10 +526,15 @@ namespace Irrigation.Core.Irrigation
             }
         }
 
-        // Rain delay (needs the trusted clock), then freeze skip (the last good air temperature), or NoSkip.
+        // The leak lock, a rain delay (needs the trusted clock), then freeze skip (the last good air temperature), or NoSkip.
         private int Blocked()
         {
             ControllerConfig config = _context.Config;
+            if (_water.IsLeakLocked)
+            {
+                return (int)SkipReason.LeakLock;
+            }
+
             if (config.RainDelayUntil > 0 && _context.IsClockTrusted && _context.NowUnixSeconds < config.RainDelayUntil)
             {
                 return (int)SkipReason.RainDelay;
@@ -514,7 +568,7 @@ namespace Irrigation.Core.Irrigation
             // Without cycles a run longer than max_duration is cut to one lease; the rest is not carried over.
             _runLeftSeconds[z] = left - water;
             _runStarted[z] = true;
-            if (OpenZones(1 << z, water, _runReason[z]) == 0)
+            if (OpenZones(1 << z, water, _runReason[z], 0) == 0)
             {
                 EndRun(z);
             }
@@ -552,8 +606,9 @@ namespace Irrigation.Core.Irrigation
             }
         }
 
-        // Opens the zones in mask, each lease capped at its zone's max_duration; returns the mask that opened.
-        private int OpenZones(int mask, int durationSeconds, IrrigationReason reason)
+        // Opens the zones in mask, each lease capped at its zone's max_duration, each run limited to litres (tenths,
+        // 0 = no limit); returns the mask that opened.
+        private int OpenZones(int mask, int durationSeconds, IrrigationReason reason, long litres)
         {
             ZoneConfig[] zones = _context.Config.Zones;
             int opened = 0;
@@ -572,6 +627,7 @@ namespace Irrigation.Core.Irrigation
                 {
                     opened |= 1 << z;
                     lease = zoneLease < lease ? zoneLease : lease;
+                    _water.RunStarted(z, litres);
                 }
             }
 
@@ -603,8 +659,57 @@ namespace Irrigation.Core.Irrigation
             }
 
             MarkWatered(closed);
-            _context.Record(EventKind.IrrigationStopped, closed, (int)reason, 0, _context.ZoneNamesGeneration, 0, null);
+            RecordStopped(closed, reason);
             _context.Log.Info("irrigation", ZoneValves.ReasonToWire(reason) + " stop", "zones", closed);
+        }
+
+        // irrigation_stopped for the zones in mask: one event for all of them without a flow meter, one per zone with
+        // the run's litres with one (each volume is journaled until the server has it).
+        private void RecordStopped(int mask, IrrigationReason reason)
+        {
+            if (!_water.IsMetering)
+            {
+                for (int z = 0; z < _valves.Count; z++)
+                {
+                    if ((mask & (1 << z)) != 0)
+                    {
+                        _water.EndRun(z);
+                    }
+                }
+
+                _context.Record(EventKind.IrrigationStopped, mask, (int)reason, WaterMeter.NoLitres, _context.ZoneNamesGeneration, 0, null);
+                return;
+            }
+
+            for (int z = 0; z < _valves.Count; z++)
+            {
+                if ((mask & (1 << z)) != 0)
+                {
+                    RecordStop(z, reason, _water.EndRun(z));
+                }
+            }
+        }
+
+        private void RecordStop(int zone, IrrigationReason reason, long litres)
+        {
+            _context.Record(EventKind.IrrigationStopped, 1 << zone, (int)reason, litres > int.MaxValue ? int.MaxValue : (int)litres, _context.ZoneNamesGeneration, 0, null);
+            _water.Journal(zone, _context.Seq, reason, litres);
+        }
+
+        // Why a command may not water now (an error code), or 0.
+        private int WaterRefusal(long litres)
+        {
+            if (_water.IsLeakLocked)
+            {
+                return ErrLeakLock;
+            }
+
+            if (litres > 0 && !_water.IsMetering)
+            {
+                return ErrNoMeter;
+            }
+
+            return litres > 0 && !_water.IsMeterConnected ? ErrMeterDown : 0;
         }
 
         private void MarkWatered(int mask)

@@ -9,5 +9,7 @@ namespace Irrigation.Core.Irrigation
         Freeze = 1,
         /// <summary>The zone watered less than its <c>min_interval</c> ago (soil rule only).</summary>
         MinInterval = 2,
+        /// <summary>A leak was detected and the lock holds until a person clears it (<c>clear_leak</c>).</summary>
+        LeakLock = 3,
     }
 }

@@ -1,11 +1,13 @@
+using Irrigation.Core.Protocol;
+
 namespace Irrigation.Core.Link
 {
     /// <summary>
     /// The offline buffer: a bounded queue of compact numeric event records (kind, seq, uptime second, five
     /// integers, an optional short text), oldest first, that wait here until the server acknowledges them.
-    /// Frames are encoded only when sent. When full, the oldest telemetry (temperature, humidity, soil, status,
-    /// log) that is not in flight goes first; irrigation, sensor and command events go only when nothing else
-    /// is left. Every eviction counts in <see cref="DroppedCount"/> (status.dropped).
+    /// Frames are encoded only when sent. When full, the oldest telemetry (<see cref="IsTelemetry"/>) that is
+    /// not in flight goes first; irrigation, water, sensor and command events go only when nothing else is left.
+    /// Every eviction counts in <see cref="DroppedCount"/> (status.dropped).
     /// Records stay in seq order; the first <see cref="SentCount"/> are in flight on the current connection.
     /// Memory: about 30 bytes per record plus the text slots, all allocated once.
     /// </summary>
@@ -99,15 +101,21 @@ namespace Irrigation.Core.Link
         }
 
         /// <summary>
-        /// True for the kinds that go first when the buffer is full: temperature, humidity, soil, status, log.
+        /// True for the kinds that go first when the buffer is full: the readings the reading-kinds table marks as
+        /// telemetry (temperature, humidity, soil moisture, flow), status and log.
         /// </summary>
         public static bool IsTelemetry(EventKind kind)
         {
             switch (kind)
             {
                 case EventKind.Temperature:
+                    return ReadingSpecs.Temperature.IsTelemetry;
                 case EventKind.Humidity:
+                    return ReadingSpecs.Humidity.IsTelemetry;
                 case EventKind.SoilMoisture:
+                    return ReadingSpecs.SoilMoisture.IsTelemetry;
+                case EventKind.Flow:
+                    return ReadingSpecs.Flow.IsTelemetry;
                 case EventKind.Status:
                 case EventKind.Log:
                     return true;

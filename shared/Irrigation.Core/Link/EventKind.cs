@@ -11,7 +11,7 @@ namespace Irrigation.Core.Link
         SoilMoisture = 3,
         /// <summary>irrigation_started: A = zone mask, B = reason, C = duration s, D = zone names generation.</summary>
         IrrigationStarted = 4,
-        /// <summary>irrigation_stopped: A = zone mask, B = reason, D = zone names generation.</summary>
+        /// <summary>irrigation_stopped: A = zone mask, B = reason, C = litres in tenths or -1 (unknown: <c>WaterMeter.NoLitres</c>), D = zone names generation.</summary>
         IrrigationStopped = 5,
         /// <summary>sensor_disconnected: A = sensor index.</summary>
         SensorDisconnected = 6,
@@ -29,5 +29,9 @@ namespace Irrigation.Core.Link
         SettingsRejected = 12,
         /// <summary>irrigation_skipped: A = zone mask, B = <c>SkipReason</c>, D = zone names generation.</summary>
         IrrigationSkipped = 13,
+        /// <summary>flow: A = rate (tenths of L/min), B = zone index or -1, D = zone names generation.</summary>
+        Flow = 14,
+        /// <summary>flow_alert: A = <c>FlowAlarm</c>, B = zone index or -1, C = expected, D = zone names generation, E = measured (tenths of L/min).</summary>
+        FlowAlert = 15,
     }
 }

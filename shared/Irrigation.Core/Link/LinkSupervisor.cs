@@ -141,6 +141,17 @@ namespace Irrigation.Core.Link
             }
         }
 
+        /// <summary>
+        /// Closes a healthy connection on purpose (it did what it was opened for) and connects again at once: no
+        /// backoff, no warning.
+        /// </summary>
+        public void Reconnect(long nowMs)
+        {
+            _transport.Disconnect();
+            _nextAttemptMs = nowMs;
+            Enter(LinkPhase.Waiting, nowMs);
+        }
+
         /// <summary>Tears the connection down (send failure, protocol trouble) and schedules the next attempt.</summary>
         public LinkTransition Fail(long nowMs, string why)
         {

@@ -5,14 +5,21 @@ using Irrigation.Core.Logging;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Core.Settings;
+using Irrigation.Core.Water;
 
 namespace Irrigation.Core.Link
 {
     /// <summary>
     /// The server link component: drives the <see cref="LinkSupervisor"/> (hello on open), handles received
-    /// frames (welcome sets the clock, the time zone offset and resumes, ack, irrigate/stop handed to the rules,
-    /// settings handed to the settings component, error), records the periodic status and sends buffered events
-    /// within the send window, encoding each only when it is sent.
+    /// frames (welcome sets the clock, the time zone offset and resumes, ack, irrigate/stop/clear_leak handed to the
+    /// rules, settings handed to the settings component, error), records the periodic status and sends buffered
+    /// events within the send window, encoding each only when it is sent.
+    /// A boot that finds water volumes of an earlier boot still unacknowledged in the water ledger (the board rebooted
+    /// before the server had them) first connects once as that earlier boot: hello with its boot id, welcome's resume
+    /// says which of them the server stored, the others are sent with their own seq, and once all are acknowledged
+    /// the connection closes and the current boot connects. The server stores them exactly once, as it stores any
+    /// reconnect's replay; nothing else is sent on that connection (commands received meanwhile are carried out and
+    /// answered on the current boot's connection).
     /// </summary>
     internal sealed class Uplink
     {
@@ -20,6 +27,16 @@ namespace Irrigation.Core.Link
         internal const int MaxFramesPerTick = 8;
         /// <summary>Longest command id echoed; longer ids are ignored.</summary>
         internal const int MaxCommandIdChars = 64;
+        /// <summary>
+        /// Connections as an earlier boot that may break off in a row before this boot stops trying (its own events
+        /// must not wait for ever behind a delivery the server keeps refusing); the volumes wait in flash meanwhile.
+        /// </summary>
+        internal const int MaxReplayFailures = 5;
+
+        // What ReceiveFrame found.
+        private const int NoFrame = 0;
+        private const int BadFrame = 1;
+        private const int ParsedFrame = 2;
 
         private readonly ControllerContext _context;
         private readonly ILinkTransport _transport;
@@ -28,16 +45,24 @@ namespace Irrigation.Core.Link
         private readonly SensorSampler _sensors;
         private readonly IrrigationRules _rules;
         private readonly SettingsApplier _settings;
+        private readonly WaterMeter _water;
+        private readonly WaterLedger _ledger;
         private readonly LinkSupervisor _link;
         private readonly EventBuffer _buffer;
-        private readonly JsonWriter _writer = new JsonWriter(1536);
+        private readonly JsonWriter _writer;
         private readonly ServerMessageParser _parser = new ServerMessageParser();
         private readonly ServerMessage _message = new ServerMessage();
         private long _nextStatusMs;
         private long _ackedSeq;
+        // The earlier boot this connection replays water volumes of (0: the current boot's own connection), the
+        // highest seq of it the server has, and the highest sent on this connection.
+        private long _replayBoot;
+        private long _replayStored;
+        private long _replaySent;
+        private int _replayFailures;
 
         /// <summary>A link to the config's server URL over <paramref name="transport"/>, reconnecting with jittered backoff.</summary>
-        public Uplink(ControllerContext context, ILinkTransport transport, IDeviceInfo deviceInfo, ZoneValves valves, SensorSampler sensors, IrrigationRules rules, SettingsApplier settings, int randomSeed)
+        public Uplink(ControllerContext context, ILinkTransport transport, IDeviceInfo deviceInfo, ZoneValves valves, SensorSampler sensors, IrrigationRules rules, SettingsApplier settings, WaterMeter water, WaterLedger ledger, JsonWriter writer, int randomSeed)
         {
             ControllerConfig config = context.Config;
             _context = context;
@@ -47,6 +72,9 @@ namespace Irrigation.Core.Link
             _sensors = sensors;
             _rules = rules;
             _settings = settings;
+            _water = water;
+            _ledger = ledger;
+            _writer = writer;
             _buffer = context.Buffer;
             _link = new LinkSupervisor(transport, config.ServerUrl, new Backoff(1000, (long)config.BackoffCapSeconds * 1000, randomSeed), (long)config.WatchdogSeconds * 1000, (long)config.StableConnectionSeconds * 1000, context.Log);
         }
@@ -97,7 +125,21 @@ namespace Irrigation.Core.Link
             {
                 _buffer.ResetSent();
                 ControllerConfig config = _context.Config;
-                string hello = ControllerFrames.Hello(_writer, config.DeviceId, config.Token, config.FirmwareVersion, config.BootId, _context.ZoneNames, HelloSensors(), _settings.AppliedVersion);
+                // A delivery still set here broke off before it was done.
+                if (_replayBoot != 0 && ++_replayFailures == MaxReplayFailures)
+                {
+                    _context.Log.Error("link", "earlier boot's water volumes not delivered, kept for the next boot", "boot", _replayBoot);
+                }
+
+                _replayBoot = _replayFailures < MaxReplayFailures ? _ledger.OldestOtherBoot(config.BootId) : 0;
+                _replayStored = 0;
+                _replaySent = 0;
+                if (_replayBoot != 0)
+                {
+                    _context.Log.Info("link", "delivering water volumes of an earlier boot first", "boot", _replayBoot);
+                }
+
+                string hello = ControllerFrames.Hello(_writer, config.DeviceId, config.Token, config.FirmwareVersion, _replayBoot != 0 ? _replayBoot : config.BootId, _context.ZoneNames, HelloSensors(), _settings.AppliedVersion);
                 if (hello == null || !_transport.Send(hello))
                 {
                     _link.Fail(now, "hello not sent");
@@ -116,14 +158,17 @@ namespace Irrigation.Core.Link
                     return;
                 }
 
-                string frame = _transport.Receive();
-                if (frame == null)
+                int received = ReceiveFrame();
+                if (received == NoFrame)
                 {
                     return;
                 }
 
                 _link.OnFrameReceived(now);
-                HandleFrame(frame);
+                if (received == ParsedFrame)
+                {
+                    HandleMessage(_message);
+                }
             }
         }
 
@@ -146,6 +191,12 @@ namespace Irrigation.Core.Link
         {
             if (_link.Phase != LinkPhase.Ready)
             {
+                return;
+            }
+
+            if (_replayBoot != 0)
+            {
+                StepReplay();
                 return;
             }
 
@@ -172,30 +223,40 @@ namespace Irrigation.Core.Link
             }
         }
 
-        private void HandleFrame(string frame)
+        // The next frame from the transport parsed into _message. The frame's text lives only in this call: what a
+        // handler needs of it is in the message (a settings object as its own slice), so applying settings does not
+        // keep the whole frame alive as well (docs/firmware-core.md, memory budget).
+        private int ReceiveFrame()
         {
+            string frame = _transport.Receive();
+            if (frame == null)
+            {
+                return NoFrame;
+            }
+
             ServerMessage m = _message;
             if (!_parser.Parse(frame, m))
             {
                 _context.Log.Write(LogLevel.Warning, "link", "bad frame from server: " + m.RejectReason, "code", m.RejectCode);
-                return;
+                return BadFrame;
             }
 
+            return ParsedFrame;
+        }
+
+        private void HandleMessage(ServerMessage m)
+        {
             switch (m.Event)
             {
                 case EventNames.Welcome:
                     OnWelcome(m);
                     break;
                 case EventNames.Ack:
-                    if (m.AckSeq > _ackedSeq)
-                    {
-                        _ackedSeq = m.AckSeq;
-                    }
-
-                    _buffer.AckThrough(m.AckSeq);
+                    Acked(m.AckSeq);
                     break;
                 case EventNames.Irrigate:
                 case EventNames.Stop:
+                case EventNames.ClearLeak:
                     if (m.CommandId.Length > MaxCommandIdChars)
                     {
                         _context.Log.Warn("command", "id too long, ignored", "length", m.CommandId.Length);
@@ -206,9 +267,13 @@ namespace Irrigation.Core.Link
                     {
                         _rules.Irrigate(m);
                     }
-                    else
+                    else if (m.Event == EventNames.Stop)
                     {
                         _rules.Stop(m);
+                    }
+                    else
+                    {
+                        _rules.ClearLeak(m);
                     }
 
                     break;
@@ -236,10 +301,18 @@ namespace Irrigation.Core.Link
             if (_context.SetClock(m.TimeUnixSeconds))
             {
                 _context.Log.Info("link", "clock set", "time", m.TimeUnixSeconds);
+                _water.ClockSet();
             }
 
             if (_link.Phase != LinkPhase.Handshake)
             {
+                return;
+            }
+
+            if (_replayBoot != 0)
+            {
+                Acked(m.ResumeSeq);
+                _link.OnWelcome(_context.NowMs);
                 return;
             }
 
@@ -251,14 +324,70 @@ namespace Irrigation.Core.Link
                 _context.ContinueAbove(m.ResumeSeq);
             }
 
-            if (m.ResumeSeq > _ackedSeq)
-            {
-                _ackedSeq = m.ResumeSeq;
-            }
-
-            _buffer.AckThrough(m.ResumeSeq);
+            Acked(m.ResumeSeq);
             _buffer.ResetSent();
             _link.OnWelcome(_context.NowMs);
+        }
+
+        // The server has every event through seq (of the boot this connection speaks for).
+        private void Acked(long seq)
+        {
+            if (_replayBoot != 0)
+            {
+                _replayStored = seq > _replayStored ? seq : _replayStored;
+                _ledger.Stored(_replayBoot, seq);
+                return;
+            }
+
+            if (seq > _ackedSeq)
+            {
+                _ackedSeq = seq;
+            }
+
+            _buffer.AckThrough(seq);
+            _water.Acked(seq);
+        }
+
+        // The earlier boot's water events the server does not have yet go out within the send window; once all are
+        // acknowledged, the connection has done its work and the current boot connects.
+        private void StepReplay()
+        {
+            if (_ledger.NextPending(_replayBoot, _replayStored) < 0)
+            {
+                _context.Log.Info("link", "water volumes of the earlier boot delivered", "boot", _replayBoot);
+                _ledger.SaveIfChanged();
+                _replayBoot = 0;
+                _replayFailures = 0;
+                _buffer.ResetSent();
+                _link.Reconnect(_context.NowMs);
+                return;
+            }
+
+            int inFlight = 0;
+            for (int i = _ledger.NextPending(_replayBoot, _replayStored); i >= 0 && _ledger.PendingSeq(i) <= _replaySent; i = _ledger.NextPending(_replayBoot, _ledger.PendingSeq(i)))
+            {
+                inFlight++;
+            }
+
+            while (inFlight < _context.Config.SendWindow)
+            {
+                int i = _ledger.NextPending(_replayBoot, _replaySent > _replayStored ? _replaySent : _replayStored);
+                if (i < 0)
+                {
+                    return;
+                }
+
+                long time = _ledger.PendingTime(i) >= 0 ? _ledger.PendingTime(i) : _context.NowUnixSeconds;
+                string frame = ControllerFrames.IrrigationStopped(_writer, _ledger.PendingSeq(i), time, new string[] { _ledger.PendingZone(i) }, 1, ZoneValves.ReasonToWire((IrrigationReason)_ledger.PendingReason(i)), _ledger.PendingLitres(i));
+                if (frame == null || !_transport.Send(frame))
+                {
+                    _link.Fail(_context.NowMs, frame == null ? "water event too large" : "send failed");
+                    return;
+                }
+
+                _replaySent = _ledger.PendingSeq(i);
+                inFlight++;
+            }
         }
 
         private string Encode(int i)
@@ -278,16 +407,15 @@ namespace Irrigation.Core.Link
                 case EventKind.Humidity:
                     return ControllerFrames.Humidity(_writer, seq, time, a);
                 case EventKind.SoilMoisture:
-                    int zone = b.ValueAt(i, 2);
-                    return ControllerFrames.SoilMoisture(_writer, seq, time, a, b.ValueAt(i, 1), zone >= 0 && zone < zoneNames.Length ? zoneNames[zone] : null);
+                    return ControllerFrames.SoilMoisture(_writer, seq, time, a, b.ValueAt(i, 1), ZoneName(zoneNames, b.ValueAt(i, 2)));
                 case EventKind.IrrigationStarted:
                     return ControllerFrames.IrrigationStarted(_writer, seq, time, zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)), b.ValueAt(i, 2));
                 case EventKind.IrrigationStopped:
-                    return ControllerFrames.IrrigationStopped(_writer, seq, time, zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)));
+                    return ControllerFrames.IrrigationStopped(_writer, seq, time, zoneNames, a, ZoneValves.ReasonToWire((IrrigationReason)b.ValueAt(i, 1)), b.ValueAt(i, 2));
                 case EventKind.SensorDisconnected:
-                    return ControllerFrames.SensorDisconnected(_writer, seq, time, _sensors.Name(a));
+                    return ControllerFrames.SensorDisconnected(_writer, seq, time, SensorName(a));
                 case EventKind.SensorReconnected:
-                    return ControllerFrames.SensorReconnected(_writer, seq, time, _sensors.Name(a));
+                    return ControllerFrames.SensorReconnected(_writer, seq, time, SensorName(a));
                 case EventKind.Status:
                     return ControllerFrames.Status(_writer, seq, time, b.UptimeSecondsAt(i), a, b.ValueAt(i, 1), currentNames, b.ValueAt(i, 2), b.ValueAt(i, 3), b.ValueAt(i, 4));
                 case EventKind.CommandResult:
@@ -298,6 +426,10 @@ namespace Irrigation.Core.Link
                     return ControllerFrames.SettingsRejected(_writer, seq, time, a, _settings.ErrorsOf(a));
                 case EventKind.IrrigationSkipped:
                     return ControllerFrames.IrrigationSkipped(_writer, seq, time, zoneNames, a, IrrigationRules.SkipToWire((SkipReason)b.ValueAt(i, 1)));
+                case EventKind.Flow:
+                    return ControllerFrames.Flow(_writer, seq, time, ZoneName(zoneNames, b.ValueAt(i, 1)), a);
+                case EventKind.FlowAlert:
+                    return ControllerFrames.FlowAlert(_writer, seq, time, ZoneName(zoneNames, b.ValueAt(i, 1)), WaterMeter.AlarmToWire((FlowAlarm)a), b.ValueAt(i, 2), b.ValueAt(i, 4));
                 default:
                     return ControllerFrames.Log(_writer, seq, time, LevelName((LogLevel)a), b.TextAt(i));
             }
@@ -305,9 +437,31 @@ namespace Irrigation.Core.Link
 
         private string[] HelloSensors()
         {
-            return _sensors.ProbeCount > 0
-                ? new string[] { EventNames.Temperature, EventNames.Humidity, EventNames.SoilMoisture }
-                : new string[] { EventNames.Temperature, EventNames.Humidity };
+            int count = 2 + (_sensors.ProbeCount > 0 ? 1 : 0) + (_water.IsMetering ? 1 : 0);
+            string[] sensors = new string[count];
+            sensors[0] = ReadingSpecs.Temperature.Name;
+            sensors[1] = ReadingSpecs.Humidity.Name;
+            if (_sensors.ProbeCount > 0)
+            {
+                sensors[2] = ReadingSpecs.SoilMoisture.Name;
+            }
+
+            if (_water.IsMetering)
+            {
+                sensors[count - 1] = ReadingSpecs.Flow.Name;
+            }
+
+            return sensors;
+        }
+
+        private string SensorName(int sensor)
+        {
+            return sensor == WaterMeter.FlowSensor ? ReadingSpecs.Flow.Name : _sensors.Name(sensor);
+        }
+
+        private static string ZoneName(string[] zoneNames, int zone)
+        {
+            return zone >= 0 && zone < zoneNames.Length ? zoneNames[zone] : null;
         }
 
         private static string LevelName(LogLevel level)

@@ -73,10 +73,30 @@ namespace Irrigation.Core.Protocol
             return w.ToString();
         }
 
-        /// <summary><c>irrigation_stopped</c> {time, zones, reason}.</summary>
+        /// <summary><c>irrigation_stopped</c> {time, zones, reason} of a controller without a flow meter.</summary>
         public static string IrrigationStopped(JsonWriter w, long seq, long time, string[] zoneNames, int zoneMask, string reason)
         {
-            return ZonesAndReason(w, EventNames.IrrigationStopped, seq, time, zoneNames, zoneMask, reason);
+            return IrrigationStopped(w, seq, time, zoneNames, zoneMask, reason, -1);
+        }
+
+        /// <summary>
+        /// <c>irrigation_stopped</c> {time, zones, reason, litres?}: <paramref name="litres"/> is the run's volume in
+        /// tenths of a litre, left out when negative (no meter, or the meter is disconnected: the volume is unknown).
+        /// </summary>
+        public static string IrrigationStopped(JsonWriter w, long seq, long time, string[] zoneNames, int zoneMask, string reason, long litres)
+        {
+            w.Reset();
+            w.BeginEnvelope(EventNames.IrrigationStopped, seq);
+            w.Property("time", time);
+            Zones(w, "zones", zoneNames, zoneMask);
+            w.Property("reason", reason);
+            if (litres >= 0)
+            {
+                w.Property("litres", litres);
+            }
+
+            w.EndEnvelope();
+            return w.ToString();
         }
 
         /// <summary><c>sensor_disconnected</c> {time, sensor}.</summary>
@@ -187,6 +207,43 @@ namespace Irrigation.Core.Protocol
         public static string IrrigationSkipped(JsonWriter w, long seq, long time, string[] zoneNames, int zoneMask, string reason)
         {
             return ZonesAndReason(w, EventNames.IrrigationSkipped, seq, time, zoneNames, zoneMask, reason);
+        }
+
+        /// <summary><c>flow</c> {time, zone?, rate}: rate in tenths of a litre per minute; a null zone is left out.</summary>
+        public static string Flow(JsonWriter w, long seq, long time, string zone, long rate)
+        {
+            w.Reset();
+            w.BeginEnvelope(EventNames.Flow, seq);
+            w.Property("time", time);
+            if (zone != null)
+            {
+                w.Property("zone", zone);
+            }
+
+            w.Property(ReadingSpecs.Flow.Field, rate);
+            w.EndEnvelope();
+            return w.ToString();
+        }
+
+        /// <summary>
+        /// <c>flow_alert</c> {time, zone?, kind, expected, measured}: kind is one of <see cref="FlowAlertKinds"/>,
+        /// the rates are tenths of a litre per minute; a null zone (a leak) is left out.
+        /// </summary>
+        public static string FlowAlert(JsonWriter w, long seq, long time, string zone, string kind, long expected, long measured)
+        {
+            w.Reset();
+            w.BeginEnvelope(EventNames.FlowAlert, seq);
+            w.Property("time", time);
+            if (zone != null)
+            {
+                w.Property("zone", zone);
+            }
+
+            w.Property("kind", kind);
+            w.Property("expected", expected);
+            w.Property("measured", measured);
+            w.EndEnvelope();
+            return w.ToString();
         }
 
         /// <summary>A mask with the first <paramref name="count"/> bits set (every zone).</summary>

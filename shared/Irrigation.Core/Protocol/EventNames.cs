@@ -34,6 +34,10 @@ namespace Irrigation.Core.Protocol
         public const string SettingsRejected = "settings_rejected";
         /// <summary>A schedule or soil run did not start (data.reason: rain_delay, freeze, min_interval).</summary>
         public const string IrrigationSkipped = "irrigation_skipped";
+        /// <summary>Flow on the main line in tenths of a litre per minute (data.rate), with the zone when one is open.</summary>
+        public const string Flow = "flow";
+        /// <summary>A flow alarm (data.kind: high, low, none, leak) with the expected and measured rate.</summary>
+        public const string FlowAlert = "flow_alert";
 
         // Server -> controller.
         /// <summary>Answer to hello: server time and the highest stored seq of this boot.</summary>
@@ -48,6 +52,8 @@ namespace Irrigation.Core.Protocol
         public const string Error = "error";
         /// <summary>New settings: data.version, data.utc_offset and data.settings (the config keys except the connection).</summary>
         public const string Settings = "settings";
+        /// <summary>Command: a person cleared the leak lock (the master valve may open again).</summary>
+        public const string ClearLeak = "clear_leak";
 
         // Server -> dashboard.
         /// <summary>First frame to a dashboard: every device's current state.</summary>
@@ -75,6 +81,8 @@ namespace Irrigation.Core.Protocol
                 case SettingsApplied:
                 case SettingsRejected:
                 case IrrigationSkipped:
+                case Flow:
+                case FlowAlert:
                     return true;
                 default:
                     return false;

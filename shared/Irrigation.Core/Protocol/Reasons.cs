@@ -13,7 +13,7 @@ namespace Irrigation.Core.Protocol
         public const string Completed = "completed";
         /// <summary>Stopped because the soil went above the wet threshold.</summary>
         public const string SoilWet = "soil_wet";
-        /// <summary>Stopped by a safety rule (lease enforcement, lost sensor, fault).</summary>
+        /// <summary>Stopped by a safety rule (lost soil probe, a flow alarm: broken pipe, no flow).</summary>
         public const string Failsafe = "failsafe";
         /// <summary>Reported at boot: every valve was closed before anything else ran.</summary>
         public const string Boot = "boot";
@@ -24,11 +24,13 @@ namespace Irrigation.Core.Protocol
         public const string Freeze = "freeze";
         /// <summary>Skipped: the zone watered less than its min_interval ago (soil rule).</summary>
         public const string MinInterval = "min_interval";
+        /// <summary>Skipped: a leak was detected and the lock is on until a person clears it (<c>clear_leak</c>).</summary>
+        public const string LeakLock = "leak_lock";
 
         /// <summary>True for a reason <c>irrigation_skipped</c> may carry.</summary>
         public static bool IsSkipReason(string reason)
         {
-            return reason == RainDelay || reason == Freeze || reason == MinInterval;
+            return reason == RainDelay || reason == Freeze || reason == MinInterval || reason == LeakLock;
         }
     }
 }

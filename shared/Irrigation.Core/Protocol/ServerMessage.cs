@@ -27,14 +27,17 @@ namespace Irrigation.Core.Protocol
         /// <summary>ack: every event with a seq up to this one is handled.</summary>
         public long AckSeq { get; internal set; }
 
-        /// <summary>irrigate/stop: the command id to echo in command_result.</summary>
+        /// <summary>irrigate/stop/clear_leak: the command id to echo in command_result.</summary>
         public string CommandId { get; internal set; }
 
         /// <summary>irrigate/stop: the zones named (stop: empty means all).</summary>
         public string[] Zones { get; internal set; }
 
-        /// <summary>irrigate: how long to open, in seconds.</summary>
+        /// <summary>irrigate: how long to open, in seconds; 0 when the command gives only <see cref="Litres"/>.</summary>
         public long DurationSeconds { get; internal set; }
+
+        /// <summary>irrigate: the volume to give each zone, in tenths of a litre; 0 when the command gives only a duration.</summary>
+        public long Litres { get; internal set; }
 
         /// <summary>error: the code the server rejected one of our frames with.</summary>
         public string ErrorCode { get; internal set; }
@@ -66,6 +69,7 @@ namespace Irrigation.Core.Protocol
             CommandId = null;
             Zones = null;
             DurationSeconds = 0;
+            Litres = 0;
             ErrorCode = null;
             ErrorMessage = null;
             HasUtcOffset = false;

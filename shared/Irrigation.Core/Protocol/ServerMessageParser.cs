@@ -2,7 +2,7 @@ namespace Irrigation.Core.Protocol
 {
     /// <summary>
     /// Parses the frames a controller receives (<c>welcome</c>, <c>ack</c>, <c>irrigate</c>, <c>stop</c>,
-    /// <c>error</c>, <c>settings</c>) into a reused <see cref="ServerMessage"/>. A settings object is kept as its
+    /// <c>clear_leak</c>, <c>error</c>, <c>settings</c>) into a reused <see cref="ServerMessage"/>. A settings object is kept as its
     /// text (a slice of the frame) and read by the settings reader, which knows its keys. Malformed input is a result
     /// (<see cref="ServerMessage.IsValid"/> false, with a code and a reason), never an exception.
     /// Unknown fields are ignored, as the contract asks, so newer servers stay compatible.
@@ -34,6 +34,7 @@ namespace Irrigation.Core.Protocol
         private bool _hasResume;
         private bool _hasSeq;
         private bool _hasDuration;
+        private bool _hasLitres;
         private bool _hasVersion;
         private long _version;
         private long _utcOffset;
@@ -63,6 +64,7 @@ namespace Irrigation.Core.Protocol
             _hasResume = false;
             _hasSeq = false;
             _hasDuration = false;
+            _hasLitres = false;
             _hasVersion = false;
             _version = 0;
             _utcOffset = 0;
@@ -186,6 +188,10 @@ namespace Irrigation.Core.Protocol
                     case "duration":
                         _hasDuration = ReadInteger(name);
                         message.DurationSeconds = _hasDuration ? r.IntegerValue : 0;
+                        break;
+                    case "litres":
+                        _hasLitres = ReadInteger(name);
+                        message.Litres = _hasLitres ? r.IntegerValue : 0;
                         break;
                     case "id":
                         message.CommandId = ReadString(name);
@@ -373,9 +379,22 @@ namespace Irrigation.Core.Protocol
                         return Reject(message, ErrorCodes.BadField, "irrigate needs at least one zone");
                     }
 
-                    if (!_hasDuration || message.DurationSeconds <= 0)
+                    // A duration, a volume, or both: each one given must be positive.
+                    if ((!_hasDuration && !_hasLitres) || (_hasDuration && message.DurationSeconds <= 0))
                     {
-                        return Reject(message, ErrorCodes.BadField, "irrigate needs data.duration > 0");
+                        return Reject(message, ErrorCodes.BadField, "irrigate needs data.duration > 0, data.litres > 0 or both");
+                    }
+
+                    if (_hasLitres && message.Litres <= 0)
+                    {
+                        return Reject(message, ErrorCodes.BadField, "data.litres must be > 0 (tenths of a litre)");
+                    }
+
+                    break;
+                case EventNames.ClearLeak:
+                    if (message.CommandId == null || message.CommandId.Length == 0)
+                    {
+                        return Reject(message, ErrorCodes.BadField, "clear_leak needs data.id");
                     }
 
                     break;

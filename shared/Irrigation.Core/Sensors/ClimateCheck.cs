@@ -1,17 +1,14 @@
+using Irrigation.Core.Protocol;
+
 namespace Irrigation.Core.Sensors
 {
     /// <summary>
     /// Plausibility rules for a DHT22 sample (hardware notes §6: −40…80 °C, 0…99.9 %RH). A sample that
-    /// breaks one is garbage and counts as a missed read, not as a value.
+    /// breaks one is garbage and counts as a missed read, not as a value. The ranges are the reading kinds'
+    /// (<see cref="ReadingSpecs"/>), the same ones the server checks frames against.
     /// </summary>
     public static class ClimateCheck
     {
-        /// <summary>Lowest temperature a DHT22 reports, in tenths of °C.</summary>
-        public const int MinTemperatureDeciCelsius = -400;
-        /// <summary>Highest temperature a DHT22 reports, in tenths of °C.</summary>
-        public const int MaxTemperatureDeciCelsius = 800;
-        /// <summary>Highest plausible humidity, in tenths of %RH.</summary>
-        public const int MaxHumidityDeciPercent = 1000;
 
         /// <summary>The sample is usable.</summary>
         public const int Ok = 0;
@@ -47,12 +44,12 @@ namespace Irrigation.Core.Sensors
                 return AllZero;
             }
 
-            if (t < MinTemperatureDeciCelsius || t > MaxTemperatureDeciCelsius)
+            if (!ReadingSpecs.Temperature.Contains(t))
             {
                 return TemperatureOutOfRange;
             }
 
-            if (h < 0 || h > MaxHumidityDeciPercent)
+            if (!ReadingSpecs.Humidity.Contains(h))
             {
                 return HumidityOutOfRange;
             }

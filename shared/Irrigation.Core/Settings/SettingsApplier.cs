@@ -1,3 +1,5 @@
+using System;
+using System.Collections;
 using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
@@ -15,18 +17,26 @@ namespace Irrigation.Core.Settings
     /// </summary>
     internal sealed class SettingsApplier
     {
+        /// <summary>Messages of the last rejection kept for its settings_rejected (the last one may count the rest).</summary>
+        public const int MaxKeptErrors = 5;
+
+        /// <summary>Characters of each kept message at most (longer ones end in '~').</summary>
+        public const int MaxKeptErrorChars = 120;
+
         private readonly ControllerContext _context;
         private readonly ControllerConfig _board;
         private readonly SettingsStore _store;
         private readonly int _valveCount;
         private readonly int _probeCount;
+        private readonly MemoryCaps _caps;
+        private readonly bool _hasFlowMeter;
         private readonly SettingsChange _applied;
         private int _appliedVersion;
         private int _rejectedVersion;
         private string[] _rejectedErrors;
 
         /// <summary>Runs <paramref name="appliedVersion"/> (the context holds its config); see <see cref="LoadAtBoot"/>.</summary>
-        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, SettingsChange applied)
+        public SettingsApplier(ControllerContext context, ControllerConfig board, SettingsStore store, int appliedVersion, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter, SettingsChange applied)
         {
             _context = context;
             _board = board;
@@ -34,6 +44,8 @@ namespace Irrigation.Core.Settings
             _appliedVersion = appliedVersion;
             _valveCount = valveCount;
             _probeCount = probeCount;
+            _caps = caps;
+            _hasFlowMeter = hasFlowMeter;
             _applied = applied;
         }
 
@@ -45,9 +57,9 @@ namespace Irrigation.Core.Settings
 
         /// <summary>
         /// Boot: the board's file with the newest intact stored settings over it, or the file alone (version 0)
-        /// when there are none or they no longer pass (a firmware with other rules, fewer relays). Logs why.
+        /// when there are none or they no longer pass (a firmware with other rules, fewer relays, less memory). Logs why.
         /// </summary>
-        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, Logger log, out int version)
+        public static ControllerConfig LoadAtBoot(ControllerConfig board, SettingsStore store, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter, Logger log, out int version)
         {
             version = 0;
             if (store == null)
@@ -68,7 +80,7 @@ namespace Irrigation.Core.Settings
             }
 
             ConfigReadResult read = ControllerConfigReader.ReadSettings(stored.Text, board, false);
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, valveCount, probeCount, caps, hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 log.Error("settings", "stored version " + stored.Version.ToString() + " cannot run, running the board's file: " + errors[0]);
@@ -80,24 +92,48 @@ namespace Irrigation.Core.Settings
             return read.Config;
         }
 
-        /// <summary>What the config asks of the hardware that the board does not have, one message per part.</summary>
-        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount)
+        /// <summary>
+        /// What the config asks of the hardware that the board does not have, one message per part: more zones than
+        /// valves, more soil entries than inputs, more than <paramref name="caps"/> allows (null: the config's limits),
+        /// and a flow meter the board lacks.
+        /// </summary>
+        public static string[] HardwareErrors(ControllerConfig config, int valveCount, int probeCount, MemoryCaps caps, bool hasFlowMeter)
         {
+            ArrayList errors = new ArrayList();
             int zones = config.Zones.Length;
             int probes = config.SoilProbes.Length;
-            string zoneError = zones > valveCount ? "zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)" : null;
-            string soilError = probes > probeCount ? "soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)" : null;
-            if (zoneError == null && soilError == null)
+            if (zones > valveCount)
             {
-                return new string[0];
+                errors.Add("zones: this controller has " + valveCount.ToString() + " valves (the settings name " + zones.ToString() + " zones)");
             }
 
-            if (zoneError == null || soilError == null)
+            if (probes > probeCount)
             {
-                return new string[] { zoneError == null ? soilError : zoneError };
+                errors.Add("soil: this controller has " + probeCount.ToString() + " soil inputs (the settings calibrate " + probes.ToString() + " probes)");
             }
 
-            return new string[] { zoneError, soilError };
+            if (caps != null && config.BufferCapacity > caps.MaxBufferCapacity)
+            {
+                errors.Add("buffer_capacity: this controller's memory holds at most " + caps.MaxBufferCapacity.ToString() + " events (the settings ask for " + config.BufferCapacity.ToString() + ")");
+            }
+
+            if (caps != null && config.SendWindow > caps.MaxSendWindow)
+            {
+                errors.Add("send_window: this controller's memory allows at most " + caps.MaxSendWindow.ToString() + " (the settings ask for " + config.SendWindow.ToString() + ")");
+            }
+
+            int schedules = config.Schedules == null ? 0 : config.Schedules.Length;
+            if (caps != null && schedules > caps.MaxSchedules)
+            {
+                errors.Add("schedules: this controller's memory runs at most " + caps.MaxSchedules.ToString() + " (the settings have " + schedules.ToString() + ")");
+            }
+
+            if (config.HasFlowMeter && !hasFlowMeter)
+            {
+                errors.Add("pulses_per_litre: this controller has no flow meter input (set 0)");
+            }
+
+            return ControllerConfig.ToArray(errors);
         }
 
         /// <summary>The errors recorded for a rejected version (the newest rejection only: older ones were replaced).</summary>
@@ -133,7 +169,7 @@ namespace Irrigation.Core.Settings
                 _context.Log.Warn("settings", read.Warnings[i]);
             }
 
-            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount) : read.Errors;
+            string[] errors = read.IsValid ? HardwareErrors(read.Config, _valveCount, _probeCount, _caps, _hasFlowMeter) : read.Errors;
             if (errors.Length > 0)
             {
                 Reject(version, errors);
@@ -156,9 +192,31 @@ namespace Irrigation.Core.Settings
         private void Reject(int version, string[] errors)
         {
             _rejectedVersion = version;
-            _rejectedErrors = errors;
+            _rejectedErrors = Kept(errors);
             _context.Record(EventKind.SettingsRejected, version, 0, 0, 0, 0, null);
             _context.Log.Warn("settings", "rejected: " + errors[0], "version", version, "errors", errors.Length);
+        }
+
+        // The rejection's messages as they wait for settings_rejected: at most MaxKeptErrors of at most
+        // MaxKeptErrorChars each, the last one counting the rest, so what a rejection keeps in memory has a bound
+        // (docs/firmware-core.md, memory budget) and still fits one frame of the JSON writer.
+        private static string[] Kept(string[] errors)
+        {
+            int count = errors.Length <= MaxKeptErrors ? errors.Length : MaxKeptErrors;
+            string[] kept = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                string message = errors[i];
+                kept[i] = message.Length <= MaxKeptErrorChars ? message : message.Substring(0, MaxKeptErrorChars - 1) + "~";
+            }
+
+            if (errors.Length > MaxKeptErrors)
+            {
+                // Counts messages: the reader's own last message may already sum up more errors.
+                kept[MaxKeptErrors - 1] = "... and " + (errors.Length - MaxKeptErrors + 1).ToString() + " more messages";
+            }
+
+            return kept;
         }
     }
 }

@@ -1,40 +1,21 @@
-using System;
-using Irrigation.Core.Protocol;
-
 namespace Irrigation.Core.Settings
 {
     /// <summary>
-    /// Keeps the last applied settings in flash so that they survive a reboot, and survives a power cut in the
-    /// middle of saving them. Two slot files take turns: a save writes the slot that does NOT hold the newest
-    /// intact settings, then reads it back; each slot carries a generation (one more than the newest at the time
-    /// of the save), the server's version and a CRC-32 of the settings text:
+    /// Keeps the last applied settings in flash so that they survive a reboot, and a power cut in the middle of
+    /// saving them: two slot files taking turns, each with a generation, the server's version and a CRC-32 of the
+    /// settings text, read back after writing (<see cref="SlotFile"/>):
     /// <code>{"generation":5,"version":8,"crc32":"89abcdef","settings":{...}}</code>
-    /// At boot the intact slot with the higher generation wins. A torn or corrupt slot fails its parse or its CRC
-    /// and is passed over, so the other slot (the settings that ran before) is what the board boots with.
-    /// Why not "write a temp file and rename it over": nanoFramework's <c>File.Move</c> refuses an existing
-    /// destination (IOException PathAlreadyExists, System.IO.FileSystem <c>File.cs</c>), so a rename needs a delete
-    /// first, and a cut between the two leaves no file under the real name.
+    /// At boot the intact slot with the higher generation wins; a torn or corrupt slot is passed over, so the
+    /// settings that ran before are what the board boots with.
     /// </summary>
     public sealed class SettingsStore
     {
-        private readonly IFlashFiles _files;
-        private readonly string[] _paths;
-        private readonly JsonReader _reader = new JsonReader();
-        private bool _loaded;
-        private int _newestSlot = -1;
-        private int _newestGeneration;
-        private string _problems;
+        private readonly SlotFile _slots;
 
         /// <summary>A store over <paramref name="files"/> with its two slot files (e.g. <c>I:\settings-a.json</c>, <c>I:\settings-b.json</c>).</summary>
         public SettingsStore(IFlashFiles files, string slotAPath, string slotBPath)
         {
-            if (files == null || slotAPath == null || slotBPath == null || slotAPath == slotBPath)
-            {
-                throw new ArgumentException("a file system and two different slot paths are needed");
-            }
-
-            _files = files;
-            _paths = new string[] { slotAPath, slotBPath };
+            _slots = new SlotFile(files, slotAPath, slotBPath, "settings");
         }
 
         /// <summary>
@@ -43,29 +24,13 @@ namespace Irrigation.Core.Settings
         /// </summary>
         public string Problems
         {
-            get { return _problems; }
+            get { return _slots.Problems; }
         }
 
         /// <summary>The newest intact settings, or null when no slot holds any (the board runs its file alone).</summary>
         public StoredSettings Load()
         {
-            _loaded = true;
-            _problems = null;
-            _newestSlot = -1;
-            _newestGeneration = 0;
-            StoredSettings newest = null;
-            for (int slot = 0; slot < _paths.Length; slot++)
-            {
-                StoredSettings found = ReadSlot(slot, true);
-                if (found != null && found.Generation > _newestGeneration)
-                {
-                    newest = found;
-                    _newestSlot = slot;
-                    _newestGeneration = found.Generation;
-                }
-            }
-
-            return newest;
+            return _slots.Load();
         }
 
         /// <summary>
@@ -75,150 +40,7 @@ namespace Irrigation.Core.Settings
         /// </summary>
         public string Save(int version, string settingsJson)
         {
-            if (!_loaded)
-            {
-                // Never write before knowing which slot holds the settings the board runs.
-                Load();
-            }
-
-            int target = _newestSlot == 0 ? 1 : 0;
-            int generation = _newestGeneration + 1;
-            string path = _paths[target];
-            string crc = Crc32.ToHex(Crc32.Of(settingsJson, 0, settingsJson.Length));
-            try
-            {
-                _files.WriteText(path, "{\"generation\":" + generation.ToString() + ",\"version\":" + version.ToString()
-                    + ",\"crc32\":\"" + crc + "\",\"settings\":" + settingsJson + "}");
-            }
-            catch (Exception e)
-            {
-                return "could not write " + path + ": " + e.Message;
-            }
-
-            // Read back: the slot must parse and its settings must match the CRC written for this text. The text
-            // itself is not copied again (the CRC is computed over the slot's slice in place).
-            _problems = null;
-            StoredSettings back = ReadSlot(target, false);
-            if (back == null || back.Generation != generation || back.Version != version || back.Crc != crc)
-            {
-                return path + " did not read back intact" + (_problems == null ? string.Empty : " (" + _problems + ")");
-            }
-
-            _newestSlot = target;
-            _newestGeneration = generation;
-            return null;
-        }
-
-        private StoredSettings ReadSlot(int slot, bool keepText)
-        {
-            string path = _paths[slot];
-            string text;
-            try
-            {
-                text = _files.ReadText(path);
-            }
-            catch (Exception e)
-            {
-                Problem(path + ": unreadable (" + e.Message + ")");
-                return null;
-            }
-
-            if (text == null)
-            {
-                return null;
-            }
-
-            string why = null;
-            StoredSettings found = Parse(text, path, keepText, ref why);
-            if (found == null)
-            {
-                Problem(path + ": not intact (" + why + "), passed over");
-            }
-
-            return found;
-        }
-
-        private StoredSettings Parse(string text, string path, bool keepText, ref string why)
-        {
-            JsonReader r = _reader;
-            r.Reset(text);
-            long generation = 0;
-            long version = 0;
-            string crc = null;
-            int settingsStart = -1;
-            int settingsLength = 0;
-            if (!r.Read() || r.Token != JsonToken.StartObject)
-            {
-                why = text.Length == 0 ? "empty" : "not a slot object";
-                return null;
-            }
-
-            while (r.Read() && r.Token == JsonToken.PropertyName)
-            {
-                string name = r.StringValue;
-                if (!r.Read())
-                {
-                    break;
-                }
-
-                if (name == "generation" && r.Token == JsonToken.Number && r.IsInteger)
-                {
-                    generation = r.IntegerValue;
-                }
-                else if (name == "version" && r.Token == JsonToken.Number && r.IsInteger)
-                {
-                    version = r.IntegerValue;
-                }
-                else if (name == "crc32" && r.Token == JsonToken.String)
-                {
-                    crc = r.StringValue;
-                }
-                else if (name == "settings" && r.Token == JsonToken.StartObject)
-                {
-                    settingsStart = r.Position - 1;
-                    if (!r.Skip())
-                    {
-                        break;
-                    }
-
-                    settingsLength = r.Position - settingsStart;
-                }
-                else if (!r.Skip())
-                {
-                    break;
-                }
-            }
-
-            if (r.Token == JsonToken.EndObject)
-            {
-                r.Read();
-            }
-
-            if (r.Token != JsonToken.None)
-            {
-                why = "cut short or not JSON";
-                return null;
-            }
-
-            if (generation < 1 || generation > int.MaxValue || version < 1 || version > int.MaxValue || crc == null || settingsStart < 0)
-            {
-                why = "a field is missing";
-                return null;
-            }
-
-            if (crc != Crc32.ToHex(Crc32.Of(text, settingsStart, settingsLength)))
-            {
-                why = "checksum mismatch";
-                return null;
-            }
-
-            string settings = keepText ? text.Substring(settingsStart, settingsLength) : null;
-            return new StoredSettings((int)version, settings, (int)generation, path, crc);
-        }
-
-        private void Problem(string text)
-        {
-            _problems = _problems == null ? text : _problems + "; " + text;
+            return _slots.Save(version, settingsJson);
         }
     }
 }

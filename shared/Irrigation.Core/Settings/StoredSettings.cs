@@ -1,6 +1,9 @@
 namespace Irrigation.Core.Settings
 {
-    /// <summary>Settings as the <see cref="SettingsStore"/> found them in flash: intact, with their version.</summary>
+    /// <summary>
+    /// Settings as the <see cref="SettingsStore"/> found them in flash: intact, with their version. (The water
+    /// ledger's store reads its slots into the same shape: <see cref="Text"/> is then the ledger.)
+    /// </summary>
     public sealed class StoredSettings
     {
         internal StoredSettings(int version, string text, int generation, string path, string crc)

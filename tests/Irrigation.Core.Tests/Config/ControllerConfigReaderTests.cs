@@ -86,6 +86,25 @@ public class ControllerConfigReaderTests
         Assert.Empty(c.Schedules);
     }
 
+    [Fact]
+    public void Read_WaterKeys_ReadWithSafeDefaults()
+    {
+        var defaults = ControllerConfigReader.Read("""{"device":"d1","token":"t","server":"ws://10.0.0.2:5000/"}""").Config!;
+        var result = ControllerConfigReader.Read("""{"device":"d1","token":"t","server":"ws://10.0.0.2:5000/","pulses_per_litre":450,"master_lead":3,"master_lag":5,"flow_settle":40,"flow_high":200,"flow_high_delay":12,"flow_low":0,"flow_low_delay":90,"flow_none_delay":45,"leak_rate":8,"leak_delay":300}""");
+
+        // No meter unless one is calibrated: every water feature is off by default.
+        Assert.False(defaults.HasFlowMeter);
+        Assert.Equal((0, 0, 0, 30, 150, 15, 50, 60, 30, 5, 120), (defaults.PulsesPerLitre, defaults.MasterLeadSeconds, defaults.MasterLagSeconds, defaults.FlowSettleSeconds,
+            defaults.FlowHighPercent, defaults.FlowHighDelaySeconds, defaults.FlowLowPercent, defaults.FlowLowDelaySeconds, defaults.FlowNoneDelaySeconds,
+            defaults.LeakRateDeciLitresPerMinute, defaults.LeakDelaySeconds));
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        var c = result.Config!;
+        Assert.True(c.HasFlowMeter);
+        Assert.Equal((450, 3, 5, 40, 200, 12, 0, 90, 45, 8, 300), (c.PulsesPerLitre, c.MasterLeadSeconds, c.MasterLagSeconds, c.FlowSettleSeconds,
+            c.FlowHighPercent, c.FlowHighDelaySeconds, c.FlowLowPercent, c.FlowLowDelaySeconds, c.FlowNoneDelaySeconds,
+            c.LeakRateDeciLitresPerMinute, c.LeakDelaySeconds));
+    }
+
     [Theory]
     [InlineData("""{"token":"t","server":"ws://h/"}""", "device: missing")]
     [InlineData("""{"device":"d","server":"ws://h/"}""", "token: missing")]

@@ -32,6 +32,8 @@ public sealed class FakeLink : ILinkTransport
     public int EventsSinceLastAck;
     public int MaxUnackedSeen;
     public Action<JsonElement>? OnEvent;
+    /// <summary>A boot id whose hello the server answers by closing the connection (as a server refusing it would).</summary>
+    public long? RefuseBoot;
 
     /// <summary>Moves a pending connect on: call once per tick before the controller's tick.</summary>
     public void Advance()
@@ -104,6 +106,12 @@ public sealed class FakeLink : ILinkTransport
         if (ev == "hello")
         {
             CurrentBoot = root.GetProperty("data").GetProperty("boot").GetInt64();
+            if (CurrentBoot == RefuseBoot)
+            {
+                Drop();
+                return;
+            }
+
             long resume = Stored.TryGetValue(CurrentBoot, out var set) && set.Count > 0 ? set.Max : 0;
             EventsSinceLastAck = 0;
             int? offset = UtcOffset();

@@ -2,6 +2,7 @@ using Irrigation.Core.Config;
 using Irrigation.Core.Link;
 using Irrigation.Core.Sensors;
 using Irrigation.Core.Settings;
+using Irrigation.Core.Water;
 
 namespace Irrigation.Core.Tests.Fakes;
 
@@ -20,12 +21,22 @@ public sealed class Rig
     public SettingsStore? Store;
     public Controller Controller;
     public long TickMs = 250;
+    /// <summary>The master valve (null: none).</summary>
+    public readonly FakeValve? Master;
+    /// <summary>The water and the flow meter (null: the board has no meter).</summary>
+    public readonly FieldWater? Water;
+    /// <summary>The water ledger's flash (with <see cref="Water"/>; null: RAM only).</summary>
+    public WaterStore? WaterStore;
+    /// <summary>When true, <see cref="Run"/> ticks at the controller's <see cref="Controller.WakeAtMs"/> when it is earlier.</summary>
+    public bool HonourWake = true;
 
     /// <param name="config">The board's file (default: two zones, one soil probe).</param>
     /// <param name="seed">The controller's random seed.</param>
     /// <param name="valves">Relays on the board (default: one per zone).</param>
-    /// <param name="flash">A flash to keep settings in (null: settings run from RAM only).</param>
-    public Rig(ControllerConfig? config = null, int seed = 42, int? valves = null, FlashModel? flash = null)
+    /// <param name="flash">A flash to keep settings (and the water ledger) in (null: RAM only).</param>
+    /// <param name="zoneFlows">Each zone's flow in L/min: the board gets a flow meter on a field with these zones (null: no meter).</param>
+    /// <param name="master">True for a master valve on the main line.</param>
+    public Rig(ControllerConfig? config = null, int seed = 42, int? valves = null, FlashModel? flash = null, double[]? zoneFlows = null, bool master = false)
     {
         Config = config ?? DefaultConfig();
         Flash = flash ?? new FlashModel();
@@ -44,7 +55,27 @@ public sealed class Rig
 
         Climate.Clock = () => NowMs;
         Link.ServerUnix = () => 1764547200 + NowMs / 1000;
+        Master = master ? new FakeValve { Clock = () => NowMs } : null;
+        if (zoneFlows is not null)
+        {
+            Water = new FieldWater(Valves, Master, zoneFlows);
+            WaterStore = flash == null ? null : NewWaterStore();
+        }
+
         Controller = Build(seed);
+    }
+
+    /// <summary>The default config with a flow meter calibrated for <see cref="FieldWater"/> and short alarm delays.</summary>
+    public static ControllerConfig MeteredConfig()
+    {
+        var c = DefaultConfig();
+        c.PulsesPerLitre = 450;
+        c.FlowSettleSeconds = 20;
+        c.FlowHighDelaySeconds = 10;
+        c.FlowLowDelaySeconds = 30;
+        c.FlowNoneDelaySeconds = 20;
+        c.LeakDelaySeconds = 60;
+        return c;
     }
 
     public static ControllerConfig DefaultConfig()
@@ -75,13 +106,18 @@ public sealed class Rig
     }
 
     public Controller Build(int seed) =>
-        new(Config, Climate, Probes, Valves, Link, Log, Device, seed, Store);
+        Water is null && Master is null
+            ? new(Config, Climate, Probes, Valves, Link, Log, Device, seed, Store)
+            : new(Config, Climate, Probes, Valves, Link, Log, Device, seed, Store, Water, Master, WaterStore);
+
+    private WaterStore NewWaterStore() => new(Flash, @"I:\water-a.json", @"I:\water-b.json");
 
     /// <summary>A reboot: a new controller (new boot id) over the same hardware, link and flash.</summary>
     public void Reboot(int seed = 7)
     {
         Config.BootId++;
         Store = Store == null ? null : new SettingsStore(Flash, @"I:\settings-a.json", @"I:\settings-b.json");
+        WaterStore = WaterStore == null ? null : NewWaterStore();
         Controller = Build(seed);
         Start();
     }
@@ -94,13 +130,15 @@ public sealed class Rig
         long end = NowMs + ms;
         while (NowMs < end)
         {
-            NowMs += TickMs;
+            long wake = HonourWake ? Controller.WakeAtMs : long.MaxValue;
+            NowMs = Math.Min(NowMs + TickMs, wake > NowMs ? wake : long.MaxValue);
             Step();
         }
     }
 
     public void Step()
     {
+        Water?.Advance(NowMs);
         Link.Advance();
         Controller.Tick(NowMs);
     }

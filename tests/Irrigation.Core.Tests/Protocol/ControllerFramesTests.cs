@@ -16,8 +16,19 @@ public class ControllerFramesTests
         "irrigation_stopped-boot.json", "sensor_disconnected.json", "sensor_reconnected.json", "status.json",
         "command_result.json", "command_result-error.json", "log.json", "log-escaped.json",
         "settings_applied.json", "settings_rejected.json", "irrigation_skipped.json", "irrigation_skipped-freeze.json",
-        "irrigation_skipped-min_interval.json",
+        "irrigation_skipped-min_interval.json", "irrigation_skipped-leak_lock.json", "flow.json", "flow-no-zone.json",
+        "flow_alert-high.json", "flow_alert-low.json", "flow_alert-none.json", "flow_alert-leak.json",
+        "irrigation_stopped-litres.json", "irrigation_stopped-failsafe-litres.json", "sensor_disconnected-flow.json",
     };
+
+    [Fact]
+    public void Vectors_EveryValidControllerFrame_IsWrittenByTheCore()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Vectors, "to-server", "valid"), "*.json").Select(Path.GetFileName).ToHashSet();
+        files.ExceptWith(new[] { "status-unknown-field.json" });
+
+        Assert.Equal(files.Order(), Vectors.Cast<object[]>().Select(v => (string?)v[0]).Order());
+    }
 
     [Theory]
     [MemberData(nameof(Vectors))]
@@ -78,6 +89,16 @@ public class ControllerFramesTests
         "irrigation_skipped.json" => ControllerFrames.IrrigationSkipped(w, 58, 1764566400, TwoZones, 3, Reasons.RainDelay),
         "irrigation_skipped-freeze.json" => ControllerFrames.IrrigationSkipped(w, 59, 1764566400, TwoZones, 2, Reasons.Freeze),
         "irrigation_skipped-min_interval.json" => ControllerFrames.IrrigationSkipped(w, 60, 1764566460, TwoZones, 1, Reasons.MinInterval),
+        "flow.json" => ControllerFrames.Flow(w, 61, 1764547270, "zone1", 184),
+        "flow-no-zone.json" => ControllerFrames.Flow(w, 62, 1764547280, null, 7),
+        "flow_alert-high.json" => ControllerFrames.FlowAlert(w, 63, 1764547290, "zone2", FlowAlertKinds.High, 180, 560),
+        "flow_alert-low.json" => ControllerFrames.FlowAlert(w, 64, 1764547300, "zone1", FlowAlertKinds.Low, 184, 61),
+        "flow_alert-none.json" => ControllerFrames.FlowAlert(w, 65, 1764547310, "zone1", FlowAlertKinds.None, 184, 0),
+        "flow_alert-leak.json" => ControllerFrames.FlowAlert(w, 66, 1764547320, null, FlowAlertKinds.Leak, 0, 12),
+        "irrigation_stopped-litres.json" => ControllerFrames.IrrigationStopped(w, 67, 1764548400, TwoZones, 1, Reasons.Completed, 1234),
+        "irrigation_stopped-failsafe-litres.json" => ControllerFrames.IrrigationStopped(w, 68, 1764548410, TwoZones, 2, Reasons.Failsafe, 95),
+        "irrigation_skipped-leak_lock.json" => ControllerFrames.IrrigationSkipped(w, 69, 1764566400, TwoZones, 2, Reasons.LeakLock),
+        "sensor_disconnected-flow.json" => ControllerFrames.SensorDisconnected(w, 70, 1764547330, ReadingSpecs.Flow.Name),
         _ => throw new ArgumentException(file),
     };
 }

@@ -27,6 +27,7 @@ public class ServerMessageParserTests
         Assert.Equal(Long(data, "resume"), message.ResumeSeq);
         Assert.Equal(Long(data, "seq"), message.AckSeq);
         Assert.Equal(Long(data, "duration"), message.DurationSeconds);
+        Assert.Equal(Long(data, "litres"), message.Litres);
         Assert.Equal(Str(data, "id"), message.CommandId);
         Assert.Equal(Str(data, "code"), message.ErrorCode);
         Assert.Equal(Str(data, "message"), message.ErrorMessage);
@@ -118,7 +119,7 @@ public class ServerMessageParserTests
         var events = ValidFrames.Cast<object[]>().Select(f => JsonDocument.Parse(File.ReadAllText((string)f[0])).RootElement.GetProperty("event").GetString()).ToHashSet();
         var codes = InvalidFrames.Cast<object[]>().Select(f => Path.GetFileName((string)f[0]).Split("--")[0]).ToHashSet();
 
-        Assert.Superset(new HashSet<string?> { "welcome", "ack", "irrigate", "stop", "error", "settings" }, events);
+        Assert.Superset(new HashSet<string?> { "welcome", "ack", "irrigate", "stop", "error", "settings", "clear_leak" }, events);
         Assert.Superset(new HashSet<string> { "bad_json", "bad_field", "unknown_event", "too_large" }, codes);
     }
 

@@ -109,8 +109,7 @@ public class SimulatedWeekTests
         var controller = NewBoot();
         long[] rebootAt = { (long)(1.5 * 86400_000), (long)(3.2 * 86400_000), (long)(5.1 * 86400_000) + 777 };
         int nextReboot = 0;
-        long outageUntil = -1;
-        long silentUntil = -1;
+        var network = new FlakyNetwork(link);
         long unpluggedUntil = -1;
         long dhtDeadUntil = -1;
         long endOfChaos = Week - 6 * 3600_000L;
@@ -130,20 +129,9 @@ public class SimulatedWeekTests
             if (chaos && simMs % 60_000 == 0)
             {
                 int roll = rng.Next(1000);
-                if (roll < 8 && outageUntil < simMs)
+                if (network.Roll(roll, simMs, rng))
                 {
-                    outageUntil = simMs + rng.Next(10, 3 * 3600) * 1000L;
-                    link.ServerUp = false;
-                    link.Drop();
-                }
-                else if (roll < 20)
-                {
-                    link.Drop();
-                }
-                else if (roll < 23 && silentUntil < simMs)
-                {
-                    silentUntil = simMs + rng.Next(60, 600) * 1000L;
-                    link.Silent = true;
+                    // An outage, a drop or a silent server.
                 }
                 else if (roll < 26 && unpluggedUntil < simMs)
                 {
@@ -182,15 +170,7 @@ public class SimulatedWeekTests
                 }
             }
 
-            if (simMs >= outageUntil && !link.ServerUp)
-            {
-                link.ServerUp = true;
-            }
-
-            if (simMs >= silentUntil)
-            {
-                link.Silent = false;
-            }
+            network.Settle(simMs);
 
             soil.Unplugged = simMs < unpluggedUntil;
             soil.Flaky = chaos && simMs % 7_200_000 < 600_000;

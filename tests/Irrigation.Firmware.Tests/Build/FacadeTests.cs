@@ -20,6 +20,8 @@ namespace Irrigation.Firmware.Tests.Build
         {
             // nanoframework/System.Net@v1.11.54 nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs
             { "NetworkHelperStatus", "None, Started, NetworkIsReady, FailedNoNetworkInterface, TokenExpiredWaitingIPAddress, TokenExpiredWaitingDateTime, ErrorConnetingToWiFiWhileScanning, ExceptionOccurred, Reconnecting" },
+            // nanoframework/System.Net@v1.11.54 nanoFramework.System.Net/Security/NetworkSecurity.cs
+            { "SslVerification", "NoVerification = 1, VerifyPeer = 2, CertificateRequired = 4, VerifyClientOnce = 8" },
             // nanoframework/System.Device.Wifi@v1.5.147 System.Device.Wifi/WifiReconnectionKind.cs
             { "WifiReconnectionKind", "Automatic, Manual" },
             // nanoframework/System.Net.WebSockets@v1.1.167 WebSockets/WebSocketFrame/WebSocketState.cs
@@ -38,6 +40,8 @@ namespace Irrigation.Firmware.Tests.Build
             { "RebootOption", "NormalReboot = 0, EnterNanoBooter = 1, ClrOnly = 2, EnterProprietaryBooter = 8" },
             // nanoframework/nanoFramework.Hardware.Esp32@v1.6.42 nanoFramework.Hardware.Esp32/NativeMemory.cs
             { "MemoryType", "All, Internal, SpiRam" },
+            // .../Gpio/GpioPulsePolarity.cs
+            { "GpioPulsePolarity", "Both, Falling, Rising" },
             // .../DeviceTypePins.cs
             { "DeviceTypes", "GPIO = 0 * ValueTypes.DeviceType, SPI = 1 * ValueTypes.DeviceType, I2C = 2 * ValueTypes.DeviceType, SERIAL = 3 * ValueTypes.DeviceType, PWM = 4 * ValueTypes.DeviceType, ADC = 5 * ValueTypes.DeviceType, I2S = 6 * ValueTypes.DeviceType, SDMMC = 8 * ValueTypes.DeviceType" },
         };

@@ -23,7 +23,7 @@ namespace Irrigation.Firmware.Tests.Build
         private static List<(string Package, Version Version, string Dependency, Version Minimum, string Source)> Records()
         {
             var records = new List<(string, Version, string, Version, string)>();
-            foreach (string line in File.ReadAllLines(Path.Combine(AppDir, "package-minimums.txt")))
+            foreach (string line in File.ReadAllText(Path.Combine(AppDir, "package-minimums.txt")).Split('\n'))
             {
                 if (line.Length == 0 || line.StartsWith('#'))
                 {

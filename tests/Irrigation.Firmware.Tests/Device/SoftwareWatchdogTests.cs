@@ -12,12 +12,13 @@ namespace Irrigation.Firmware.Tests.Device
     public class SoftwareWatchdogTests : ModelTest
     {
         private readonly string _statePath = Path.Combine(Path.GetTempPath(), "watchdog-" + Guid.NewGuid().ToString("N") + ".txt");
-        private readonly SerialLogSink _serial = new SerialLogSink(23, 13, 115200);
+        private readonly SerialLogSink _serial;
         private readonly IValve[] _relays;
         private readonly FirmwareLog _log;
 
         public SoftwareWatchdogTests()
         {
+            _serial = new SerialLogSink(23, 13, 115200);
             _log = new FirmwareLog(_serial);
             _relays = Rig.OpenRelays();
         }
@@ -74,9 +75,12 @@ namespace Irrigation.Firmware.Tests.Device
         [Fact]
         public void TickLoopFed_NoReboot()
         {
-            var watchdog = NewWatchdog(stallMs: 200);
+            // Fed every 20 ms for twice the stall bound: a run that would reboot without the feeding. The bound
+            // leaves room for this thread to be descheduled on a loaded machine.
+            var watchdog = NewWatchdog(stallMs: 2000);
             watchdog.Arm(Uptime.Milliseconds);
-            for (int i = 0; i < 30; i++)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.ElapsedMilliseconds < 4000)
             {
                 watchdog.Feed(Uptime.Milliseconds);
                 System.Threading.Thread.Sleep(20);
@@ -116,7 +120,7 @@ namespace Irrigation.Firmware.Tests.Device
             transport.Connect(Rig.IpUrl);
 
             // The core reads the link's State every tick; that is where the first bound is noticed.
-            Assert.True(Eventually(() => transport.State != Irrigation.Core.Link.LinkState.Open && ModelBoard.Reboots == 1, 3000), "no reboot for a connect attempt stuck past its bound");
+            Assert.True(Eventually(() => transport.State != Irrigation.Core.Link.LinkState.Open && ModelBoard.Reboots == 1), "no reboot for a connect attempt stuck past its bound");
             watchdog.Dispose();
             Assert.False(RelayOn(BoardConfig.RelayPins[0]));
             Assert.True(ModelSerial.Contains("abandoned"), "the first bound was not logged");

@@ -7,26 +7,24 @@ namespace System.Device.Adc
 {
     public class AdcController
     {
-        private static bool s_created;
-
         public AdcController()
         {
-            if (s_created)
+            // One per board: a second controller throws (the model board remembers the first).
+            var board = Irrigation.Firmware.Tests.Models.ModelBoard.Current;
+            lock (board.Lock)
             {
-                throw new InvalidOperationException();
-            }
+                if (board.AdcControllerCreated)
+                {
+                    throw new InvalidOperationException();
+                }
 
-            s_created = true;
+                board.AdcControllerCreated = true;
+            }
         }
 
         public int MaxValue => 4095;
 
         public AdcChannel OpenChannel(int channelNumber) => new AdcChannel(channelNumber);
-
-        internal static void ResetModel()
-        {
-            s_created = false;
-        }
     }
 
     public class AdcChannel : IDisposable

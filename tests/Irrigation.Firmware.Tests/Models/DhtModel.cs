@@ -51,7 +51,7 @@ namespace Iot.Device.DHTxx.Esp32
                 return;
             }
 
-            Interlocked.Increment(ref ModelBoard.DhtHardwareReads);
+            ModelBoard.CountDhtRead();
             if (ModelBoard.DhtConnected)
             {
                 _lastMeasurement = DateTime.UtcNow;

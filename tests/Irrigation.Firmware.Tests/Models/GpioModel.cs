@@ -94,40 +94,38 @@ namespace System.Device.Gpio
 
 namespace Irrigation.Firmware.Tests.Models
 {
-    /// <summary>The board's pins as the model GPIO driver drives them.</summary>
+    /// <summary>The board's pins as the model GPIO driver drives them (one set per model board).</summary>
     public static class ModelGpio
     {
-        private static readonly object s_lock = new object();
-        private static Pin[] s_pins = new Pin[40];
-
-        public static void Reset()
-        {
-            lock (s_lock)
-            {
-                s_pins = new Pin[40];
-            }
-        }
-
         /// <summary>The pin, or null when the firmware never opened it.</summary>
         public static Pin Get(int number)
         {
-            lock (s_lock)
+            State s = ModelBoard.Current.Gpio;
+            lock (s.Lock)
             {
-                return s_pins[number];
+                return s.Pins[number];
             }
         }
 
         internal static Pin Open(int number)
         {
-            lock (s_lock)
+            State s = ModelBoard.Current.Gpio;
+            lock (s.Lock)
             {
-                if (s_pins[number] == null)
+                if (s.Pins[number] == null)
                 {
-                    s_pins[number] = new Pin(number);
+                    s.Pins[number] = new Pin(number);
                 }
 
-                return s_pins[number];
+                return s.Pins[number];
             }
+        }
+
+        /// <summary>One board's pins.</summary>
+        internal sealed class State
+        {
+            public readonly object Lock = new object();
+            public readonly Pin[] Pins = new Pin[40];
         }
 
         /// <summary>One output pin: its level now and every level it was driven to (first 256).</summary>
@@ -166,6 +164,8 @@ namespace Irrigation.Firmware.Tests.Models
 
             internal void Drive(bool high)
             {
+                // A thread of a test that ended stops here (parked), like every thread of a board that was reset.
+                _ = ModelBoard.Current;
                 if (_writes > 0 && high != _high)
                 {
                     _changes++;

@@ -72,63 +72,51 @@ namespace System.IO.Ports
 
 namespace Irrigation.Firmware.Tests.Models
 {
-    /// <summary>What went out of the model UART.</summary>
+    /// <summary>What went out of the model UART (one per model board).</summary>
     public static class ModelSerial
     {
         private const int Capacity = 8192;
-        private static readonly object s_lock = new object();
-        private static readonly string[] s_texts = new string[Capacity];
-        private static readonly string[] s_newLines = new string[Capacity];
-        private static long s_count;
+
+        private static State S => ModelBoard.Current.Serial;
 
         /// <summary>The last SerialPort constructed.</summary>
-        public static System.IO.Ports.SerialPort Port;
+        public static System.IO.Ports.SerialPort Port { get => S.Port; set => S.Port = value; }
 
         /// <summary>When set, WriteLine throws it (a full TX buffer, or the heap exhausted under the write).</summary>
-        public static Exception WriteFailure;
+        public static Exception WriteFailure { get => S.WriteFailure; set => S.WriteFailure = value; }
 
         /// <summary>When set, every WriteLine waits here first (a UART write that does not come back).</summary>
-        public static System.Threading.ManualResetEventSlim Gate;
+        public static System.Threading.ManualResetEventSlim Gate { get => S.Gate; set => S.Gate = value; }
 
         /// <summary>Writers waiting at <see cref="Gate"/> now.</summary>
-        public static int Waiting;
+        public static int Waiting => System.Threading.Volatile.Read(ref S.Waiting);
 
         internal static void WaitAtGate()
         {
-            System.Threading.ManualResetEventSlim gate = Gate;
+            State s = S;
+            System.Threading.ManualResetEventSlim gate = s.Gate;
             if (gate == null)
             {
                 return;
             }
 
-            System.Threading.Interlocked.Increment(ref Waiting);
+            System.Threading.Interlocked.Increment(ref s.Waiting);
             gate.Wait();
-            System.Threading.Interlocked.Decrement(ref Waiting);
-        }
+            System.Threading.Interlocked.Decrement(ref s.Waiting);
 
-        public static void Reset()
-        {
-            lock (s_lock)
-            {
-                Array.Clear(s_texts);
-                Array.Clear(s_newLines);
-                s_count = 0;
-                Port = null;
-                WriteFailure = null;
-                Gate?.Set();
-                Gate = null;
-                Waiting = 0;
-            }
+            // A board switched off meanwhile parks this writer here.
+            _ = S;
         }
 
         internal static void Record(string text, string newLine)
         {
-            lock (s_lock)
+            State s = S;
+            lock (s.Lock)
             {
-                int i = (int)(s_count % Capacity);
-                s_texts[i] = text;
-                s_newLines[i] = newLine;
-                s_count++;
+                int i = (int)(s.Count % Capacity);
+                s.Texts[i] = text;
+                s.NewLines[i] = newLine;
+                s.Count++;
             }
         }
 
@@ -137,13 +125,14 @@ namespace Irrigation.Firmware.Tests.Models
         {
             get
             {
-                lock (s_lock)
+                State s = S;
+                lock (s.Lock)
                 {
-                    long first = Math.Max(0, s_count - Capacity);
-                    var lines = new string[s_count - first];
-                    for (long n = first; n < s_count; n++)
+                    long first = Math.Max(0, s.Count - Capacity);
+                    var lines = new string[s.Count - first];
+                    for (long n = first; n < s.Count; n++)
                     {
-                        lines[n - first] = s_texts[n % Capacity];
+                        lines[n - first] = s.Texts[n % Capacity];
                     }
 
                     return lines;
@@ -156,13 +145,14 @@ namespace Irrigation.Firmware.Tests.Models
         {
             get
             {
-                lock (s_lock)
+                State s = S;
+                lock (s.Lock)
                 {
                     var sb = new StringBuilder();
-                    long first = Math.Max(0, s_count - Capacity);
-                    for (long n = first; n < s_count; n++)
+                    long first = Math.Max(0, s.Count - Capacity);
+                    for (long n = first; n < s.Count; n++)
                     {
-                        sb.Append(s_texts[n % Capacity]).Append(s_newLines[n % Capacity]);
+                        sb.Append(s.Texts[n % Capacity]).Append(s.NewLines[n % Capacity]);
                     }
 
                     return sb.ToString();
@@ -182,6 +172,25 @@ namespace Irrigation.Firmware.Tests.Models
             }
 
             return false;
+        }
+
+        /// <summary>One board's UART: the lines are kept as references in a preallocated ring, so writing allocates nothing.</summary>
+        internal sealed class State
+        {
+            public readonly object Lock = new object();
+            public readonly string[] Texts = new string[Capacity];
+            public readonly string[] NewLines = new string[Capacity];
+            public long Count;
+            public volatile System.IO.Ports.SerialPort Port;
+            public volatile Exception WriteFailure;
+            public volatile System.Threading.ManualResetEventSlim Gate;
+            public int Waiting;
+
+            /// <summary>The board is off: a writer stuck at the gate is let go (and parks).</summary>
+            public void SwitchOff()
+            {
+                Gate?.Set();
+            }
         }
     }
 }

@@ -2,8 +2,10 @@
 // Imitates nanoframework/System.Net.WebSockets@v1.1.167 (94fbff2):
 //   WebSockets/ClientWebSocket/ClientWebSocket.cs  Connect: State=Connecting; Dns.GetHostEntry and new Socket()
 //       outside the try (their exceptions reach the caller); a SocketException inside is swallowed (socket closed,
-//       State=Closed, Connect returns); the handshake read has no timeout; a bad handshake throws
-//       "WebSocket did not receive right handshake"; every Connect subscribes ConnectionClosed.
+//       State=Closed, Connect returns); any other exception (a refused certificate, a bad handshake "WebSocket did
+//       not receive right handshake") leaves Connect with the TCP socket still open (only its finalizer closes it:
+//       nanoframework/System.Net Sockets/Socket.cs ~Socket); the handshake read has no timeout; wss:// goes through
+//       SslStream.AuthenticateAsClient (see VerifyServerCertificate); every Connect subscribes ConnectionClosed.
 //   WebSockets/WebSocket.cs  State is abstract; the MessageReceived event's type is the NESTED
 //       WebSocket.MessageReceivedEventHandler; Close() queues a close frame (CloseSent) and returns, or waits for
 //       it with EndpointUnavailable; Dispose() on a socket that is not Closed calls HardClose(), which sets
@@ -174,6 +176,20 @@ namespace System.Net.WebSockets
             _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "ws-receive" };
             _receiveThread.Start();
             _controlTimer = new Timer(CheckTimeouts, null, ModelNetwork.ControlPeriodMs, ModelNetwork.ControlPeriodMs);
+        }
+
+        /// <summary>The board was switched off: the library's threads and timer end, nothing is raised or counted.</summary>
+        internal void Halt()
+        {
+            lock (_sync)
+            {
+                _stopped = true;
+                _senderStopped = true;
+                _tcpClosed = true;
+                Monitor.PulseAll(_sync);
+            }
+
+            _controlTimer?.Dispose();
         }
 
         internal void CloseTcp()
@@ -461,6 +477,7 @@ namespace System.Net.WebSockets
     public class ClientWebSocket : WebSocket, IDisposable
     {
         private WebSocketState _state = WebSocketState.Closed;
+        private volatile bool _dropped;
 
         public ClientWebSocket(ClientWebSocketOptions options = null) : base(options)
         {
@@ -515,6 +532,7 @@ namespace System.Net.WebSockets
                 ServerBehaviour behaviour = ModelNetwork.NextBehaviour();
                 if (behaviour == ServerBehaviour.Hang)
                 {
+                    // The TLS or HTTP handshake read, with no timeout.
                     behaviour = ModelNetwork.WaitWhileHung();
                 }
 
@@ -523,10 +541,14 @@ namespace System.Net.WebSockets
                     throw new Sockets.SocketException(10061);
                 }
 
+                if (parts[0] == "wss")
+                {
+                    VerifyServerCertificate();
+                }
+
                 if (behaviour == ServerBehaviour.BadHandshake)
                 {
-                    State = WebSocketState.Closed;
-                    CloseTcp();
+                    // Not a SocketException: it leaves Connect, and the TCP socket stays open for the finalizer.
                     throw new Exception("WebSocket did not receive right handshake");
                 }
 
@@ -541,8 +563,40 @@ namespace System.Net.WebSockets
             ConnectionClosed += (s, e) => CloseTcp();
         }
 
+        // SslStream.AuthenticateAsClient(Host, SslProtocol) (System.Net Security/SslStream.cs): SecureClientInit loads
+        // the device's CA store when it is not empty (nf-interpreter ssl_generic_init_internal.cpp; options.Certificate
+        // would be added to it by SSL_AddCertificateAuthority) and asks mbedTLS to verify only for
+        // CertificateRequired (any other value, VerifyPeer included, is MBEDTLS_SSL_VERIFY_NONE); SecureConnect turns
+        // a failed verification into a CryptographicException (SslNative.cpp ThrowCryptographicError). The exception
+        // leaves Connect: ClientWebSocket catches only SocketException, so its TCP socket stays open.
+        private void VerifyServerCertificate()
+        {
+            Security.SslVerification verification = Options == null ? Security.SslVerification.CertificateRequired : Options.SslVerification;
+            if (verification != Security.SslVerification.CertificateRequired)
+            {
+                return;
+            }
+
+            string store = ModelNetwork.DeviceCaStore;
+            if (store == null || store != ModelNetwork.ServerCertificateIssuer)
+            {
+                throw new System.Security.Cryptography.CryptographicException();
+            }
+        }
+
+        /// <summary>The GC found this socket unreachable (its owner disposed it and dropped it): Socket's finalizer closes the TCP socket.</summary>
+        internal void Finalized()
+        {
+            if (_dropped)
+            {
+                CloseTcp();
+            }
+        }
+
         public new void Dispose()
         {
+            // The firmware drops a socket once it disposed it: from then on only the finalizer reaches its TCP socket.
+            _dropped = true;
             base.Dispose();
         }
     }
@@ -553,6 +607,10 @@ namespace System.Net.WebSockets
 
     public class ClientWebSocketOptions : WebSocketOptions
     {
+        // ClientWebSocketOptions.cs: verification on by default; Certificate is a CA added to the store's.
+        public Security.SslVerification SslVerification { get; set; } = Security.SslVerification.CertificateRequired;
+
+        public System.Security.Cryptography.X509Certificates.X509Certificate Certificate { get; set; }
     }
 
     public class MessageReceivedEventArgs : EventArgs

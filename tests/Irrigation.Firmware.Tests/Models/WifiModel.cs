@@ -14,6 +14,7 @@ using System.Collections;
 using System.Device.Wifi;
 using System.Threading;
 using Irrigation.Firmware.Tests.Models;
+using nanoFramework.Networking;
 
 namespace System.Device.Wifi
 {
@@ -22,16 +23,17 @@ namespace System.Device.Wifi
         /// <summary>About what one adapter keeps alive on the device (object, lock object, event field).</summary>
         public const int ApproximateBytes = 100;
 
-        // WifiEventListener.WifiAdapters: a static list that only Dispose() shrinks.
-        private static readonly ArrayList s_listenerAdapters = new ArrayList();
+        // WifiEventListener.WifiAdapters: a static list that only Dispose() shrinks (one per model board).
+        private readonly ArrayList _listenerAdapters;
         private bool _disposed;
 
         internal WifiAdapter(int networkInterface)
         {
             NetworkInterface = networkInterface;
-            lock (s_listenerAdapters)
+            _listenerAdapters = ModelWifi.ListenerAdapters;
+            lock (_listenerAdapters)
             {
-                s_listenerAdapters.Add(this);
+                _listenerAdapters.Add(this);
             }
         }
 
@@ -40,7 +42,14 @@ namespace System.Device.Wifi
         /// <summary>Adapters the static listener keeps alive right now.</summary>
         public static int RetainedCount
         {
-            get { lock (s_listenerAdapters) { return s_listenerAdapters.Count; } }
+            get
+            {
+                ArrayList adapters = ModelWifi.ListenerAdapters;
+                lock (adapters)
+                {
+                    return adapters.Count;
+                }
+            }
         }
 
         public static WifiAdapter[] FindAllAdapters()
@@ -56,17 +65,9 @@ namespace System.Device.Wifi
             }
 
             _disposed = true;
-            lock (s_listenerAdapters)
+            lock (_listenerAdapters)
             {
-                s_listenerAdapters.Remove(this);
-            }
-        }
-
-        internal static void ResetModel()
-        {
-            lock (s_listenerAdapters)
-            {
-                s_listenerAdapters.Clear();
+                _listenerAdapters.Remove(this);
             }
         }
     }
@@ -76,18 +77,15 @@ namespace nanoFramework.Networking
 {
     public static class WifiNetworkHelper
     {
-        private static WifiAdapter s_wifi;
-        private static NetworkHelperStatus s_status = NetworkHelperStatus.None;
-
-        public static NetworkHelperStatus Status => s_status;
+        public static NetworkHelperStatus Status => ModelWifi.Board.Status;
 
         public static Exception HelperException => null;
 
-        public static System.Device.Wifi.WifiAdapter WifiAdapter => s_wifi;
+        public static System.Device.Wifi.WifiAdapter WifiAdapter => ModelWifi.Board.Adapter;
 
         public static bool ConnectDhcp(string ssid, string password, WifiReconnectionKind reconnectionKind = WifiReconnectionKind.Automatic, bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default)
         {
-            ModelWifi.CredentialWrites++;
+            Interlocked.Increment(ref ModelWifi.Board.CredentialWrites);
             return Attempt(wifiAdapterId, token);
         }
 
@@ -98,56 +96,57 @@ namespace nanoFramework.Networking
 
         private static bool Attempt(int wifiAdapterId, CancellationToken token)
         {
-            s_wifi = System.Device.Wifi.WifiAdapter.FindAllAdapters()[wifiAdapterId];
-            int attempt = Interlocked.Increment(ref ModelWifi.Attempts);
-            if (ModelWifi.SucceedFromAttempt > 0 && attempt >= ModelWifi.SucceedFromAttempt)
+            ModelWifi.State board = ModelWifi.Board;
+            board.Adapter = System.Device.Wifi.WifiAdapter.FindAllAdapters()[wifiAdapterId];
+            int attempt = Interlocked.Increment(ref board.Attempts);
+            if (board.SucceedFromAttempt > 0 && attempt >= board.SucceedFromAttempt)
             {
-                s_status = NetworkHelperStatus.NetworkIsReady;
+                board.Status = NetworkHelperStatus.NetworkIsReady;
                 return true;
             }
 
-            if (ModelWifi.WaitForToken)
+            if (board.WaitForToken)
             {
                 token.WaitHandle.WaitOne();
             }
 
-            s_status = NetworkHelperStatus.TokenExpiredWaitingIPAddress;
+            board.Status = NetworkHelperStatus.TokenExpiredWaitingIPAddress;
             return false;
-        }
-
-        internal static void ResetModel()
-        {
-            s_wifi = null;
-            s_status = NetworkHelperStatus.None;
         }
     }
 }
 
 namespace Irrigation.Firmware.Tests.Models
 {
-    /// <summary>What the model access point does.</summary>
+    /// <summary>What the model access point does (one per model board).</summary>
     public static class ModelWifi
     {
+        internal static State Board => ModelBoard.Current.Wifi;
+
+        internal static ArrayList ListenerAdapters => Board.ListenerAdapters;
+
         /// <summary>Attempts (ConnectDhcp + Reconnect) so far.</summary>
-        public static int Attempts;
+        public static int Attempts => Volatile.Read(ref Board.Attempts);
 
         /// <summary>ConnectDhcp calls (each writes the credentials to flash on the device).</summary>
-        public static int CredentialWrites;
+        public static int CredentialWrites => Volatile.Read(ref Board.CredentialWrites);
 
         /// <summary>The attempt from which the network answers (0: never).</summary>
-        public static int SucceedFromAttempt;
+        public static int SucceedFromAttempt { get => Board.SucceedFromAttempt; set => Board.SucceedFromAttempt = value; }
 
         /// <summary>True: a failing attempt waits for its token like the real helper; false: it fails at once.</summary>
-        public static bool WaitForToken;
+        public static bool WaitForToken { get => Board.WaitForToken; set => Board.WaitForToken = value; }
 
-        public static void Reset()
+        /// <summary>One board's access point, helper and adapter list.</summary>
+        internal sealed class State
         {
-            Attempts = 0;
-            CredentialWrites = 0;
-            SucceedFromAttempt = 0;
-            WaitForToken = false;
-            System.Device.Wifi.WifiAdapter.ResetModel();
-            nanoFramework.Networking.WifiNetworkHelper.ResetModel();
+            public readonly ArrayList ListenerAdapters = new ArrayList();
+            public int Attempts;
+            public int CredentialWrites;
+            public volatile int SucceedFromAttempt;
+            public volatile bool WaitForToken;
+            public volatile WifiAdapter Adapter;
+            public volatile NetworkHelperStatus Status = NetworkHelperStatus.None;
         }
     }
 }

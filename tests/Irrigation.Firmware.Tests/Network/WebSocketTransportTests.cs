@@ -8,6 +8,7 @@ using Irrigation.Core.Link;
 using Irrigation.Core.Protocol;
 using Irrigation.Firmware.Logging;
 using Irrigation.Firmware.Network;
+using System.Net.WebSockets.WebSocketFrame;
 using Irrigation.Firmware.Tests.Models;
 
 namespace Irrigation.Firmware.Tests.Network
@@ -15,7 +16,12 @@ namespace Irrigation.Firmware.Tests.Network
     /// <summary>WebSocketTransport on the model of nanoFramework's ClientWebSocket (Models/WebSocketsModel.cs).</summary>
     public class WebSocketTransportTests : ModelTest
     {
-        private readonly FirmwareLog _log = Rig.NewLog();
+        private readonly FirmwareLog _log;
+
+        public WebSocketTransportTests()
+        {
+            _log = Rig.NewLog();
+        }
 
         /// <summary>What LinkSupervisor does once: Connect, wait for Open or Closed up to its timeout, else Disconnect.</summary>
         // Waits until the attempt leaves Connecting, at most connectTimeoutMs (then gives it up): a short bound plays a
@@ -55,8 +61,8 @@ namespace Irrigation.Firmware.Tests.Network
                 Cycle(transport, Rig.IpUrl, 50);
             }
 
+            Assert.True(Eventually(() => ModelNetwork.HungNow == 1), "hung handshakes: " + ModelNetwork.HungNow);
             Assert.True(ModelNetwork.PeakSockets <= 1, "sockets open at once: " + ModelNetwork.PeakSockets + " (lwIP has 16)");
-            Assert.Equal(1, ModelNetwork.HungNow);
             Assert.Equal(LinkState.Closed, transport.State);
         }
 
@@ -73,7 +79,7 @@ namespace Irrigation.Firmware.Tests.Network
             ModelNetwork.Default = ServerBehaviour.Answer;  // kill -CONT: it answers what it accepted, and new connections
             ModelNetwork.ReleaseHung(ServerBehaviour.Answer);
 
-            Assert.True(Eventually(() => Cycle(transport, Rig.IpUrl, 200) == LinkState.Open), "the link did not come back");
+            Assert.True(Eventually(() => Cycle(transport, Rig.IpUrl, 15000) == LinkState.Open), "the link did not come back");
             Assert.True(Eventually(() => ModelNetwork.OpenSockets == 1), "sockets left open: " + ModelNetwork.OpenSockets);
             Assert.Equal(0, ModelBoard.Reboots);
             Assert.True(transport.Send("{\"event\":\"status\",\"data\":{}}"));
@@ -84,10 +90,13 @@ namespace Irrigation.Firmware.Tests.Network
         {
             ModelNetwork.Default = ServerBehaviour.Hang;
             var transport = Rig.NewTransport(_log, abandonAfterMs: 50, stuckAfterMs: 200);
+            long before = Environment.TickCount64;
             Cycle(transport, Rig.IpUrl, 30);
 
-            Assert.False(transport.IsHung(Environment.TickCount64));
-            Assert.True(Eventually(() => transport.IsHung(Environment.TickCount64), 2000));
+            // The attempt started at or after `before`: one millisecond short of the second bound it is not hung yet,
+            // however long this thread was descheduled meanwhile.
+            Assert.False(transport.IsHung(before + 199));
+            Assert.True(Eventually(() => transport.IsHung(Environment.TickCount64)));
 
             ModelNetwork.ReleaseHung(ServerBehaviour.Refuse);
             Assert.True(Eventually(() => !transport.IsHung(Environment.TickCount64)), "a finished attempt still counts as hung");
@@ -112,7 +121,7 @@ namespace Irrigation.Firmware.Tests.Network
             // ...and then raises ConnectionClosed from the timer thread (ping timeout), before Resume().
             var timerThread = new Thread(socket.TimerClosesForPingTimeout) { IsBackground = true };
             timerThread.Start();
-            bool returned = timerThread.Join(2000);
+            bool returned = timerThread.Join(15000);
             resume.Set();
             receiveThread.Join();
 
@@ -136,12 +145,74 @@ namespace Irrigation.Firmware.Tests.Network
         }
 
         [Fact]
-        public void Connect_Wss_DoesNotPresentTheDeviceClientCertificate()
+        public void Connect_Wss_VerifiesTheServerAgainstTheCaDeployedOnTheBoard()
         {
+            ModelNetwork.DeviceCaStore = ModelNetwork.ServerCa;   // nanoff-flash.ps1 -CaCertificate
             var transport = Rig.NewTransport(_log);
-            Cycle(transport, "wss://192.168.1.10/", 15000);
 
-            Assert.False(LastSocket().UseStoredDeviceCertificate, "UseStoredDeviceCertificate sends the device's client certificate; the CA store is used anyway");
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.SecureUrl, 15000));
+
+            ClientWebSocket socket = LastSocket();
+            Assert.Equal(System.Net.Security.SslVerification.CertificateRequired, socket.Options.SslVerification);
+            Assert.Null(socket.Options.Certificate);   // the board's store is the trust anchor
+            Assert.False(socket.UseStoredDeviceCertificate, "UseStoredDeviceCertificate sends the device's client certificate");
+        }
+
+        [Theory]
+        [InlineData("CN=Some Other CA")]   // a certificate that does not chain to the CA on the board
+        [InlineData(null)]                 // no CA deployed (a fresh or mass-erased board)
+        public void Connect_WssServerNotTrustedByTheBoard_RefusedAndTheLogSaysWhy(string boardCa)
+        {
+            ModelNetwork.DeviceCaStore = boardCa;
+            var transport = Rig.NewTransport(_log);
+
+            Assert.Equal(LinkState.Closed, Cycle(transport, Rig.SecureUrl, 15000));
+
+            Assert.True(Eventually(() => ModelSerial.Contains("connect failed attempt=1: TLS refused the server's certificate: it does not chain to the CA on this board (nanoff-flash.ps1 -CaCertificate)")), string.Join("\n", ModelSerial.Lines));
+            Assert.False(LastSocket().State == WebSocketState.Open);
+        }
+
+        [Fact]
+        public void Connect_WssRefusedManyTimes_LeavesNoSocketOpenAndConnectsOnceTheRightCaIsDeployed()
+        {
+            ModelNetwork.DeviceCaStore = "CN=Some Other CA";
+            var transport = Rig.NewTransport(_log);
+
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(LinkState.Closed, Cycle(transport, Rig.SecureUrl, 15000));
+            }
+
+            // The library leaves each refused attempt's TCP socket open; the collector the transport runs closes it.
+            Assert.True(Eventually(() => ModelNetwork.OpenSockets == 0), "sockets left open: " + ModelNetwork.OpenSockets);
+            Assert.True(ModelNetwork.PeakSockets <= 2, "sockets open at once: " + ModelNetwork.PeakSockets + " (lwIP has 16)");
+            ModelNetwork.DeviceCaStore = ModelNetwork.ServerCa;
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.SecureUrl, 15000));
+        }
+
+        [Fact]
+        public void Connect_BadHandshakeManyTimes_LeavesNoSocketOpen()
+        {
+            ModelNetwork.Default = ServerBehaviour.BadHandshake;   // a proxy answering 502, say
+            var transport = Rig.NewTransport(_log);
+
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(LinkState.Closed, Cycle(transport, Rig.IpUrl, 15000));
+            }
+
+            Assert.True(Eventually(() => ModelNetwork.OpenSockets == 0), "sockets left open: " + ModelNetwork.OpenSockets);
+            Assert.True(ModelNetwork.PeakSockets <= 2, "sockets open at once: " + ModelNetwork.PeakSockets);
+            Assert.True(ModelSerial.Contains("connect failed attempt=1: WebSocket did not receive right handshake"));
+        }
+
+        [Fact]
+        public void Connect_Ws_NeedsNoCa()
+        {
+            ModelNetwork.DeviceCaStore = null;
+            var transport = Rig.NewTransport(_log);
+
+            Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
         }
 
         [Fact]
@@ -157,12 +228,13 @@ namespace Irrigation.Firmware.Tests.Network
         }
 
         [Fact]
-        public void Receive_ManyLargeFramesUnread_QueueHoldsAtMostItsCharacterBudget()
+        public void Receive_ManyLargeFramesUnread_QueueHoldsAtMostItsByteBudget()
         {
-            var transport = Rig.NewTransport(_log, receiveQueueChars: 4096);
+            var transport = Rig.NewTransport(_log, receiveQueueBytes: 4096);
             Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));
             ClientWebSocket socket = LastSocket();
-            string big = "{\"event\":\"error\",\"data\":{\"code\":\"bad_field\",\"message\":\"" + new string('x', 1900) + "\"}}";
+            // 1900 characters of 2 bytes each: the queue counts what the frames cost on the heap, their UTF-8 bytes.
+            string big = "{\"event\":\"error\",\"data\":{\"code\":\"bad_field\",\"message\":\"" + new string('é', 1900) + "\"}}";
 
             for (int i = 0; i < 10; i++)
             {
@@ -170,14 +242,16 @@ namespace Irrigation.Firmware.Tests.Network
             }
 
             Assert.True(Eventually(() => socket.DeliveredFrames == 10), "frames were not delivered");
-            int held = 0;
+            int heldBytes = 0;
             string frame;
             while ((frame = transport.Receive()) != null)
             {
-                held += frame.Length;
+                Assert.Equal(big, frame);   // decoded whole, on this (the tick) thread
+                heldBytes += System.Text.Encoding.UTF8.GetByteCount(frame);
             }
 
-            Assert.InRange(held, big.Length, 4096);
+            Assert.InRange(heldBytes, System.Text.Encoding.UTF8.GetByteCount(big), 4096);
+            Assert.Equal(9, transport.DroppedFrames);
         }
 
         [Fact]
@@ -230,8 +304,8 @@ namespace Irrigation.Firmware.Tests.Network
 
             socket.PeerVanishes();   // every Read() returns 0 from now on
 
-            Assert.True(Eventually(() => transport.State == LinkState.Closed, 5000), "still open after the peer vanished");
-            Assert.True(Eventually(() => !socket.ReceiveThreadAlive, 5000), "the receive loop still spins");
+            Assert.True(Eventually(() => transport.State == LinkState.Closed), "still open after the peer vanished");
+            Assert.True(Eventually(() => !socket.ReceiveThreadAlive), "the receive loop still spins");
             Assert.True(socket.EmptyReads > 0);
             ModelNetwork.ServerResponsive = true;
             Assert.Equal(LinkState.Open, Cycle(transport, Rig.IpUrl, 15000));

@@ -7,6 +7,30 @@ namespace Irrigation.Server.Tests.Api;
 public class ReadingsApiTests
 {
     [Fact]
+    public async Task Flow_AReadingKindOfTheCoresTable_StoredQueriedAndInTheSnapshotWithItsField()
+    {
+        await using var server = await TestServer.StartAsync();
+        var alice = await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+        var board = await server.ConnectDashboardAsync("alice", alice);
+        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+        await controller.SendAsync("flow", "{\"time\":1764547200,\"zone\":\"zone1\",\"rate\":184}");
+        var last = await controller.SendAsync("flow", "{\"time\":1764547210,\"rate\":190}");
+        await controller.WaitAckAsync(last);
+        using var http = server.Http(alice);
+
+        var readings = JsonDocument.Parse(await http.GetStringAsync("api/devices/farm-01/readings?kind=flow&from=1764547200&to=1764547260&points=1")).RootElement;
+        var devices = JsonDocument.Parse(await http.GetStringAsync("api/devices")).RootElement.GetProperty("devices");
+
+        var bucket = Assert.Single(readings.GetProperty("buckets").EnumerateArray());
+        Assert.Equal((2, 184, 190), (bucket.GetProperty("count").GetInt32(), bucket.GetProperty("min").GetInt32(), bucket.GetProperty("max").GetInt32()));
+        var flow = devices[0].GetProperty("last").GetProperty("flow");
+        Assert.Equal(190, flow.GetProperty("rate").GetInt32());
+        Assert.False(flow.TryGetProperty("record", out _));
+        await board.WaitForAsync(f => TestSocket.Event(f) == "flow" && f.GetProperty("data").GetProperty("rate").GetInt32() == 190, "the live flow");
+    }
+
+    [Fact]
     public async Task Readings_KnownDataSet_BucketsMatchIndependentComputationAndNeverExceedPoints()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Relay:RateBurst"] = "100000" });

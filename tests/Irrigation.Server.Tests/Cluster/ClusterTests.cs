@@ -96,7 +96,7 @@ public class ClusterTests(PostgresFixture postgres)
                 for (var seq = 1; seq <= 100_000; seq++)
                 {
                     total = seq;
-                    await controller.SendWithSeqAsync(seq, "temperature", $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 1000}}}");
+                    await controller.SendWithSeqAsync(seq, "temperature", $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 800}}}");
                 }
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -119,7 +119,7 @@ public class ClusterTests(PostgresFixture postgres)
         Assert.True(resume >= acked, $"resume {resume} < acked {acked}");
         for (var seq = resume + 1; seq <= total; seq++)
         {
-            await moved.SendWithSeqAsync(seq, "temperature", $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 1000}}}");
+            await moved.SendWithSeqAsync(seq, "temperature", $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 800}}}");
         }
 
         await moved.WaitAckAsync(total);

@@ -68,7 +68,7 @@ public class AckTests
         {
             for (var i = 0; i < 2000; i++)
             {
-                await controller.TemperatureAsync(1764547200 + i, i % 1000);
+                await controller.TemperatureAsync(1764547200 + i, i % 800);
             }
         });
         var commands = Task.Run(async () =>

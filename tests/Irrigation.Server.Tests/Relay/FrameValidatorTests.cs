@@ -1,5 +1,7 @@
 using System.Text;
+using Irrigation.Core.Protocol;
 using Irrigation.Server.Relay;
+using Irrigation.Server.Storage;
 using Irrigation.Tests.Support;
 
 namespace Irrigation.Server.Tests.Relay;
@@ -73,6 +75,39 @@ public class FrameValidatorTests
 
         Assert.Equal("unknown_event", check.ErrorCode);
         Assert.Equal(9, check.Seq);
+    }
+
+    public static TheoryData<string> ReadingNames() => new(ReadingSpecs.All.Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(ReadingNames))]
+    public void Validate_ReadingValue_RangeAndFieldAreTheCoreTables(string name)
+    {
+        var spec = ReadingSpecs.Find(name)!;
+        string Frame(long value) => "{\"event\":\"" + name + "\",\"seq\":1,\"data\":{\"time\":1764547200,\"" + spec.Field + "\":" + value
+            + (spec.HasRaw ? ",\"raw\":2000" : "") + (spec.HasZone ? ",\"zone\":\"zone1\"" : "") + "}}";
+
+        foreach (var (value, ok) in new[] { (spec.Min, true), (spec.Max, true), (spec.Min - 1L, false), (spec.Max + 1L, false) })
+        {
+            using var check = FrameValidator.Validate(Encoding.UTF8.GetBytes(Frame(value)));
+            Assert.True(ok == check.Ok, $"{name} {value}: {check.ErrorCode} {check.Message}");
+            Assert.Equal(ok ? value : (long?)null, check.Ok ? check.Record : null);
+            Assert.Equal(ok && spec.HasZone ? "zone1" : null, check.Ok ? check.Zone : null);
+        }
+
+        Assert.True(ReadingKinds.TryParse(name, out var kind));
+        Assert.Equal(spec.Code, (int)kind);
+        Assert.Equal(name, ReadingKinds.ToEventName(kind));
+        Assert.Equal(spec.IsTelemetry, DashboardSession.IsDroppable(name));
+    }
+
+    [Fact]
+    public void IsDroppable_StatusYes_MustDeliverNo()
+    {
+        Assert.True(DashboardSession.IsDroppable(EventNames.Status));
+        Assert.False(DashboardSession.IsDroppable(EventNames.IrrigationStopped));
+        Assert.False(DashboardSession.IsDroppable(EventNames.CommandResult));
+        Assert.Equal(ReadingSpecs.All.Select(s => (ReadingKind)s.Code), ReadingKinds.All);
     }
 
     [Fact]

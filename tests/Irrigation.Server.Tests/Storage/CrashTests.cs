@@ -64,12 +64,12 @@ public class CrashTests(ITestOutputHelper output) : IDisposable
 
         var stored = ReadStored();
         Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), stored.Select(r => r.Seq));
-        Assert.All(stored, r => Assert.Equal(r.Seq % 1000, r.Value));
+        Assert.All(stored, r => Assert.Equal(r.Seq % 800, r.Value));
         // The kill really happened mid-stream.
         Assert.InRange(ackedBeforeKill, 300, total - 1);
     }
 
-    private static string Reading(long seq) => $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 1000}}}";
+    private static string Reading(long seq) => $"{{\"time\":{1_764_547_200 + seq},\"record\":{seq % 800}}}";
 
     public void Dispose() => TestServer.TryDelete(_dataDir);
 

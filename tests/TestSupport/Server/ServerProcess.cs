@@ -20,7 +20,7 @@ namespace Irrigation.Tests.Support
     {
         private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
         private readonly List<string> _output = [];
-        private Process _process = null!;
+        private Process? _process;
 
         private ServerProcess(ServerLaunch launch) => Launch = launch;
 
@@ -45,6 +45,9 @@ namespace Irrigation.Tests.Support
             }
         }
 
+        /// <summary><see cref="Dll"/> under the browser tests' older name.</summary>
+        public static string ServerDll => Dll;
+
         /// <summary>What was started (the same again on <see cref="RestartAsync"/>).</summary>
         public ServerLaunch Launch { get; private set; }
 
@@ -58,7 +61,13 @@ namespace Irrigation.Tests.Support
         public Uri WebSocketAddress => new("ws://" + Address.Authority + "/");
 
         /// <summary>The process id (for /proc).</summary>
-        public int Pid => _process.Id;
+        public int Pid => _process?.Id ?? 0;
+
+        /// <summary>The data dir (empty when the launch has none).</summary>
+        public string DataDir => Launch.DataDir ?? "";
+
+        /// <summary><see cref="Output"/> under the browser tests' older name.</summary>
+        public IReadOnlyList<string> OutputLines => Output;
 
         /// <summary>Every stdout/stderr line so far.</summary>
         public IReadOnlyList<string> Output
@@ -95,6 +104,38 @@ namespace Irrigation.Tests.Support
             }
 
             return lines[^1];
+        }
+
+        /// <summary>
+        /// A server not started yet, as `dotnet run` starts it (content root in the project folder, so the dashboard
+        /// comes from its wwwroot; Development), on a fresh temp data dir deleted on dispose: provision it with
+        /// <see cref="AddUserAsync"/> and <see cref="AddDeviceAsync"/>, then <see cref="StartAsync(int, string[])"/>.
+        /// </summary>
+        public static ServerProcess Create()
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "irrigation-server-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(dir);
+            return new ServerProcess(new ServerLaunch
+            {
+                DataDir = dir,
+                DeleteDataDir = true,
+                WorkingDirectory = RepoPaths.Combine("server", "Irrigation.Server"),
+                Environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" },
+            });
+        }
+
+        /// <summary>`users add ID` on this server's data dir: returns the token.</summary>
+        public Task<string> AddUserAsync(string userId) => CliAsync("users", "add", userId, "--data-dir", DataDir);
+
+        /// <summary>`devices add ID --owner USER --zones a,b` on this server's data dir: returns the device token.</summary>
+        public Task<string> AddDeviceAsync(string deviceId, string owner, params string[] zones) =>
+            CliAsync("devices", "add", deviceId, "--owner", owner, "--zones", string.Join(",", zones), "--data-dir", DataDir);
+
+        /// <summary>Starts a server made by <see cref="Create"/> on <paramref name="port"/> (0: any free one) and waits until it listens.</summary>
+        public Task StartAsync(int port = 0, params string[] extraArgs)
+        {
+            Launch = Launch with { Port = port, Arguments = extraArgs };
+            return StartProcessAsync();
         }
 
         /// <summary>Starts the server on a free loopback port with this data dir and waits until it listens.</summary>
@@ -140,13 +181,13 @@ namespace Irrigation.Tests.Support
         }
 
         /// <summary>SIGKILL: no shutdown code runs.</summary>
-        public void KillHard() => _process.Kill(entireProcessTree: true);
+        public void KillHard() => _process?.Kill(entireProcessTree: true);
 
         /// <inheritdoc />
         public async ValueTask DisposeAsync()
         {
             await StopAsync();
-            _process.Dispose();
+            _process?.Dispose();
             if (Launch.DeleteDataDir && Launch.DataDir is { } dir)
             {
                 try
@@ -162,6 +203,11 @@ namespace Irrigation.Tests.Support
 
         private async Task StopAsync()
         {
+            if (_process is null)
+            {
+                return;
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -180,6 +226,7 @@ namespace Irrigation.Tests.Support
 
             args.AddRange(Launch.Arguments);
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _process?.Dispose();
             _process = new Process { StartInfo = StartInfo(Launch.Dll, Launch.WorkingDirectory, Launch.Environment, [.. args]) };
             _process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
             _process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);

@@ -1,6 +1,7 @@
 // The alerts list: things a grower should notice. Newest first, bounded (older entries fall off the end).
 import { el, icon, setText } from './dom.js';
 import { dateTime, time, words } from './format.js';
+import { explainLine } from './settings-fields.js';
 
 const MAX_ALERTS = 50;
 
@@ -15,6 +16,11 @@ export function toAlert(device, name, data) {
     case 'irrigation_stopped':
       if (data?.reason !== 'failsafe') return null;
       return { device, kind: 'failsafe', time: t, level: 'danger', text: `Failsafe stopped ${zonesText(data.zones)}: the controller lost contact or its lease ran out` };
+    case 'settings_rejected': {
+      const errors = Array.isArray(data?.errors) ? data.errors : [];
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+      return { device, kind: name, time: t, level: 'danger', text: `Settings version ${data?.version} rejected by the controller${errors.length ? `: ${explainLine(errors[0])}${more}` : ''}` };
+    }
     case 'device_offline':
       return { device, kind: name, time: t, level: 'warn', text: 'Controller went offline' };
     case 'device_online':
@@ -38,7 +44,7 @@ export class AlertList {
     this.items = [];
     this.keys = new Set();
     this.list = el('ol', { className: 'alerts', dataset: { testid: 'alerts' } });
-    this.empty = el('p', { className: 'muted small alerts-empty', text: 'All quiet. Sensor problems, failsafe stops and offline controllers show up here.' });
+    this.empty = el('p', { className: 'muted small alerts-empty', text: 'All quiet. Sensor problems, failsafe stops, refused settings and offline controllers show up here.' });
     this.count = el('span', { className: 'count', dataset: { testid: 'alert-count' }, text: '0' });
     this.root = el('section', { className: 'card alerts-card', attrs: { 'aria-labelledby': 'alerts-title' } },
       el('div', { className: 'section-head' }, el('h2', { id: 'alerts-title' }, icon('bell'), 'Alerts ', this.count)),

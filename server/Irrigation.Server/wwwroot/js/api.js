@@ -2,10 +2,11 @@
 // resolves to the parsed body or throws an ApiError whose .message is already in plain words for the page.
 
 export class ApiError extends Error {
-  constructor(status, message, detail) {
+  constructor(status, message, detail, body = null) {
     super(message);
     this.status = status;
     this.detail = detail;
+    this.body = body; // the parsed answer, for callers that read more than a message (400 errors[], 409 version)
   }
 }
 
@@ -32,7 +33,7 @@ export class Api {
   /** GET readings in buckets: [{time, count, min, max, avg}] with from <= time < to. */
   async readings(device, kind, from, to, points = 500) {
     const q = new URLSearchParams({ kind, from: String(Math.floor(from)), to: String(Math.ceil(to)), points: String(points) });
-    const body = await this.#send('GET', `/api/devices/${encodeURIComponent(device)}/readings?${q}`);
+    const body = await this.#send('GET', `${deviceUrl(device)}/readings?${q}`);
     return body?.buckets ?? [];
   }
 
@@ -40,18 +41,58 @@ export class Api {
   async events(device, from, to, limit = 50, kind = undefined) {
     const q = new URLSearchParams({ from: String(Math.floor(from)), to: String(Math.ceil(to)), limit: String(limit) });
     if (kind) q.set('kind', kind);
-    const body = await this.#send('GET', `/api/devices/${encodeURIComponent(device)}/events?${q}`, undefined, device);
+    const body = await this.#send('GET', `${deviceUrl(device)}/events?${q}`, undefined, device);
     return Array.isArray(body) ? body : (body?.events ?? []);
   }
 
   /** POST irrigate -> 202 with the command id. */
   async irrigate(device, zones, durationSeconds) {
-    return this.#send('POST', `/api/devices/${encodeURIComponent(device)}/irrigate`, { zones, duration: durationSeconds }, device);
+    return this.#send('POST', `${deviceUrl(device)}/irrigate`, { zones, duration: durationSeconds }, device);
   }
 
   /** POST stop; an empty zone list stops every zone. */
   async stop(device, zones) {
-    return this.#send('POST', `/api/devices/${encodeURIComponent(device)}/stop`, { zones }, device);
+    return this.#send('POST', `${deviceUrl(device)}/stop`, { zones }, device);
+  }
+
+  /** GET settings -> {version, applied_version, state, errors, settings, updated_by, updated_at, utc_offset}. */
+  async settings(device) {
+    return this.#send('GET', `${deviceUrl(device)}/settings`, undefined, device);
+  }
+
+  /** PUT settings as the version after baseVersion -> {version}; 400 body {errors: [...]}, 409 body {error, version}. */
+  async saveSettings(device, baseVersion, settings) {
+    return this.#send('PUT', `${deviceUrl(device)}/settings`, { base_version: baseVersion, settings }, device);
+  }
+
+  /** POST rain-delay: no automatic watering until `until` (Unix seconds; 0 clears) -> {version}. */
+  async rainDelay(device, until) {
+    return this.#send('POST', `${deviceUrl(device)}/rain-delay`, { until: Math.round(until) }, device);
+  }
+
+  /** GET settings/history -> [{version, user, time, changed}], newest first. */
+  async settingsHistory(device, limit = 50) {
+    return this.#send('GET', `${deviceUrl(device)}/settings/history?limit=${limit}`, undefined, device);
+  }
+
+  /** GET audit -> [{time, user, action, detail, outcome}], newest first. */
+  async audit(device, limit = 50) {
+    return this.#send('GET', `${deviceUrl(device)}/audit?limit=${limit}`, undefined, device);
+  }
+
+  /** GET members (owner only) -> {device, owner, members: [{user, role, added}]}. */
+  async members(device) {
+    return this.#send('GET', `${deviceUrl(device)}/members`, undefined, device);
+  }
+
+  /** PUT a member's role (operator | viewer); adds the user when not a member yet. */
+  async setMember(device, user, role) {
+    return this.#send('PUT', `${deviceUrl(device)}/members/${encodeURIComponent(user)}`, { role }, device);
+  }
+
+  /** DELETE a member: the user loses the device. */
+  async removeMember(device, user) {
+    return this.#send('DELETE', `${deviceUrl(device)}/members/${encodeURIComponent(user)}`, undefined, device);
   }
 
   async #send(method, path, body, device) {
@@ -76,8 +117,12 @@ export class Api {
       try { parsed = JSON.parse(text); } catch { parsed = null; }
     }
     if (response.ok) return parsed;
-    throw new ApiError(response.status, plainWords(response.status, parsed, device), serverDetail(parsed));
+    throw new ApiError(response.status, plainWords(response.status, parsed, device), serverDetail(parsed), parsed);
   }
+}
+
+function deviceUrl(device) {
+  return `/api/devices/${encodeURIComponent(device)}`;
 }
 
 /** What the server said, from ProblemDetails ({title, detail}) or {error, message} bodies. */
@@ -94,7 +139,7 @@ function plainWords(status, body, device) {
   switch (status) {
     case 400: return `The server refused the request: ${detail || 'check the zone and the duration'}.`;
     case 401: return 'Your sign-in has expired or the token is not valid. Sign in again.';
-    case 403: return 'This token is not allowed to do that.';
+    case 403: return device ? `Your role on ${name} does not allow that.` : 'This token is not allowed to do that.';
     case 404: return device ? `${name} is not one of your devices.` : 'Not found.';
     case 409: return `${name} is offline, so nothing was sent. Try again when it is back online.`;
     case 429: return 'Too many requests. Wait a moment and try again.';

@@ -1,15 +1,19 @@
-// Composition of the dashboard: sign-in, REST, the live connection, the device cards and the alerts.
+// Composition of the dashboard: sign-in, REST, the live connection, the device cards, their panels and the alerts.
 import { Api, ApiError } from './api.js';
 import { AlertList, toAlert } from './alerts.js';
 import { DeviceCard } from './card.js';
 import { setText } from './dom.js';
-import { nowSeconds, words } from './format.js';
+import { dayTime, nowSeconds, words } from './format.js';
 import { LiveConnection } from './live.js';
-import { READING_KINDS, Store } from './store.js';
+import { DevicePanel } from './panel.js';
+import { explainLine } from './settings-fields.js';
+import { READING_KINDS, SETTINGS_EVENTS, Store } from './store.js';
 
 const TOKEN_KEY = 'irrigation.token';
 const USER_KEY = 'irrigation.user';
 const COMMAND_TIMEOUT_MS = 20000;
+// A second withdrawal this soon after the first is not followed by a reconnect (never a loop against the server).
+const WITHDRAWN_RECONNECT_MS = 30000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,6 +21,8 @@ class Dashboard {
   constructor() {
     this.store = new Store();
     this.cards = new Map();
+    this.panels = new Map();       // device -> DevicePanel, built when first opened
+    this.settingsTickets = new Map(); // device -> number of the newest GET /settings (older answers are ignored)
     this.alerts = new AlertList();
     this.pending = new Map();      // command id -> {card, what, timer}
     this.earlyResults = new Map(); // command_result that beat the POST's 202 (same tick races)
@@ -106,6 +112,7 @@ class Dashboard {
     });
     this.live.start();
     this.loadHistory();
+    this.loadAllSettings();
   }
 
   async signOut(message) {
@@ -116,6 +123,8 @@ class Dashboard {
     sessionStorage.removeItem(USER_KEY);
     for (const card of this.cards.values()) card.root.remove();
     this.cards.clear();
+    for (const panel of this.panels.values()) panel.root.remove();
+    this.panels.clear();
     this.store = new Store();
     this.alerts.keepDevices(new Set());
     this.connection('signed-out');
@@ -131,6 +140,7 @@ class Dashboard {
       if (this.snapshots > 1) {
         for (const card of this.cards.values()) card.chart.load();
         this.loadHistory();
+        this.loadAllSettings();
       }
       return;
     }
@@ -145,6 +155,10 @@ class Dashboard {
     const card = this.cards.get(id);
     card?.render();
     if (READING_KINDS.includes(msg.event)) card?.chart.addReading(msg.event, data.time, data.record);
+    if (SETTINGS_EVENTS.includes(msg.event)) {
+      if (msg.event === 'settings_saved') this.panels.get(id)?.settings.savedElsewhere(Number(data.version), data.user);
+      this.loadSettings(id);
+    }
     this.alerts.add(toAlert(id, msg.event, data));
     this.summary();
   }
@@ -155,6 +169,9 @@ class Dashboard {
     for (const [id, card] of this.cards) {
       if (!this.store.devices.has(id)) { card.root.remove(); this.cards.delete(id); }
     }
+    for (const [id, panel] of this.panels) {
+      if (!this.store.devices.has(id)) { panel.root.close(); panel.root.remove(); this.panels.delete(id); }
+    }
     const ids = [...this.store.devices.keys()].sort();
     for (const id of ids) {
       let card = this.cards.get(id);
@@ -163,12 +180,15 @@ class Dashboard {
           api: this.api,
           onStart: (c, zone, minutes) => this.startZone(c, zone, minutes),
           onStop: (c, zones) => this.stopZones(c, zones),
+          onRainDelay: (c, hours) => this.rainDelay(c, hours),
+          onOpen: (c, tab, opener) => this.panel(c.state.id).open(tab, opener),
         });
         this.cards.set(id, card);
       } else {
         card.state = this.store.devices.get(id);
         card.render();
       }
+      this.panels.get(id)?.refresh(); // a resync may bring another role
       grid.append(card.root); // append moves an existing node: keeps the sorted order
     }
     $('no-devices').hidden = ids.length > 0;
@@ -238,6 +258,96 @@ class Dashboard {
     else card.say(`${device} could not ${what}: ${words(result.error) || 'no reason given'}.`, 'error');
   }
 
+  /** The panel of a device (settings, changes, activity, members), built on first use. */
+  panel(id) {
+    let panel = this.panels.get(id);
+    if (!panel) {
+      panel = new DevicePanel(this.store.devices.get(id), {
+        api: this.api,
+        onSaved: (p, version) => this.settingsSaved(p.state, version, structuredClone(p.settings.draft)),
+        onReload: (p) => this.loadSettings(p.state.id),
+      });
+      this.panels.set(id, panel);
+    }
+    return panel;
+  }
+
+  /** This page saved a version: pending at once (the controller's answer arrives as a frame), then refetched. */
+  settingsSaved(state, version, settings) {
+    state.applySaved(version, this.user, nowSeconds(), settings);
+    this.cards.get(state.id)?.render();
+    this.loadSettings(state.id);
+  }
+
+  async rainDelay(card, hours) {
+    const section = card.automation;
+    const state = card.state;
+    const until = hours ? Math.round(nowSeconds() + hours * 3600) : 0;
+    section.say(hours ? `Saving a rain delay of ${hours} h…` : 'Clearing the rain delay…', 'info');
+    let body;
+    try {
+      body = await this.api.rainDelay(state.id, until);
+    } catch (e) {
+      const errors = e instanceof ApiError && Array.isArray(e.body?.errors) ? e.body.errors : [];
+      section.say(errors.length ? `Not saved: ${errors.map((m) => explainLine(m, [...state.zones.keys()])).join('; ')}.` : e.message, 'error');
+      return;
+    }
+    const version = Number(body?.version);
+    if (version) this.settingsSaved(state, version, { rain_delay_until: until });
+    const delivery = state.online ? 'sent to the controller' : `${state.id} gets it when it is back online`;
+    section.say(hours
+      ? `Rain delay saved (settings version ${version}): no automatic watering until ${dayTime(until)}; ${delivery}. Start and Stop still work.`
+      : `Rain delay cleared (settings version ${version}); ${delivery}.`, 'ok');
+  }
+
+  loadAllSettings() {
+    for (const id of this.store.devices.keys()) this.loadSettings(id);
+  }
+
+  /** GET /settings of a device; of overlapping requests only the newest one's answer counts. */
+  async loadSettings(id) {
+    const ticket = (this.settingsTickets.get(id) ?? 0) + 1;
+    this.settingsTickets.set(id, ticket);
+    let view;
+    try {
+      view = await this.api.settings(id);
+    } catch {
+      return; // the card keeps what it knew; the next frame or resync asks again
+    }
+    const state = this.store.devices.get(id);
+    if (!state || this.settingsTickets.get(id) !== ticket) return;
+    state.applySettings(view);
+    this.cards.get(id)?.render();
+    this.panels.get(id)?.refresh();
+  }
+
+  /**
+   * The server closed the live connection with 1008 after a snapshot: access was taken away. Asks once which (the
+   * sign-in itself, or some devices) and says so; reconnects only when the sign-in still works, and not in a loop.
+   */
+  async accessWithdrawn(reason) {
+    const why = reason ? ` (${reason})` : '';
+    let list;
+    try {
+      list = await this.api.devices();
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+        this.signOut(`The server withdrew this sign-in${why}: the token was rotated or revoked, or the account removed. Sign in with a current token.`);
+      } else {
+        this.banner(`Live updates stopped: the server ended them${why} and cannot be asked why. Reload the page to try again.`);
+      }
+      return;
+    }
+    const before = [...this.store.devices.keys()];
+    this.store.applySnapshot(list);
+    this.sync();
+    const gone = before.filter((id) => !this.store.devices.has(id));
+    const again = !this.withdrawnAt || Date.now() - this.withdrawnAt > WITHDRAWN_RECONNECT_MS;
+    this.withdrawnAt = Date.now();
+    this.banner(`${gone.length ? `Your access to ${gone.join(', ')} was removed by ${gone.length === 1 ? 'its owner' : 'their owners'}.` : `The server ended live updates${why}.`}${again ? '' : ' Live updates stay off: reload the page to try again.'}`);
+    if (again) this.live?.start();
+  }
+
   connection(state, detail) {
     const pill = $('connection');
     pill.dataset.state = state;
@@ -246,6 +356,7 @@ class Dashboard {
       reconnecting: 'Reconnecting…',
       live: 'Live',
       refused: 'Not signed in',
+      revoked: 'Access withdrawn',
       'signed-out': 'Signed out',
     }[state];
     if (state === 'waiting') {
@@ -256,7 +367,7 @@ class Dashboard {
       setText($('connection-text'), text ?? state);
     }
     // Screen readers hear state changes once, not the per-second countdown of the pill.
-    const spoken = { live: 'Live updates connected.', waiting: 'Connection lost. Reconnecting.', refused: 'Signed out by the server.' }[state];
+    const spoken = { live: 'Live updates connected.', waiting: 'Connection lost. Reconnecting.', refused: 'Signed out by the server.', revoked: 'Access withdrawn by the server.' }[state];
     if (spoken && this.lastSpoken !== spoken) {
       this.lastSpoken = spoken;
       setText($('connection-announce'), spoken);
@@ -265,6 +376,7 @@ class Dashboard {
     $('offline-banner').hidden = !lost;
     document.body.classList.toggle('is-disconnected', lost);
     if (state === 'refused') this.signOut('The server refused this sign-in. Sign in again.');
+    if (state === 'revoked') this.accessWithdrawn(detail?.reason);
   }
 
   updateWaiting() {

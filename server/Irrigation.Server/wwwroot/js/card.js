@@ -1,8 +1,11 @@
-// One device card: badges, live tiles, zones with manual control, status, history chart. Built once per device
-// and updated in place, so typing a duration or looking at the chart survives every live update.
+// One device card: badges, live tiles, zones with manual control, automatic watering, status, history chart. Built
+// once per device and updated in place, so typing a duration or looking at the chart survives every live update.
+// Controls follow the user's role on the device: a viewer gets none, an operator starts, stops and sets rain delays.
 import { el, icon, setText } from './dom.js';
 import { ago, clock, duration, tenths, time } from './format.js';
 import { HistoryChart } from './chart.js';
+import { AutomationSection } from './automation.js';
+import { ROLE_WORDS } from './members.js';
 
 const TILES = [
   { kind: 'temperature', label: 'Temperature', short: 'Temp.', unit: '°C', icon: 'thermo' },
@@ -15,7 +18,7 @@ const DEFAULT_MINUTES = 10;
 export class DeviceCard {
   /**
    * @param {import('./store.js').DeviceState} state
-   * @param {{api: import('./api.js').Api, onStart: Function, onStop: Function}} actions
+   * @param {{api: import('./api.js').Api, onStart: Function, onStop: Function, onRainDelay: Function, onOpen: Function}} actions
    */
   constructor(state, actions) {
     this.state = state;
@@ -25,6 +28,7 @@ export class DeviceCard {
     const headingId = `dev-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
     this.onlineBadge = el('span', { className: 'badge', dataset: { testid: 'online-badge' } });
+    this.roleBadge = el('span', { className: 'badge badge-role', dataset: { testid: 'role-badge' } });
     this.staleBadge = el('span', { className: 'badge badge-warn', hidden: true, dataset: { testid: 'stale-badge' }, attrs: { title: 'No readings for three intervals' } }, 'Stale');
     this.lastSeen = el('span', { dataset: { testid: 'last-seen' } });
     this.tiles = TILES.map((t) => this.#tile(t));
@@ -44,6 +48,10 @@ export class DeviceCard {
       buffered: this.#stat('Buffered', 'status-buffered'),
       dropped: this.#stat('Dropped', 'status-dropped'),
     };
+    this.automation = new AutomationSection(state, {
+      onRainDelay: (section, hours) => actions.onRainDelay(this, hours),
+      onOpen: (tab, opener) => actions.onOpen(this, tab, opener),
+    });
     this.chart = new HistoryChart(id, actions.api);
 
     this.root = el('article', {
@@ -55,11 +63,12 @@ export class DeviceCard {
       el('div', { className: 'card-title' },
         el('h2', { id: headingId, text: id }),
         el('p', { className: 'muted small' }, 'Last seen ', this.lastSeen)),
-      el('div', { className: 'badges' }, this.onlineBadge, this.staleBadge)),
+      el('div', { className: 'badges' }, this.roleBadge, this.onlineBadge, this.staleBadge)),
     el('div', { className: 'tiles' }, this.tiles.map((t) => t.root)),
     el('section', { className: 'zones-section', attrs: { 'aria-label': `Zones of ${id}` } },
       el('div', { className: 'section-head' }, el('h3', { text: 'Zones' }), this.stopAll),
       this.zoneList, this.noZones, this.commandStatus),
+    this.automation.root,
     el('dl', { className: 'status-row', dataset: { testid: 'status' }, attrs: { 'aria-label': `Controller status of ${id}` } },
       Object.values(this.statusItems).map((s) => s.root)),
     this.chart.root);
@@ -114,15 +123,16 @@ export class DeviceCard {
       on: { click: () => this.actions.onStop(this, [name]) },
     }, icon('stop'), 'Stop');
     minutes.addEventListener('keydown', (e) => { if (e.key === 'Enter') start.click(); });
+    const controls = el('div', { className: 'zone-controls' },
+      el('label', { htmlFor: inputId, className: 'visually-hidden', text: `Minutes for ${name}` }),
+      el('span', { className: 'minutes-wrap' }, minutes, el('span', { className: 'minutes-unit', attrs: { 'aria-hidden': 'true' }, text: 'min' })),
+      start, stop);
     const root = el('li', { className: 'zone', dataset: { testid: 'zone', zone: name, open: 'false' } },
       el('div', { className: 'zone-info' },
         el('span', { className: 'zone-dot', attrs: { 'aria-hidden': 'true' } }),
         el('div', {}, el('span', { className: 'zone-name', text: name }), el('br'), stateText, ' ', soil)),
-      el('div', { className: 'zone-controls' },
-        el('label', { htmlFor: inputId, className: 'visually-hidden', text: `Minutes for ${name}` }),
-        el('span', { className: 'minutes-wrap' }, minutes, el('span', { className: 'minutes-unit', attrs: { 'aria-hidden': 'true' }, text: 'min' })),
-        start, stop));
-    return { root, stateText, soil, minutes, start, stop };
+      controls);
+    return { root, stateText, soil, minutes, start, stop, controls };
   }
 
   /** Re-reads the model; cheap enough to run on every event and every second. */
@@ -136,6 +146,11 @@ export class DeviceCard {
     this.onlineBadge.className = `badge ${s.online ? 'badge-ok' : 'badge-off'}`;
     this.staleBadge.hidden = !stale;
     setText(this.lastSeen, s.lastSeen ? ago(s.lastSeen, now) : 'never');
+    const operator = s.can('operator');
+    this.root.dataset.role = s.role;
+    setText(this.roleBadge, ROLE_WORDS[s.role] ?? s.role);
+    this.roleBadge.hidden = s.role === 'owner'; // the usual case needs no badge; a shared device says what you may do
+    this.stopAll.hidden = !operator;
     this.lastSeen.title = s.lastSeen ? new Date(s.lastSeen * 1000).toLocaleString() : '';
 
     for (const t of this.tiles) {
@@ -155,6 +170,8 @@ export class DeviceCard {
         this.zoneList.append(row.root);
       }
       row.root.dataset.open = String(zone.open);
+      // Removed, not disabled: a viewer's card has no control at all (the server refuses them anyway, 403).
+      row.controls.hidden = !operator;
       row.root.classList.toggle('is-open', zone.open);
       const left = zone.open && zone.until ? zone.until - now : null;
       setText(row.stateText, zone.open ? (left !== null && left > 0 ? `Watering · ${clock(left)} left` : 'Watering') : 'Closed');
@@ -177,6 +194,7 @@ export class DeviceCard {
     setText(this.statusItems.buffered.value, st?.buffered !== undefined ? String(st.buffered) : '—');
     setText(this.statusItems.dropped.value, st?.dropped !== undefined ? String(st.dropped) : '—');
     this.statusItems.dropped.root.classList.toggle('is-bad', Number(st?.dropped) > 0);
+    this.automation.render(now);
   }
 
   /** Plain-words feedback under the zones; kind: info | ok | error. */

@@ -58,3 +58,25 @@ export function words(code) {
 export function nowSeconds() {
   return Date.now() / 1000;
 }
+
+/** Unix seconds -> local "Thu 3 Dec, 14:00" (a day and a time, for rain delays and versions further away). */
+export function dayTime(unixSeconds) {
+  return new Date(unixSeconds * 1000).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/** Seconds -> every non-zero part: "1 h 30 min", "1 min 30 s", "2 d", "0 s" (for limits, where rounding would lie). */
+export function exactDuration(seconds) {
+  const s = Math.abs(Math.round(seconds));
+  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor((s % 86400) / 3600), 'h'], [Math.floor((s % 3600) / 60), 'min'], [s % 60, 's']]
+    .filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`);
+  return (seconds < 0 ? '-' : '') + (parts.join(' ') || '0 s');
+}
+
+/** Seconds east of UTC -> "UTC+1", "UTC-3:30", "UTC". */
+export function utcOffset(seconds) {
+  const s = Number(seconds) || 0;
+  if (s === 0) return 'UTC';
+  const abs = Math.abs(s);
+  const minutes = Math.floor((abs % 3600) / 60);
+  return `UTC${s < 0 ? '-' : '+'}${Math.floor(abs / 3600)}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
+}

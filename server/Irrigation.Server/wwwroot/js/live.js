@@ -1,9 +1,11 @@
 // The dashboard WebSocket (ws://HOST/clients/{userId}). One connection; on loss it retries with exponential
 // backoff and jitter (1 s, 2 s, 4 s ... capped at 30 s) so a restarted server is not hit by every tab at once.
 // The server's first frame on every connection is a snapshot, which the page treats as the whole truth: anything
-// missed while disconnected is resynced from it (and the charts refetch their history).
+// missed while disconnected is resynced from it (and the charts refetch their history). Close 1013 asks for that
+// snapshot at once (devices or roles changed); close 1008 means access was taken away, and is not retried.
 
 const MAX_DELAY_MS = 30000;
+const RESYNC = 1013; // close code of a server that wants this dashboard to reconnect for a fresh snapshot
 
 export class LiveConnection {
   /**
@@ -74,6 +76,18 @@ export class LiveConnection {
       // 1008 before any snapshot = the server refused this sign-in (the upgrade's 401/403 look the same to JS).
       if (!gotSnapshot && e.code === 1008) {
         this.options.onState('refused');
+        return;
+      }
+      // 1008 later = access was taken away (token rotated or revoked, a device unshared): never retried blindly.
+      if (e.code === 1008) {
+        this.closed = true;
+        this.options.onState('revoked', { reason: e.reason });
+        return;
+      }
+      // 1013 = the user's devices or roles changed (or this tab fell behind): a fresh snapshot at once.
+      if (e.code === RESYNC && gotSnapshot) {
+        this.attempt = 0;
+        this.#open();
         return;
       }
       this.#scheduleRetry();

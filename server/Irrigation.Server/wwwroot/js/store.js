@@ -7,6 +7,12 @@ export const STALE_INTERVALS = 3;
 
 export const READING_KINDS = ['temperature', 'humidity', 'soil_moisture'];
 
+/** The frames that change a device's settings state; the page refetches GET /settings after each. */
+export const SETTINGS_EVENTS = ['settings_saved', 'settings_applied', 'settings_rejected'];
+
+/** What each role may do, lowest first; a device without a role (never from this server) gets the least. */
+const ROLE_RANK = { viewer: 0, operator: 1, owner: 2 };
+
 function number(v) {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
@@ -25,6 +31,14 @@ export class DeviceState {
     this.zones = new Map();  // zone -> {open, until|null}
     this.status = null;      // {time, uptime, free_heap, rssi, buffered, dropped, open_zones}
     this.sensorsDown = new Set();
+    this.role = 'viewer';
+    this.settings = null;    // GET /settings: {version, applied_version, state, errors, settings, updated_by, updated_at, utc_offset}
+    this.lastSkip = null;    // the newest irrigation_skipped: {time, zones, reason}
+  }
+
+  /** True when this user's role on the device is at least `role` (viewer < operator < owner). */
+  can(role) {
+    return (ROLE_RANK[this.role] ?? 0) >= ROLE_RANK[role];
   }
 
   isStale(now) {
@@ -39,6 +53,7 @@ export class DeviceState {
   /** A device object from the snapshot or GET /api/devices (extra fields are welcome, missing ones are fine). */
   applySummary(d) {
     if (typeof d.online === 'boolean') this.online = d.online;
+    this.role = d.role in ROLE_RANK ? d.role : 'viewer';
     const seen = number(d.last_seen);
     if (seen) this.lastSeen = Math.max(this.lastSeen, seen);
     const interval = number(d.interval ?? d.interval_seconds);
@@ -80,6 +95,7 @@ export class DeviceState {
         if (!this.online) this.online = true;
         return true;
       case 'irrigation_started':
+        this.#wateredAfterSkip(data.zones, t);
         for (const z of data.zones ?? []) {
           const zone = this.zone(z);
           zone.open = true;
@@ -102,6 +118,14 @@ export class DeviceState {
           }
           for (const z of open) this.zone(z).open = true;
         }
+        return true;
+      case 'irrigation_skipped':
+        this.#skipped(data);
+        return true;
+      case 'settings_saved':
+      case 'settings_applied':
+      case 'settings_rejected':
+        this.#settingsAnswer(name, data);
         return true;
       case 'sensor_disconnected':
         this.sensorsDown.add(data.sensor);
@@ -129,8 +153,11 @@ export class DeviceState {
     const down = new Set();
     for (const e of events) {
       const z = e.data.zones ?? [];
-      if (e.name === 'irrigation_started') for (const zone of z) leases.set(zone, e.data.time + Number(e.data.duration || 0));
-      else if (e.name === 'irrigation_stopped') for (const zone of (z.length ? z : [...leases.keys()])) leases.delete(zone);
+      if (e.name === 'irrigation_started') {
+        for (const zone of z) leases.set(zone, e.data.time + Number(e.data.duration || 0));
+        this.#wateredAfterSkip(z, e.data.time);
+      } else if (e.name === 'irrigation_stopped') for (const zone of (z.length ? z : [...leases.keys()])) leases.delete(zone);
+      else if (e.name === 'irrigation_skipped') this.#skipped(e.data);
       else if (e.name === 'sensor_disconnected') down.add(e.data.sensor);
       else if (e.name === 'sensor_reconnected') down.delete(e.data.sensor);
     }
@@ -145,6 +172,73 @@ export class DeviceState {
     const t = number(data?.time);
     if (!t || (this.status && number(this.status.time) >= t)) return;
     this.status = { ...data };
+  }
+
+  /**
+   * GET /settings answered (the page asks again after every settings frame and keeps only the newest answer). The
+   * controller's answer can reach this page before the server has recorded it, so an answer the frames already gave
+   * for this version stands against a "pending" that was read a moment too early.
+   */
+  applySettings(view) {
+    if (!view || typeof view !== 'object') return;
+    const known = this.settings;
+    if (known && view.version < known.version) return;
+    if (known && view.version === known.version && view.state === 'pending' && known.state !== 'pending') {
+      this.settings = { ...view, state: known.state, errors: known.errors, applied_version: known.applied_version };
+      return;
+    }
+    this.settings = view;
+  }
+
+  /** The saved settings' value of a top-level key (undefined: not set from the dashboard, the board's file counts). */
+  setting(key) {
+    return this.settings?.settings?.[key];
+  }
+
+  #skipped(data) {
+    const time = number(data?.time);
+    if (!time || (this.lastSkip && this.lastSkip.time > time)) return;
+    this.lastSkip = { time, zones: Array.isArray(data.zones) ? data.zones : [], reason: String(data.reason ?? '') };
+  }
+
+  /**
+   * A version saved (by this page or, through settings_saved, by anyone): pending until the controller answers for
+   * that very version. `changes` are the keys this page knows it saved, shown before the refetch brings them.
+   */
+  applySaved(version, user, time, changes = {}) {
+    const s = this.#currentSettings();
+    if (version <= s.version) return;
+    this.settings = {
+      ...s,
+      version,
+      state: s.applied_version === version ? 'applied' : 'pending',
+      errors: [],
+      settings: { ...s.settings, ...changes },
+      updated_by: user,
+      updated_at: time,
+    };
+  }
+
+  // A zone that waters after it was skipped needs no explanation any more (e.g. once a rain delay is cleared).
+  #wateredAfterSkip(zones, time) {
+    const skip = this.lastSkip;
+    if (!skip || !Array.isArray(zones) || !(time >= skip.time)) return;
+    const left = skip.zones.filter((z) => !zones.includes(z));
+    this.lastSkip = left.length && skip.zones.length ? { ...skip, zones: left } : null;
+  }
+
+  // The state line follows the frames at once; the refetch that each one triggers fills in the rest.
+  #settingsAnswer(name, data) {
+    const version = number(data?.version);
+    if (version === null) return;
+    const s = this.#currentSettings();
+    if (name === 'settings_saved') this.applySaved(version, data.user, number(data.time));
+    else if (name === 'settings_applied') this.settings = { ...s, applied_version: version, ...(version === s.version ? { state: 'applied', errors: [] } : {}) };
+    else if (version === s.version) this.settings = { ...s, state: 'rejected', errors: Array.isArray(data.errors) ? data.errors : [] };
+  }
+
+  #currentSettings() {
+    return this.settings ?? { version: 0, applied_version: 0, state: 'applied', errors: [], settings: {} };
   }
 
   #reading(kind, r) {
