@@ -13,7 +13,7 @@ const string usage = """
     Flags: --duration S (15)  --warmup S (6)  --rounds N (3)  --cells 100,1000|none  --dashboards S (5)  --window N (8)
       --rate-controllers P (1000)  --rate R (1)  --idle N (18000)  --idle-workers K (4)  --ingest-controllers P (1000)
       --cluster-controllers P (100)  --sync FULL[,NORMAL]  --connect-parallel N (64)  --out FILE (benchmarks/results/latest.md)
-      --targets yardstick,mosquitto-ws,product  --data-root DIR (temp)  --server-dll PATH
+      --targets yardstick,mosquitto-ws,product  --data-root DIR (temp)  --server-dll PATH  --server-env NAME=VALUE
     """;
 
 switch (args.FirstOrDefault())

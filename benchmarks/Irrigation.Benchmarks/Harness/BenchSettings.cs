@@ -56,6 +56,12 @@ public sealed class BenchSettings
     /// <summary>Connections opened at once while connecting.</summary>
     public int ConnectParallel { get; set; } = 64;
 
+    /// <summary>
+    /// Environment variables of the product's server processes only (<c>--server-env DOTNET_GCgen0size=0x400000</c>,
+    /// repeatable): runtime knobs that have no runtimeconfig.json name, measured without changing the load clients.
+    /// </summary>
+    public Dictionary<string, string> ServerEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Markdown results file.</summary>
     public string Out { get; set; } = "";
 
@@ -98,6 +104,7 @@ public sealed class BenchSettings
                 case "--targets": s.Targets = v.Split(','); break;
                 case "--connect-parallel": s.ConnectParallel = I(v); break;
                 case "--out": s.Out = v; break;
+                case "--server-env" when v.IndexOf('=') > 0: s.ServerEnvironment[v[..v.IndexOf('=')]] = v[(v.IndexOf('=') + 1)..]; break;
                 case "--data-root": s.DataRoot = v; break;
                 case "--server-dll":
                     // ServerProcess (tests/TestSupport) reads this for every server and CLI it starts.

@@ -102,7 +102,7 @@ public sealed class ProductTarget : Target
             {
                 DataDir = dir,
                 Arguments = [.. storage, .. extra, .. QuietLogs],
-                Environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+                Environment = new Dictionary<string, string>(s.ServerEnvironment) { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
                 EchoPrefix = Environment.GetEnvironmentVariable("BENCH_ECHO_SERVER") == "1" ? $"[{label} {i}] " : null,
             }));
         }
