@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
@@ -15,8 +16,8 @@ namespace Irrigation.Server.Cluster;
 /// Several server instances sharing one Redis (<c>ConnectionStrings:Redis</c>):
 /// <list type="bullet">
 /// <item>Frames: each device has a channel (<c>irrigation:device:ID</c>); the instance holding the controller
-/// publishes every tagged frame there, in order, and each instance that watches the device applies it to its own
-/// hub and dashboards.</item>
+/// publishes its tagged frames there, in order, the frames of one burst in one message (<see cref="DeviceOutbox"/>),
+/// and each instance that watches the device applies them to its own hub and dashboards.</item>
 /// <item>Presence: the hash <c>irrigation:presence</c> maps a device to the instance and connection holding its
 /// controller. A claim is also announced on the device's channel, so a previous connection elsewhere closes
 /// (replaced). Each instance refreshes a liveness key; the others sweep the devices of an instance whose key
@@ -45,6 +46,7 @@ public sealed class RedisBackplane : IRelayBackplane, IHostedService, IAsyncDisp
     private readonly TimeSpan _keepAlive;
     private readonly ConcurrentDictionary<string, Task> _watched = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Delivery>> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeviceOutbox> _outboxes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _heartbeat;
 
@@ -150,7 +152,16 @@ public sealed class RedisBackplane : IRelayBackplane, IHostedService, IAsyncDisp
     public void Publish(string deviceId, byte[] frame)
     {
         _metrics.BackplaneFrame("out");
-        _subscriber.Publish(DeviceChannel(deviceId), Message('F', frame), CommandFlags.FireAndForget);
+        _outboxes.GetOrAdd(deviceId, NewOutbox).Add(frame);
+    }
+
+    // One outbox per device that ever published here (bounded by the devices); each holds at most MaxFrames frames.
+    private DeviceOutbox NewOutbox(string deviceId)
+    {
+        var channel = DeviceChannel(deviceId);
+        return new DeviceOutbox(
+            frames => _subscriber.Publish(channel, Message('F', Pack(frames)), CommandFlags.FireAndForget),
+            e => _log.LogWarning("Frames of {Device} did not reach Redis: {Message}", deviceId, e.Message));
     }
 
     /// <inheritdoc />
@@ -208,7 +219,7 @@ public sealed class RedisBackplane : IRelayBackplane, IHostedService, IAsyncDisp
         }
     }
 
-    // 'F' frame, 'C' claim (a connection id): from the device's channel.
+    // 'F' frames (one or more, packed by Pack, in publish order), 'C' claim (a connection id): from the device's channel.
     private async Task OnDeviceMessageAsync(string deviceId, RedisValue message)
     {
         if (!TryRead(message, out var kind, out var sender, out var body) || sender == InstanceId)
@@ -229,12 +240,15 @@ public sealed class RedisBackplane : IRelayBackplane, IHostedService, IAsyncDisp
                 return;
             }
 
-            _metrics.BackplaneFrame("in");
             if (await _services.GetRequiredService<DeviceHubs>().WhenLoadedAsync(deviceId) is { } hub)
             {
-                var frame = body.ToArray();
-                var update = DeviceUpdate.FromTaggedFrame(frame, _clock.GetUtcNow().ToUnixTimeSeconds());
-                hub.Publish(update, frame, DashboardSession.IsDroppable(update.Event));
+                var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+                while (NextFrame(ref body) is { } frame)
+                {
+                    _metrics.BackplaneFrame("in");
+                    var update = DeviceUpdate.FromTaggedFrame(frame, now);
+                    hub.Publish(update, frame, DashboardSession.IsDroppable(update.Event));
+                }
             }
         }
         catch (Exception e)
@@ -349,6 +363,40 @@ public sealed class RedisBackplane : IRelayBackplane, IHostedService, IAsyncDisp
         head.CopyTo(message, 0);
         body.CopyTo(message.AsSpan(head.Length));
         return message;
+    }
+
+    // A frame message's body: each frame after its length (4 bytes, big-endian), in order.
+    private static byte[] Pack(List<byte[]> frames)
+    {
+        var packed = new byte[frames.Sum(f => 4 + f.Length)];
+        var at = 0;
+        foreach (var frame in frames)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(packed.AsSpan(at), frame.Length);
+            frame.CopyTo(packed, at + 4);
+            at += 4 + frame.Length;
+        }
+
+        return packed;
+    }
+
+    // The next frame of a packed body (null at its end or at a malformed length).
+    private static byte[]? NextFrame(ref ReadOnlyMemory<byte> body)
+    {
+        if (body.Length < 4)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(body.Span);
+        if (length < 0 || length > body.Length - 4)
+        {
+            return null;
+        }
+
+        var frame = body.Slice(4, length).ToArray();
+        body = body[(4 + length)..];
+        return frame;
     }
 
     private static bool TryRead(RedisValue message, out char kind, out string sender, out ReadOnlyMemory<byte> body)

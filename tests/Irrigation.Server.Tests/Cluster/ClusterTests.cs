@@ -37,6 +37,54 @@ public class ClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ThreeControllersBurstOnA_DashboardOnB_GetsEachDevicesEventsOnceInOrder()
+    {
+        // Bursts are what A packs into one Redis message per device (DeviceOutbox): beyond its 32 frames, from several
+        // devices at once. 3 x 300 events stay under the dashboard's queue (1,024), so nothing may be dropped.
+        const int events = 300;
+        await using var cluster = await TestCluster.StartAsync(postgres.Server, 2, "--Relay:RateBurst", "1000000", "--Relay:MaxEventsPerSecond", "1000000");
+        var alice = await cluster.CliAsync("users", "add", "alice");
+        var devices = new[] { "farm-01", "farm-02", "farm-03" };
+        var tokens = new List<string>();
+        foreach (var device in devices)
+        {
+            tokens.Add(await cluster.CliAsync("devices", "add", device, "--owner", "alice", "--zones", "zone1"));
+        }
+
+        var board = await cluster.ConnectDashboardAsync(1, "alice", alice);
+        var controllers = new List<TestController>();
+        for (var i = 0; i < devices.Length; i++)
+        {
+            controllers.Add(await cluster.ConnectControllerAsync(0, devices[i], tokens[i], boot: 1));
+        }
+
+        await Task.WhenAll(controllers.Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < events; i++)
+            {
+                await c.TemperatureAsync(1764547200 + i, i);
+            }
+
+            await c.WaitAckAsync(events);
+        })));
+        foreach (var device in devices)
+        {
+            await board.WaitForAsync(f => TestSocket.Event(f) == "temperature" && f.GetProperty("device").GetString() == device && f.GetProperty("seq").GetInt64() == events, $"{device} seq {events} on B");
+        }
+
+        foreach (var device in devices)
+        {
+            var seqs = board.Frames.Where(f => TestSocket.Event(f) == "temperature" && f.GetProperty("device").GetString() == device).Select(f => f.GetProperty("seq").GetInt64());
+            Assert.Equal(Enumerable.Range(1, events).Select(i => (long)i), seqs);
+        }
+
+        foreach (var controller in controllers)
+        {
+            await controller.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task CommandOnB_ControllerOnA_ReachesItAndOfflineEverywhereIs409()
     {
         await using var cluster = await TestCluster.StartAsync(postgres.Server, 2);
