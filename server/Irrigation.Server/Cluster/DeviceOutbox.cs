@@ -5,7 +5,8 @@ namespace Irrigation.Server.Cluster;
 /// everything added by then to <c>send</c> as one message, so the burst a controller sends back to back (its send
 /// window) costs one PUBLISH instead of one per frame. Frames leave in the order they were added, and a device's
 /// flushes never overlap (they run under its lock). At most <see cref="MaxFrames"/> wait: the frame that fills the box
-/// flushes it on the spot. Measured in docs/benchmarks.md, "Cluster: one PUBLISH per burst".
+/// flushes it on the spot. Measured (docs/benchmarks.md, "Cluster: one PUBLISH per burst"): at saturation 7.3 frames per
+/// PUBLISH, and the Redis path's CPU per event beyond one instance 8.3 → 5.3 µs (both instances and Redis cheaper).
 /// </summary>
 internal sealed class DeviceOutbox(Action<List<byte[]>> send, Action<Exception> failed) : IThreadPoolWorkItem
 {
