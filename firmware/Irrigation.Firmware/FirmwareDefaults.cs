@@ -20,7 +20,20 @@ namespace Irrigation.Firmware
         /// <summary>The second settings slot (see <see cref="SettingsSlotAPath"/>).</summary>
         public const string SettingsSlotBPath = "I:\\settings-b.json";
 
-        /// <summary>How often the tick loop calls the controller, in milliseconds.</summary>
+        /// <summary>
+        /// The two slots of the water ledger (Irrigation.Core.Water.WaterStore, the same two-slot scheme as the
+        /// settings): volumes not yet acknowledged by the server, the open runs' volume at the last checkpoint, the
+        /// baselines and the leak lock, so a reboot loses no run's volume and keeps a leak locked.
+        /// </summary>
+        public const string WaterSlotAPath = "I:\\water-a.json";
+
+        /// <summary>The second water ledger slot (see <see cref="WaterSlotAPath"/>).</summary>
+        public const string WaterSlotBPath = "I:\\water-b.json";
+
+        /// <summary>
+        /// How often the tick loop calls the controller, in milliseconds, at most: it ticks sooner when a volume
+        /// target is due (Controller.WakeAtMs).
+        /// </summary>
         public const int TickPeriodMs = 200;
 
         /// <summary>One Wi-Fi attempt waits at most this long for an IP address (the helper blocks forever otherwise).</summary>
