@@ -82,15 +82,16 @@ namespace Irrigation.Firmware
 
         /// <summary>
         /// send_window at most on a board without PSRAM: each frame in flight waits in the library's send queue as up
-        /// to 1.5 KB. Two in flight, acknowledged by the next tick, replay the 128 buffered events in about 13 s.
+        /// to 1.5 KB. One in flight, acknowledged by the next tick, replays the 128 buffered events in about 26 s.
+        /// Lowered from 2 when water metering came (docs/firmware-core.md, "Memory budget").
         /// </summary>
-        public const int SendWindowWithoutPsram = 2;
+        public const int SendWindowWithoutPsram = 1;
 
         /// <summary>
         /// schedules at most on a board without PSRAM (the config allows 32): each schedule lives in up to three
-        /// configs while settings are applied. Four programs per relay.
+        /// configs while settings are applied. Three programs per relay. Lowered from 16 when water metering came.
         /// </summary>
-        public const int SchedulesWithoutPsram = 16;
+        public const int SchedulesWithoutPsram = 12;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;

@@ -180,7 +180,7 @@ namespace Irrigation.Firmware.Tests
         {
             string schedules = string.Join(",", Enumerable.Range(0, FirmwareDefaults.SchedulesWithoutPsram + 1).Select(i => "{ \"zone\": \"zone1\", \"at\": \"06:" + (10 + i) + "\", \"duration\": 60 }"));
             string config = Rig.ConfigText().Replace("{ \"zone\": \"zone1\", \"at\": \"06:00\", \"duration\": 600 }", schedules);
-            Assert.Contains("06:26", config);
+            Assert.Contains("06:" + (10 + FirmwareDefaults.SchedulesWithoutPsram), config);
             ModelFlash.Deploy(FirmwareDefaults.ConfigPath, config);
 
             new Thread(Program.Main) { IsBackground = true, Name = "firmware" }.Start();
