@@ -13,7 +13,8 @@ public static class SimulateCommand
         Usage: simulate --server ws://HOST:PORT/ --devices FILE.csv [--zones zone1,zone2] [--Simulation:TimeScale 60] ...
           FILE.csv   lines "device,token" (the output of `devices import`); blank lines and # comments are skipped
           --zones    the zones every simulated controller reports (default zone1,zone2)
-          Any Simulation:* setting can be given as --Simulation:Key value (see README).
+          Any Simulation:* setting can be given as --Simulation:Key value (see README), e.g. water faults:
+          --Simulation:WaterFaults DEVICE[/ZONE]=FAULT,...   FAULT: burst_pipe, stuck_valve, closed_supply, slow_leak
         """;
 
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "simulate";
@@ -78,6 +79,11 @@ public static class SimulateCommand
 
         var options = new SimulationOptions();
         new ConfigurationBuilder().AddCommandLine([.. settings]).Build().GetSection(SimulationOptions.Section).Bind(options);
+        if (WaterFaultList.Validate(options.WaterFaults, devices) is { } faultError)
+        {
+            return Fail(stderr, faultError);
+        }
+
         stdout.WriteLine($"Simulating {devices.Count} controller(s) against {uri} at {options.TimeScale:0.#}x weather and soil speed; Ctrl+C stops.");
         using var runner = SimulationRunner.Create(devices, uri.ToString(), options, stdout.WriteLine);
         await runner.RunAsync(stopping);

@@ -27,7 +27,7 @@ public sealed class SimulateCommandTests : IDisposable
         var output = new StringWriter();
         var socket = new UriBuilder(server.Address!) { Scheme = "ws" }.Uri.ToString();
         int code = await SimulateCommand.RunAsync(
-            ["simulate", "--server", socket, "--devices", credentials, "--Simulation:ClimateIntervalSeconds", "2", "--Simulation:LinkDropChancePerMinute", "0"],
+            ["simulate", "--server", socket, "--devices", credentials, "--Simulation:ClimateIntervalSeconds", "2", "--Simulation:LinkDropChancePerMinute", "0", "--Simulation:WaterFaultChancePerHour", "0"],
             TextWriter.Synchronized(output), TextWriter.Null, stop.Token);
 
         Assert.Equal(0, code);
