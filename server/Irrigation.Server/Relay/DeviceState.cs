@@ -7,8 +7,8 @@ namespace Irrigation.Server.Relay;
 
 /// <summary>
 /// What the server knows now about one device: presence, last values, zone states, the last flow alerts and the
-/// leak lock. Changed and read only inside
-/// its <see cref="DeviceHub.Gate"/> (<see cref="LastSeen"/> alone is written lock-free by the receive loop).
+/// leak lock. Changed and read only inside its <see cref="DeviceHub.Gate"/> (<see cref="LastSeen"/> alone is written
+/// lock-free by the receive loop).
 /// </summary>
 public sealed class DeviceState
 {
@@ -144,8 +144,8 @@ public sealed class DeviceState
         }
     }
 
-    /// <summary>Lists the alert among the newest (by device time: a replayed older one may fall off at once); a leak locks.</summary>
-    public void ApplyFlowAlert(FlowAlert alert, bool lockOnLeak)
+    // Lists the alert among the newest (by device time: a replayed older one may fall off at once); a live leak locks.
+    private void ApplyFlowAlert(FlowAlert alert, bool lockOnLeak)
     {
         if (lockOnLeak && alert.Kind == FlowAlertKinds.Leak)
         {

@@ -154,34 +154,37 @@ public sealed class SqlEventStore(Database database) : IEventStore
 
     // The newest flow alerts (newest first), whether the newest leak alert still holds its lock (no successful
     // command_result of a clear_leak came after it), and the recent clear_leak ids. Rows are compared by id, the
-    // order the single ingest writer stored them in.
+    // order the single ingest writer stored them in; every query walks the (device, category, received) index.
     private static async Task<(List<FlowAlert> Alerts, bool LeakLocked, List<string> ClearLeakIds)> WaterAlarmsAsync(DbConnection connection, long device)
     {
         var alertRows = await connection.QueryAsync(
-            "SELECT id, data FROM events WHERE device = @d AND category = @c ORDER BY id DESC LIMIT @n",
-            r => (Id: r.Int64(0), Data: r.GetString(1)), null, ("@d", device), ("@c", EventCategory.FlowAlert), ("@n", RecentFlowAlerts));
+            "SELECT id, received, data FROM events WHERE device = @d AND category = @c ORDER BY received DESC, id DESC LIMIT @n",
+            r => (Id: r.Int64(0), Received: r.Int64(1), Data: r.GetString(2)), null, ("@d", device), ("@c", EventCategory.FlowAlert), ("@n", RecentFlowAlerts));
         var alerts = new List<FlowAlert>();
-        long? leakId = null;
-        foreach (var (id, json) in alertRows)
+        (long Id, long Received)? leak = null;
+        foreach (var (id, received, json) in alertRows)
         {
             if (Parse(json, FlowAlert.FromData) is { } alert)
             {
                 alerts.Add(alert);
-                leakId ??= alert.Kind == FlowAlertKinds.Leak ? id : null;
+                leak ??= alert.Kind == FlowAlertKinds.Leak ? (id, received) : null;
             }
         }
 
         var clearIds = (await connection.QueryAsync(
-            "SELECT data FROM events WHERE device = @d AND event = @e ORDER BY id DESC LIMIT @n",
-            r => r.GetString(0), null, ("@d", device), ("@e", EventNames.ClearLeak), ("@n", RecentClearLeaks)))
+            "SELECT data FROM events WHERE device = @d AND category = @c AND event = @e ORDER BY received DESC, id DESC LIMIT @n",
+            r => r.GetString(0), null, ("@d", device), ("@c", EventCategory.Command), ("@e", EventNames.ClearLeak), ("@n", RecentClearLeaks)))
             .Select(json => Parse(json, CommandId)).OfType<string>().ToList();
-        if (leakId is null || clearIds.Count == 0)
+        if (leak is null || clearIds.Count == 0)
         {
-            return (alerts, leakId is not null, clearIds);
+            return (alerts, leak is not null, clearIds);
         }
 
         // Only the results of those commands: ids are "c-N", so the quoted id matches its own field and nothing else.
-        var parameters = new List<(string, object?)> { ("@d", device), ("@e", EventNames.CommandResult), ("@after", leakId.Value) };
+        var parameters = new List<(string, object?)>
+        {
+            ("@d", device), ("@c", EventCategory.Command), ("@e", EventNames.CommandResult), ("@since", leak.Value.Received), ("@after", leak.Value.Id),
+        };
         var matches = new List<string>();
         foreach (var id in clearIds)
         {
@@ -190,7 +193,10 @@ public sealed class SqlEventStore(Database database) : IEventStore
         }
 
         var results = await connection.QueryAsync(
-            $"SELECT data FROM events WHERE device = @d AND event = @e AND id > @after AND ({string.Join(" OR ", matches)})",
+            $"""
+            SELECT data FROM events
+            WHERE device = @d AND category = @c AND received >= @since AND id > @after AND event = @e AND ({string.Join(" OR ", matches)})
+            """,
             r => r.GetString(0), null, [.. parameters]);
         var cleared = results.Any(json => Parse(json, d => d.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True
             && CommandId(d) is { } id && clearIds.Contains(id) ? "cleared" : null) is not null);

@@ -26,7 +26,9 @@ namespace Irrigation.Firmware.Tests.Network
 
             Assert.True(retainedAfterAWeek * WifiAdapter.ApproximateBytes <= WifiAdapter.ApproximateBytes,
                 $"{retainedAfterAWeek} adapters (~{retainedAfterAWeek * WifiAdapter.ApproximateBytes / 1024} KB) kept alive after {ModelWifi.Attempts} attempts");
-            Assert.Equal(retainedAfterADay, retainedAfterAWeek);
+            // At most the attempt in progress when sampled holds an adapter: none piles up from the attempts before.
+            Assert.InRange(retainedAfterADay, 0, 1);
+            Assert.InRange(retainedAfterAWeek, 0, 1);
             Assert.Equal(1, ModelWifi.CredentialWrites);   // the credentials go to flash once, not per attempt
         }
 
