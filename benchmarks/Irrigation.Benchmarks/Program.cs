@@ -3,24 +3,31 @@ using Irrigation.Benchmarks.Measurement;
 using Irrigation.Benchmarks.Scenarios;
 using Irrigation.Benchmarks.Yardstick;
 
-// Load benchmarks of the relay (issue 3) and the ingest path (issue 4). Not a test: run it with benchmarks/run.sh.
+// Load benchmarks of issue 16 (docs/benchmarks.md). Not a test: run it with benchmarks/run.sh.
 const string usage = """
-    Usage: benchmarks/run.sh <relay|ingest|idle|all> [flags]
-      --duration S (15)  --warmup S (3)  --controllers P (1000)  --rate R (1)  --dashboards S (5)
-      --saturation-controllers P (100)  --window N (8)  --idle N (10000)  --ingest-counts 1,100,1000
-      --sync FULL,NORMAL  --connect-parallel N (64)  --out FILE (benchmarks/results/latest.md)
-      --data-root DIR (temp)  --server-dll PATH  --rounds N (3, saturation rounds)
+    Usage: benchmarks/run.sh <relay|idle|postgres|cluster|all> [flags]
+      relay     saturation cells (--cells) and the fixed-rate cell, product vs yardstick vs mosquitto-ws
+      idle      idle controllers held by client processes; server RSS per connection
+      postgres  ingest on PostgreSQL 15 (and SQLite FULL beside it)
+      cluster   CPU per event of the Redis path: one instance vs two + Redis
+    Flags: --duration S (15)  --warmup S (6)  --rounds N (3)  --cells 100,1000|none  --dashboards S (5)  --window N (8)
+      --rate-controllers P (1000)  --rate R (1)  --idle N (18000)  --idle-workers K (4)  --ingest-controllers P (1000)
+      --cluster-controllers P (100)  --sync FULL[,NORMAL]  --connect-parallel N (64)  --out FILE (benchmarks/results/latest.md)
+      --targets yardstick,mosquitto-ws,product  --data-root DIR (temp)  --server-dll PATH
     """;
 
-if (args.Length > 0 && args[0] == "yardstick-serve")
+switch (args.FirstOrDefault())
 {
-    return await MinimalRelay.RunAsync(args[1..]);
-}
-
-if (args.Length == 0 || args[0] is not ("relay" or "ingest" or "idle" or "all"))
-{
-    Console.Error.WriteLine(usage);
-    return 2;
+    case "yardstick-serve":
+        return await MinimalRelay.RunAsync(args[1..]);
+    case "idle-worker":
+        ThreadPool.SetMinThreads(16, 16);
+        return await IdleWorker.RunAsync(args[1..]);
+    case "relay" or "idle" or "postgres" or "cluster" or "all":
+        break;
+    default:
+        Console.Error.WriteLine(usage);
+        return 2;
 }
 
 var settings = BenchSettings.Parse(args[1..], out var error);
@@ -31,9 +38,9 @@ if (settings is null)
     return 2;
 }
 
-// Many sockets at once: start enough pool threads that connecting thousands does not wait on thread injection.
+// Thousands of sockets at once: enough pool threads that connecting does not wait on thread injection.
 ThreadPool.SetMinThreads(Math.Max(16, Environment.ProcessorCount * 4), 16);
-var header = $"\n## Run of `{string.Join(' ', args)}`\n\nMachine: {ProcessStats.Machine()}\n";
+var header = $"\n## Run of `{string.Join(' ', args)}`\n\nMachine: {ProcessStats.Machine(settings.DataRoot, settings.RepoRoot)}\n";
 Console.WriteLine(header.Trim());
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Out))!);
 File.AppendAllText(settings.Out, header);
@@ -43,9 +50,14 @@ if (scenario is "relay" or "all")
     await RelayScenario.RunAsync(settings);
 }
 
-if (scenario is "ingest" or "all")
+if (scenario is "postgres" or "all")
 {
-    await IngestScenario.RunAsync(settings);
+    await PostgresScenario.RunAsync(settings);
+}
+
+if (scenario is "cluster" or "all")
+{
+    await ClusterScenario.RunAsync(settings);
 }
 
 if (scenario is "idle" or "all")
@@ -53,5 +65,7 @@ if (scenario is "idle" or "all")
     await IdleScenario.RunAsync(settings);
 }
 
-Console.WriteLine($"\nResults appended to {settings.Out}");
+var footer = $"\nFinished {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {File.ReadAllText("/proc/loadavg").Trim()}\n";
+File.AppendAllText(settings.Out, footer);
+Console.WriteLine(footer.Trim() + $"\nResults appended to {settings.Out}");
 return 0;

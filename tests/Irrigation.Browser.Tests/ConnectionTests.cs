@@ -34,10 +34,10 @@ namespace Irrigation.Browser.Tests
             await using var controller = await farm.ConnectAsync("greenhouse");
             await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "alerts");
 
-            await controller.SendAsync("sensor_disconnected", new() { ["sensor"] = "humidity" });
-            await controller.SendAsync("irrigation_started", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "schedule", ["duration"] = 600 });
-            await controller.SendAsync("irrigation_stopped", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
-            await controller.SendAsync("sensor_reconnected", new() { ["sensor"] = "humidity" });
+            await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "humidity" });
+            await controller.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("bed-b"), ["reason"] = "schedule", ["duration"] = 600 });
+            await controller.SendAsync("irrigation_stopped", new JsonObject { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
+            await controller.SendAsync("sensor_reconnected", new JsonObject { ["sensor"] = "humidity" });
 
             var alerts = page.Page.GetByTestId("alerts");
             await Expect(alerts.Locator("[data-kind='sensor_disconnected']")).ToContainTextAsync("Humidity sensor disconnected");
@@ -83,7 +83,7 @@ namespace Irrigation.Browser.Tests
             await using var controller = await farm.ConnectAsync("farm-02");
             await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "sensor-tile");
 
-            await controller.SendAsync("sensor_disconnected", new() { ["sensor"] = "temperature" });
+            await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "temperature" });
 
             var tile = page.Card("farm-02").GetByTestId("tile-temperature");
             await Expect(tile.GetByTestId("tile-sub")).ToHaveTextAsync("sensor disconnected");

@@ -88,7 +88,7 @@ namespace Irrigation.Browser.Tests
             await using var controller = await farm.ConnectAsync("greenhouse");
             await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "live-status");
 
-            await controller.SendAsync("status", new()
+            await controller.SendAsync("status", new JsonObject
             {
                 ["uptime"] = 7260, ["free_heap"] = 81234, ["rssi"] = -67, ["open_zones"] = new System.Text.Json.Nodes.JsonArray(),
                 ["buffered"] = 3, ["dropped"] = 1,
@@ -124,7 +124,7 @@ namespace Irrigation.Browser.Tests
         public async Task Status_SentBeforeThePageOpened_ShownFromStoredHistory()
         {
             await using var controller = await farm.ConnectAsync("farm-02");
-            await controller.SendAsync("status", new()
+            await controller.SendAsync("status", new JsonObject
             {
                 ["uptime"] = 59, ["free_heap"] = 90000, ["rssi"] = -72, ["open_zones"] = new System.Text.Json.Nodes.JsonArray(),
                 ["buffered"] = 0, ["dropped"] = 0,

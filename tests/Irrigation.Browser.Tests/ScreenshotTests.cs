@@ -17,9 +17,9 @@ namespace Irrigation.Browser.Tests
             await SeedAsync(greenhouse, baseTemp: 262, baseHum: 705, soil: 521);
             await farm01.SendAsync("status", Status(uptime: 93780, rssi: -61, dropped: 0));
             await greenhouse.SendAsync("status", Status(uptime: 5400, rssi: -78, dropped: 2));
-            await farm01.SendAsync("irrigation_started", new() { ["zones"] = new JsonArray("zone1"), ["reason"] = "manual", ["duration"] = 600 });
-            await greenhouse.SendAsync("irrigation_stopped", new() { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
-            await greenhouse.SendAsync("sensor_disconnected", new() { ["sensor"] = "humidity" });
+            await farm01.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("zone1"), ["reason"] = "manual", ["duration"] = 600 });
+            await greenhouse.SendAsync("irrigation_stopped", new JsonObject { ["zones"] = new JsonArray("bed-b"), ["reason"] = "failsafe" });
+            await greenhouse.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "humidity" });
 
             var shots = new List<string>();
             await using (var desktop = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "dashboard-desktop"))

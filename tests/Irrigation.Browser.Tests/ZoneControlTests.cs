@@ -41,7 +41,7 @@ namespace Irrigation.Browser.Tests
         {
             await using var controller = await farm.ConnectAsync("greenhouse");
             await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.AliceToken, "zone-stop-all");
-            await controller.SendAsync("irrigation_started", new() { ["zones"] = new JsonArray("bed-a", "bed-c"), ["reason"] = "schedule", ["duration"] = 900 });
+            await controller.SendAsync("irrigation_started", new JsonObject { ["zones"] = new JsonArray("bed-a", "bed-c"), ["reason"] = "schedule", ["duration"] = 900 });
             await Expect(page.Zone("greenhouse", "bed-c")).ToHaveAttributeAsync("data-open", "true");
 
             await page.Card("greenhouse").GetByRole(AriaRole.Button, new() { Name = "Stop all zones of greenhouse" }).ClickAsync();

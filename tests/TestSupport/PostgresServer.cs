@@ -22,6 +22,9 @@ namespace Irrigation.Tests.Support
         /// <summary>The port it listens on.</summary>
         public int Port { get; }
 
+        /// <summary>The server's data directory (its postmaster.pid names the process whose children are the backends).</summary>
+        public string DataDirectory => Path.Combine(_dir, "data");
+
         /// <summary>An Npgsql connection string for <paramref name="database"/> as the superuser.</summary>
         public string ConnectionString(string database = "postgres") =>
             $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";

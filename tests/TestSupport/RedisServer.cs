@@ -19,6 +19,9 @@ namespace Irrigation.Tests.Support
         /// <summary>The port it listens on.</summary>
         public int Port { get; }
 
+        /// <summary>The server's process id.</summary>
+        public int ProcessId => _process.Id;
+
         /// <summary>A StackExchange.Redis configuration string.</summary>
         public string ConnectionString => $"127.0.0.1:{Port}";
 

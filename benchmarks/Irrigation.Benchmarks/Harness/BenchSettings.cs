@@ -2,49 +2,56 @@ using System.Globalization;
 
 namespace Irrigation.Benchmarks.Harness;
 
-/// <summary>Command-line flags with modest defaults (`all` finishes in a few minutes on 2 cores).</summary>
+/// <summary>Command-line flags with the defaults of issue 16's cells (`all` takes about half an hour on 2 cores).</summary>
 public sealed class BenchSettings
 {
     /// <summary>
-    /// Seconds of load before the measurement window opens. Long enough for the server's tiered JIT to finish: the
-    /// product's compilation thread is busy until 5–6 s after it starts (about a second of CPU, measured from
-    /// /proc), which a shorter warm-up counts against the product's steady-state throughput.
+    /// Seconds of load before the measurement window opens: long enough for the servers' tiered JIT to finish
+    /// (about 5 s of the product's compilation thread, measured from /proc in earlier passes).
     /// </summary>
     public double Warmup { get; set; } = 6;
 
     /// <summary>Seconds of the measurement window.</summary>
     public double Duration { get; set; } = 15;
 
-    /// <summary>Controllers of the rate scenario (a).</summary>
-    public int RateControllers { get; set; } = 1000;
+    /// <summary>Controllers of each saturation cell.</summary>
+    public int[] Cells { get; set; } = [100, 1000];
 
-    /// <summary>Events per second per controller in scenario (a).</summary>
-    public double Rate { get; set; } = 1;
-
-    /// <summary>Dashboards (all of the one user who owns every device).</summary>
+    /// <summary>Dashboards (all of the one user who owns every device), in every relay cell.</summary>
     public int Dashboards { get; set; } = 5;
 
-    /// <summary>Controllers of the saturation scenario (b).</summary>
-    public int SaturationControllers { get; set; } = 100;
-
-    /// <summary>Unacknowledged events a saturating controller keeps in flight (the firmware default send_window).</summary>
+    /// <summary>Unacknowledged events a saturating controller keeps in flight (the firmware's default send_window).</summary>
     public int Window { get; set; } = 8;
 
     /// <summary>
-    /// Rounds of the saturation scenario (b): each round runs the yardstick and then the product, so a slow
-    /// stretch of a shared machine hits both; the ratio is taken of the medians (and of each round, whose median is
-    /// reported too). Five, because single rounds on a shared machine move by a quarter.
+    /// Rounds of each saturation cell; each round runs every target back to back, so a slow stretch of the shared
+    /// machine hits them all, and ratios are taken per round and of the medians.
     /// </summary>
-    public int Rounds { get; set; } = 5;
+    public int Rounds { get; set; } = 3;
 
-    /// <summary>Idle controllers of the idle scenario.</summary>
-    public int Idle { get; set; } = 10_000;
+    /// <summary>Controllers of the fixed-rate cell.</summary>
+    public int RateControllers { get; set; } = 1000;
 
-    /// <summary>Controller counts of the ingest scenario.</summary>
-    public int[] IngestCounts { get; set; } = [1, 100, 1000];
+    /// <summary>Events per second per controller in the fixed-rate cell.</summary>
+    public double Rate { get; set; } = 1;
 
-    /// <summary>SQLite synchronous modes to run the product with.</summary>
-    public string[] Sync { get; set; } = ["FULL", "NORMAL"];
+    /// <summary>Idle controllers held at once.</summary>
+    public int Idle { get; set; } = 18_000;
+
+    /// <summary>Client processes that hold them (each may open at most 20,000 files).</summary>
+    public int IdleWorkers { get; set; } = 4;
+
+    /// <summary>Controllers of the PostgreSQL ingest cell.</summary>
+    public int IngestControllers { get; set; } = 1000;
+
+    /// <summary>Controllers of the cluster cell.</summary>
+    public int ClusterControllers { get; set; } = 100;
+
+    /// <summary>Which targets the relay cells run: product, yardstick, mosquitto-ws (all by default).</summary>
+    public string[] Targets { get; set; } = ["yardstick", "mosquitto-ws", "product"];
+
+    /// <summary>SQLite synchronous modes the product runs with in the relay cells.</summary>
+    public string[] Sync { get; set; } = ["FULL"];
 
     /// <summary>Connections opened at once while connecting.</summary>
     public int ConnectParallel { get; set; } = 64;
@@ -52,11 +59,8 @@ public sealed class BenchSettings
     /// <summary>Markdown results file.</summary>
     public string Out { get; set; } = "";
 
-    /// <summary>Folder for the temporary data dirs (a real disk: fsync cost is part of the result).</summary>
+    /// <summary>Folder for the data dirs (a real disk: fsync cost is part of the result).</summary>
     public string DataRoot { get; set; } = Path.GetTempPath();
-
-    /// <summary>Irrigation.Server.dll (default: the server's Release or Debug build output in this repo).</summary>
-    public string ServerDll { get; set; } = "";
 
     /// <summary>Repository root (the folder with Irrigation.sln).</summary>
     public string RepoRoot { get; set; } = "";
@@ -80,36 +84,35 @@ public sealed class BenchSettings
             {
                 case "--warmup": s.Warmup = D(v); break;
                 case "--duration": s.Duration = D(v); break;
-                case "--controllers": s.RateControllers = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--cells": s.Cells = v == "none" ? [] : v.Split(',').Select(I).ToArray(); break;
+                case "--dashboards": s.Dashboards = I(v); break;
+                case "--window": s.Window = I(v); break;
+                case "--rounds": s.Rounds = Math.Max(1, I(v)); break;
+                case "--rate-controllers": s.RateControllers = I(v); break;
                 case "--rate": s.Rate = D(v); break;
-                case "--dashboards": s.Dashboards = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--saturation-controllers": s.SaturationControllers = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--window": s.Window = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--rounds": s.Rounds = Math.Max(1, int.Parse(v, CultureInfo.InvariantCulture)); break;
-                case "--idle": s.Idle = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--ingest-counts": s.IngestCounts = v.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--idle": s.Idle = I(v); break;
+                case "--idle-workers": s.IdleWorkers = Math.Max(1, I(v)); break;
+                case "--ingest-controllers": s.IngestControllers = I(v); break;
+                case "--cluster-controllers": s.ClusterControllers = I(v); break;
                 case "--sync": s.Sync = v.ToUpperInvariant().Split(','); break;
-                case "--connect-parallel": s.ConnectParallel = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--targets": s.Targets = v.Split(','); break;
+                case "--connect-parallel": s.ConnectParallel = I(v); break;
                 case "--out": s.Out = v; break;
                 case "--data-root": s.DataRoot = v; break;
-                case "--server-dll": s.ServerDll = v; break;
+                case "--server-dll":
+                    // ServerProcess (tests/TestSupport) reads this for every server and CLI it starts.
+                    Environment.SetEnvironmentVariable("IRRIGATION_SERVER_DLL", Path.GetFullPath(v));
+                    break;
                 default:
                     error = $"unknown flag {name}";
                     return null;
             }
         }
 
-        s.RepoRoot = FindRepoRoot();
-        if (s.ServerDll.Length == 0)
+        s.RepoRoot = RepoPaths.Root;
+        if (!File.Exists(ServerProcess.Dll))
         {
-            // The server built in the same configuration as this program (run.sh: Release builds both).
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent?.Name ?? "Release";
-            s.ServerDll = Path.Combine(s.RepoRoot, "server", "Irrigation.Server", "bin", configuration, "net10.0", "Irrigation.Server.dll");
-        }
-
-        if (!File.Exists(s.ServerDll))
-        {
-            error = "Irrigation.Server.dll not found: build it (dotnet build -c Release server/Irrigation.Server) or pass --server-dll";
+            error = $"{ServerProcess.Dll} not found: build it (dotnet build -c Release server/Irrigation.Server) or pass --server-dll";
             return null;
         }
 
@@ -123,16 +126,5 @@ public sealed class BenchSettings
 
     private static double D(string v) => double.Parse(v, CultureInfo.InvariantCulture);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Irrigation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
+    private static int I(string v) => int.Parse(v, CultureInfo.InvariantCulture);
 }

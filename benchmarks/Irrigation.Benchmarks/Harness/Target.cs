@@ -1,134 +1,41 @@
-using System.Diagnostics;
-using System.Text;
+using Irrigation.Benchmarks.Clients;
+using Irrigation.Benchmarks.Measurement;
 
 namespace Irrigation.Benchmarks.Harness;
 
 /// <summary>
-/// What a scenario runs against: the product (Irrigation.Server, provisioned through its own CLI, in a fresh data
-/// dir) or the yardstick (this program's minimal relay, no auth or storage). Tokens come back for the clients.
+/// What a load run talks to: the product (one instance or a cluster), the yardstick relay, or Mosquitto. Its
+/// processes are measured together (CPU, RSS); the clients are the same code for all of them.
 /// </summary>
-public sealed class Target : IAsyncDisposable
+public abstract class Target : IAsyncDisposable
 {
-    /// <summary>The user all benchmark devices belong to.</summary>
-    public const string User = "bench";
+    /// <summary>The name in the tables ("product FULL", "yardstick", "mosquitto-ws"…).</summary>
+    public abstract string Label { get; }
 
-    private readonly string? _dataDir;
+    /// <summary>The server-side processes whose CPU and memory count (with their children).</summary>
+    public abstract IReadOnlyList<int> Pids { get; }
 
-    private Target(ServerProcess server, string label, string userToken, string[] deviceTokens, string? dataDir)
-    {
-        Server = server;
-        Label = label;
-        UserToken = userToken;
-        DeviceTokens = deviceTokens;
-        _dataDir = dataDir;
-    }
+    /// <summary>A name for each of <see cref="Pids"/> ("instance 1", "postgres"…).</summary>
+    public virtual IReadOnlyList<string> PidLabels => [.. Pids.Select((_, i) => i == 0 ? Label : "process " + (i + 1))];
 
-    /// <summary>The running server.</summary>
-    public ServerProcess Server { get; }
+    /// <summary>The process whose threads are profiled (the relay itself).</summary>
+    public virtual int ProfiledPid => Pids[0];
 
-    /// <summary>"product FULL", "product NORMAL" or "yardstick".</summary>
-    public string Label { get; }
+    /// <summary>Connects controller number <paramref name="index"/> (hello done, ready to send).</summary>
+    public abstract Task<LoadController> ConnectControllerAsync(int index, Meter meter, CancellationToken ct);
 
-    /// <summary>The dashboard user's token.</summary>
-    public string UserToken { get; }
+    /// <summary>Connects dashboard number <paramref name="number"/>, which sees every controller's events.</summary>
+    public abstract Task<LoadDashboard> ConnectDashboardAsync(int number, IReadOnlyList<LoadController?> controllers, Meter meter);
 
-    /// <summary>Token of device b-NNNNN at index NNNNN.</summary>
-    public string[] DeviceTokens { get; }
+    /// <summary>Frames the server dropped from full dashboard queues (-1 when it does not say).</summary>
+    public virtual Task<long> DroppedAsync() => Task.FromResult(-1L);
 
-    /// <summary>ws://HOST/clients/bench?access_token=…</summary>
-    public Uri DashboardUri => new($"ws://{Server.Http.Authority}/clients/{User}?access_token={Uri.EscapeDataString(UserToken)}");
+    /// <summary>CPU time of each server-side process (with its children) so far, in the order of <see cref="Pids"/>.</summary>
+    public TimeSpan[] CpuTimes() => [.. Pids.Select(ProcessStats.TreeCpuTime)];
 
-    /// <summary>
-    /// Provisions a user and <paramref name="devices"/> devices with the server's CLI in a new data dir, then starts
-    /// the server with synchronous=<paramref name="synchronous"/> and the given extra configuration.
-    /// </summary>
-    public static async Task<Target> StartProductAsync(BenchSettings settings, int devices, string synchronous, params string[] extra)
-    {
-        var dll = settings.ServerDll;
-        var dir = Path.Combine(settings.DataRoot, $"irrigation-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        Directory.CreateDirectory(dir);
-        var userToken = LastLine(await RunCliAsync(dll, dir, "users", "add", User, "--data-dir", dir));
-        var csv = Path.Combine(dir, "devices.csv");
-        var lines = new StringBuilder();
-        for (var i = 0; i < devices; i++)
-        {
-            lines.Append(Clients.Frames.DeviceId(i)).Append(',').Append(User).Append(",zone1\n");
-        }
+    /// <summary>RSS of every server-side process now.</summary>
+    public long RssBytes() => Pids.Sum(ProcessStats.TreeRssBytes);
 
-        await File.WriteAllTextAsync(csv, lines.ToString());
-        var tokens = new string[devices];
-        foreach (var line in (await RunCliAsync(dll, dir, "devices", "import", csv, "--data-dir", dir)).Split('\n'))
-        {
-            var parts = line.Trim().Split(',');
-            if (parts.Length == 2 && parts[0].StartsWith("b-", StringComparison.Ordinal) && int.TryParse(parts[0][2..], out var index) && index < devices)
-            {
-                tokens[index] = parts[1];
-            }
-        }
-
-        if (tokens.Any(t => t is null))
-        {
-            throw new InvalidOperationException("devices import did not print a token for every device");
-        }
-
-        var args = new List<string>
-        {
-            "--urls", "http://127.0.0.1:0", "--data-dir", dir,
-            "--Storage:Synchronous=" + synchronous,
-            // One log line per connection is the product's default; at thousands of connections it would measure
-            // the console, not the relay. Warnings (rejected frames, drops) still print.
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-        };
-        args.AddRange(extra);
-        var server = await ServerProcess.StartAsync(dll, args, Path.GetDirectoryName(dll)!);
-        return new Target(server, "product " + synchronous, userToken, tokens, dir);
-    }
-
-    /// <summary>Starts this program's yardstick relay as a child process (tokens are ignored by it).</summary>
-    public static async Task<Target> StartYardstickAsync(int devices)
-    {
-        var self = typeof(Target).Assembly.Location;
-        var server = await ServerProcess.StartAsync(self, ["yardstick-serve"], Path.GetDirectoryName(self)!);
-        return new Target(server, "yardstick", "none", Enumerable.Repeat("none", devices).ToArray(), null);
-    }
-
-    private static async Task<string> RunCliAsync(string dll, string dir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"server CLI {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr}");
-        }
-
-        return await stdout;
-    }
-
-    private static string LastLine(string text) => text.Trim().Split('\n')[^1].Trim();
-
-    /// <summary>Stops the server and deletes the data dir.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        if (_dataDir is not null)
-        {
-            try
-            {
-                Directory.Delete(_dataDir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
 }

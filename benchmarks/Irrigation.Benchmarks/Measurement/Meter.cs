@@ -13,7 +13,6 @@ public sealed class Meter
     private long _delivered;
     private long _acked;
     private long _sent;
-    private long _errors;
 
     /// <summary>Controller send → dashboard receive.</summary>
     public LatencyHistogram EndToEnd { get; } = new();
@@ -41,9 +40,6 @@ public sealed class Meter
 
     /// <summary>Events sent in the window.</summary>
     public long Sent => Interlocked.Read(ref _sent);
-
-    /// <summary>Error frames received by controllers (any time).</summary>
-    public long Errors => Interlocked.Read(ref _errors);
 
     /// <summary>Counts a dashboard delivery received at <paramref name="now"/>, sent at <paramref name="sentAt"/>.</summary>
     public void OnDelivered(long sentAt, long now)
@@ -83,7 +79,4 @@ public sealed class Meter
             Interlocked.Increment(ref _sent);
         }
     }
-
-    /// <summary>Counts an error frame.</summary>
-    public void OnError() => Interlocked.Increment(ref _errors);
 }

@@ -47,6 +47,9 @@ public sealed class ResultTable(string title, params string[] headers)
         File.AppendAllText(markdownFile, md.ToString());
     }
 
+    /// <summary>The invariant culture, for every number in a table.</summary>
+    public static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
     /// <summary>Microseconds as milliseconds with two decimals.</summary>
     public static string Ms(long micros) => (micros / 1000.0).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 

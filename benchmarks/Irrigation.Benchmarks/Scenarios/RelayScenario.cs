@@ -5,83 +5,121 @@ using static Irrigation.Benchmarks.Measurement.ResultTable;
 namespace Irrigation.Benchmarks.Scenarios;
 
 /// <summary>
-/// Issue 3: (a) P controllers at a fixed rate with S dashboards, product with each synchronous mode; (b) saturation
-/// against the product (each mode) and the yardstick, with the product's throughput as a ratio of the yardstick's.
+/// The relay cells of issue 16, each against the product (SQLite, each synchronous mode), the yardstick and
+/// Mosquitto over WebSocket, round by round with the same clients: saturation with P controllers × S dashboards
+/// (targets: product ≥ 2× Mosquitto and ≥ 0.8× the yardstick in delivered events/s), and 1,000 controllers at
+/// 1 event/s × S dashboards (target: product e2e p99 ≤ 1.2× the yardstick's p99).
 /// </summary>
 public static class RelayScenario
 {
-    /// <summary>Runs both parts and emits their tables.</summary>
+    /// <summary>Runs the fixed-rate cell, then every saturation cell, and emits their tables.</summary>
     public static async Task RunAsync(BenchSettings s)
     {
-        var rated = Table($"relay (a): {s.RateControllers} controllers at {s.Rate:0.##} event/s, {s.Dashboards} dashboards (target p99 < 20 ms)");
-        foreach (var sync in s.Sync)
+        if (s.RateControllers > 0)
         {
-            await using var target = await Target.StartProductAsync(s, s.RateControllers, sync);
-            Add(rated, await LoadRun.RunAsync(target, s, s.RateControllers, s.Dashboards, s.Rate, 0));
+            await RateCellAsync(s);
         }
 
-        rated.Notes.Add("Product limits at their defaults (20 events/s per device). Latency = controller send -> dashboard receive (e2e) and send -> ack received (ack).");
-        rated.Emit(s.Out);
-
-        var saturated = Table($"relay (b): saturation, {s.SaturationControllers} controllers (window {s.Window}), {s.Dashboards} dashboards, {s.Rounds} rounds");
-        var yardsticks = new List<LoadResult>();
-        var products = s.Sync.ToDictionary(sync => sync, _ => new List<LoadResult>());
-        for (var round = 1; round <= s.Rounds; round++)
+        foreach (var controllers in s.Cells)
         {
-            // Yardstick and product back to back in every round: the machine's slow and fast stretches hit both.
-            await using (var yardstick = await Target.StartYardstickAsync(s.SaturationControllers))
-            {
-                var r = await LoadRun.RunAsync(yardstick, s, s.SaturationControllers, s.Dashboards, null, s.Window);
-                yardsticks.Add(r);
-                Add(saturated, r, round);
-            }
-
-            foreach (var sync in s.Sync)
-            {
-                await using var target = await Target.StartProductAsync(s, s.SaturationControllers, sync, Unlimited);
-                var r = await LoadRun.RunAsync(target, s, s.SaturationControllers, s.Dashboards, null, s.Window);
-                products[sync].Add(r);
-                Add(saturated, r, round);
-            }
+            await SaturationCellAsync(s, controllers);
         }
-
-        var yardstickDelivered = Median(yardsticks.Select(r => r.DeliveredPerSecond));
-        saturated.Notes.Add($"yardstick: median {N(yardstickDelivered)} delivered/s ({N(yardsticks.Min(r => r.DeliveredPerSecond))}–{N(yardsticks.Max(r => r.DeliveredPerSecond))}); {CpuPerEvent(yardsticks)}.");
-        foreach (var (sync, runs) in products)
-        {
-            var delivered = Median(runs.Select(r => r.DeliveredPerSecond));
-            var acked = Median(runs.Select(r => r.AckedPerSecond));
-            var perRound = runs.Select((r, i) => r.DeliveredPerSecond / yardsticks[i].DeliveredPerSecond).ToList();
-            saturated.Notes.Add(
-                $"{runs[0].Label}: median {N(delivered)} delivered/s = {delivered / yardstickDelivered:P0} of the yardstick's median " +
-                $"(acked {acked / Median(yardsticks.Select(r => r.AckedPerSecond)):P0}; per round {perRound.Min():P0}–{perRound.Max():P0}, median {Median(perRound):P0}; target >= 80 %); {CpuPerEvent(runs)}.");
-        }
-
-        saturated.Notes.Add("Product per-device rate limit raised for (b) (--Relay:MaxEventsPerSecond 1000000) so the relay, not the limiter, is measured.");
-        saturated.Emit(s.Out);
     }
 
-    /// <summary>Configuration that lifts the per-device rate limit for saturation runs.</summary>
-    public static readonly string[] Unlimited = ["--Relay:MaxEventsPerSecond=1000000", "--Relay:RateBurst=1000000"];
+    private static async Task RateCellAsync(BenchSettings s)
+    {
+        var table = Table($"relay: {s.RateControllers} controllers at {s.Rate:0.##} event/s × {s.Dashboards} dashboards, {s.Rounds} rounds (target: product e2e p99 ≤ 1.2× the yardstick's)");
+        var runs = await RoundsAsync(s, table, s.RateControllers, s.Rate, ratedProduct: true);
+        foreach (var (label, results) in runs.Where(r => r.Key.StartsWith("product", StringComparison.Ordinal) && runs.ContainsKey("yardstick") && runs.ContainsKey("mosquitto-ws")))
+        {
+            var perRound = results.Select((r, i) => r.E2eP99 / (double)Math.Max(1, runs["yardstick"][i].E2eP99)).ToList();
+            table.Notes.Add($"{label}: e2e p99 median {Ms((long)Median(results.Select(r => (double)r.E2eP99)))} ms, yardstick {Ms((long)Median(runs["yardstick"].Select(r => (double)r.E2eP99)))} ms, " +
+                            $"mosquitto-ws {Ms((long)Median(runs["mosquitto-ws"].Select(r => (double)r.E2eP99)))} ms; product ÷ yardstick per round {string.Join(", ", perRound.Select(x => x.ToString("0.00", Inv)))}, " +
+                            $"median {Median(perRound).ToString("0.00", Inv)} (target ≤ 1.20).");
+        }
+
+        table.Notes.Add("Product limits at their defaults (20 events/s per device). Latency = controller send -> dashboard receive (e2e) and send -> ack received (ack).");
+        table.Emit(s.Out);
+    }
+
+    private static async Task SaturationCellAsync(BenchSettings s, int controllers)
+    {
+        var table = Table($"relay: saturation, {controllers} controllers (window {s.Window}) × {s.Dashboards} dashboards, {s.Rounds} rounds " +
+                          "(target: product ≥ 2× mosquitto-ws and ≥ 0.8× the yardstick, delivered/s)");
+        var runs = await RoundsAsync(s, table, controllers, null, ratedProduct: false);
+        foreach (var (label, results) in runs)
+        {
+            table.Notes.Add($"{label}: median {N(Median(results.Select(r => r.DeliveredPerSecond)))} delivered/s " +
+                            $"({N(results.Min(r => r.DeliveredPerSecond))}–{N(results.Max(r => r.DeliveredPerSecond))}), {N(Median(results.Select(r => r.AckedPerSecond)))} acked/s; " +
+                            $"median CPU per acked event: server {Median(results.Select(r => r.ServerMicrosPerEvent)):0.0} µs, clients {Median(results.Select(r => r.ClientMicrosPerEvent)):0.0} µs.");
+        }
+
+        foreach (var (label, results) in runs.Where(r => r.Key.StartsWith("product", StringComparison.Ordinal)))
+        {
+            foreach (var reference in new[] { "yardstick", "mosquitto-ws" }.Where(runs.ContainsKey))
+            {
+                var perRound = results.Select((r, i) => r.DeliveredPerSecond / Math.Max(1, runs[reference][i].DeliveredPerSecond)).ToList();
+                var ofMedians = Median(results.Select(r => r.DeliveredPerSecond)) / Math.Max(1, Median(runs[reference].Select(r => r.DeliveredPerSecond)));
+                table.Notes.Add($"{label} ÷ {reference}: {ofMedians.ToString("0.00", Inv)} of the medians; per round {string.Join(", ", perRound.Select(x => x.ToString("0.00", Inv)))} " +
+                                $"(target {(reference == "yardstick" ? "≥ 0.80" : "≥ 2.00")}).");
+            }
+        }
+
+        table.Notes.Add("Product per-device rate limit lifted (--Relay:MaxEventsPerSecond 1000000) so the pipeline is measured, not the limiter.");
+        table.Emit(s.Out);
+    }
+
+    // Every round runs each target back to back: the yardstick, Mosquitto, then the product in each synchronous mode.
+    private static async Task<Dictionary<string, List<LoadResult>>> RoundsAsync(BenchSettings s, ResultTable table, int controllers, double? rate, bool ratedProduct)
+    {
+        var runs = new Dictionary<string, List<LoadResult>>();
+        for (var round = 1; round <= s.Rounds; round++)
+        {
+            var targets = new List<Func<Task<Target>>>();
+            if (s.Targets.Contains("yardstick"))
+            {
+                targets.Add(async () => await YardstickTarget.StartAsync());
+            }
+
+            if (s.Targets.Contains("mosquitto-ws"))
+            {
+                targets.Add(async () => await MosquittoTarget.StartAsync());
+            }
+
+            targets.AddRange(s.Sync.Where(_ => s.Targets.Contains("product")).Select(sync => (Func<Task<Target>>)(async () => await ProductTarget.StartAsync(
+                s, "product " + sync, controllers, ProductTarget.Sqlite(sync), ratedProduct ? [] : ProductTarget.Unlimited))));
+            foreach (var start in targets)
+            {
+                await using var target = await start();
+                var r = await LoadRun.RunAsync(target, s, controllers, s.Dashboards, rate, s.Window);
+                (runs.TryGetValue(r.Label, out var list) ? list : runs[r.Label] = []).Add(r);
+                Add(table, r, round);
+                Console.WriteLine($"  {r.Label} #{round}: {N(r.DeliveredPerSecond)} delivered/s, e2e p99 {Ms(r.E2eP99)} ms, load average / CPU pressure {ProcessStats.LoadAverage()}; threads: {r.Threads}");
+                if (round == 1)
+                {
+                    table.Notes.Add($"{r.Label} #1, CPU by thread name: {r.Threads}.");
+                }
+            }
+        }
+
+        return runs;
+    }
 
     private static ResultTable Table(string title) => new(title,
         "target", "P", "S", "sent/s", "acked/s", "delivered/s", "e2e p50 ms", "e2e p99 ms", "e2e max ms",
-        "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server RSS MiB");
+        "ack p50 ms", "ack p99 ms", "errors", "dropped", "server CPU %", "client CPU %", "server µs/event", "server RSS MiB", "load avg / CPU pressure");
 
-    // CPU time per acknowledged event varies less than throughput on a shared machine, and says where a gap comes from:
-    // with server and clients on the same cores, ratio ≈ (client + yardstick) / (client + product) per event.
-    private static string CpuPerEvent(List<LoadResult> runs) =>
-        $"median CPU per event: server {Median(runs.Select(r => r.ServerCpuPercent * 1e4 / Math.Max(1, r.AckedPerSecond))):0.0} µs, " +
-        $"clients {Median(runs.Select(r => r.ClientCpuPercent * 1e4 / Math.Max(1, r.AckedPerSecond))):0.0} µs";
-
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The median (mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static void Add(ResultTable t, LoadResult r, int round = 0) => t.Add(
-        round > 0 ? $"{r.Label} #{round}" : r.Label, r.Controllers.ToString(), r.Dashboards.ToString(), N(r.SentPerSecond), N(r.AckedPerSecond), N(r.DeliveredPerSecond),
-        Ms(r.E2eP50), Ms(r.E2eP99), Ms(r.E2eMax), Ms(r.AckP50), Ms(r.AckP99), r.Errors.ToString(),
-        r.Dropped < 0 ? "?" : r.Dropped.ToString(), N(r.ServerCpuPercent), N(r.ClientCpuPercent), MiB(r.ServerRss));
+    /// <summary>Adds one run as a row.</summary>
+    public static void Add(ResultTable t, LoadResult r, int round = 0) => t.Add(
+        round > 0 ? $"{r.Label} #{round}" : r.Label, r.Controllers.ToString(Inv), r.Dashboards.ToString(Inv), N(r.SentPerSecond), N(r.AckedPerSecond), N(r.DeliveredPerSecond),
+        Ms(r.E2eP50), Ms(r.E2eP99), Ms(r.E2eMax), Ms(r.AckP50), Ms(r.AckP99), r.Errors.ToString(Inv),
+        r.Dropped < 0 ? "-" : r.Dropped.ToString(Inv), N(r.ServerCpuPercent), N(r.ClientCpuPercent), r.ServerMicrosPerEvent.ToString("0.0", Inv), MiB(r.ServerRss),
+        ProcessStats.LoadAverage());
 }

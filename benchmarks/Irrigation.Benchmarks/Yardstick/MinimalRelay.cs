@@ -19,12 +19,11 @@ public static class MinimalRelay
     private static long s_dropped;
     private static long s_out;
 
-    /// <summary>Runs until SIGTERM; prints "Now listening on: URL" once bound.</summary>
+    /// <summary>Runs until SIGTERM; prints "Listening on URL", as the product does, once bound (--urls sets where).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.UseWebSockets();
         app.Run(async context =>
@@ -57,7 +56,7 @@ public static class MinimalRelay
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Console.WriteLine("Now listening on: " + address);
+        Console.WriteLine("Listening on " + address + " (yardstick)");
         await app.WaitForShutdownAsync();
         return 0;
     }
@@ -105,7 +104,7 @@ public static class MinimalRelay
                     d.Enqueue(tagged);
                 }
 
-                var seq = Clients.Frames.Seq(frame);
+                var seq = RawFrames.Seq(frame);
                 var n = Copy(ack, "{\"event\":\"ack\",\"data\":{\"seq\":"u8, 0);
                 Utf8Formatter.TryFormat(seq, ack.AsSpan(n), out var w);
                 n = Copy(ack, "}}"u8, n + w);

@@ -16,6 +16,11 @@ public abstract class WebSocketSession(WebSocket socket, SendWatchdog watchdog)
 
     // Holds at most one wake-up: the writer drains everything queued each time it wakes.
     private readonly SemaphoreSlim _wake = new(0, 1);
+
+    // 1 from a wake-up until the writer starts its drain: frames queued meanwhile need no wake-up of their own. Without
+    // it every frame released the full semaphore and caught a SemaphoreFullException: 110,000 exceptions a second
+    // at 100 saturating controllers (docs/benchmarks.md, "Send path: one wake-up per drain").
+    private int _wakePending;
     private long _sendStartedAt;
     private int _sendTimedOut;
     private int _closeRequested;
@@ -48,13 +53,9 @@ public abstract class WebSocketSession(WebSocket socket, SendWatchdog watchdog)
     /// <summary>Wakes the writer loop (cheap when it is already awake).</summary>
     protected void Signal()
     {
-        try
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending: the writer will find this frame too.
         }
     }
 
@@ -98,6 +99,8 @@ public abstract class WebSocketSession(WebSocket socket, SendWatchdog watchdog)
             while (true)
             {
                 await _wake.WaitAsync();
+                // Before the drain: a frame queued after this point wakes the writer again.
+                Interlocked.Exchange(ref _wakePending, 0);
                 while (TryDequeue(out var frame))
                 {
                     await SendAsync(frame);

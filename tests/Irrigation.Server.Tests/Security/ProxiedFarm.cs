@@ -76,7 +76,7 @@ public sealed class ProxiedFarm : IAsyncDisposable
     /// <summary>The index of the instance that logged <paramref name="text"/>, waiting for it.</summary>
     public async Task<int> InstanceLoggingAsync(string text)
     {
-        var deadline = DateTime.UtcNow + Support.TestSocket.Patience;
+        var deadline = DateTime.UtcNow + TestSocket.Patience;
         while (true)
         {
             var found = Cluster.Instances.FindIndex(i => i.Output.Any(l => l.Contains(text)));
