@@ -54,11 +54,11 @@ namespace Irrigation.Browser.Tests
             await using var controller = await farm.ConnectAsync("bob-01");
             await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.BobToken, "alerts-flow");
 
-            await controller.SendAsync("flow_alert", new() { ["zone"] = "zone1", ["kind"] = "high", ["expected"] = 180, ["measured"] = 545 });
-            await controller.SendAsync("irrigation_stopped", new() { ["zones"] = new JsonArray("zone1"), ["reason"] = "failsafe", ["litres"] = 123 });
-            await controller.SendAsync("flow_alert", new() { ["zone"] = "zone1", ["kind"] = "low", ["expected"] = 180, ["measured"] = 60 });
-            await controller.SendAsync("flow_alert", new() { ["zone"] = "zone1", ["kind"] = "none", ["expected"] = 180, ["measured"] = 0 });
-            await controller.SendAsync("sensor_disconnected", new() { ["sensor"] = "flow" });
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "high", ["expected"] = 180, ["measured"] = 545 });
+            await controller.SendAsync("irrigation_stopped", new JsonObject { ["zones"] = new JsonArray("zone1"), ["reason"] = "failsafe", ["litres"] = 123 });
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "low", ["expected"] = 180, ["measured"] = 60 });
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "none", ["expected"] = 180, ["measured"] = 0 });
+            await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "flow" });
 
             var alerts = page.Page.GetByTestId("alerts");
             var high = alerts.Locator("[data-kind='flow_alert'][data-alarm='high']");

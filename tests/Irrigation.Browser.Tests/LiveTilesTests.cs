@@ -66,11 +66,11 @@ namespace Irrigation.Browser.Tests
             await Expect(extra.GetByTestId("tile-sub")).ToHaveTextAsync("no reading yet");
 
             // Flow is reported every 10 s while water flows: one from a minute ago says the line is still now.
-            await controller.SendAsync("flow", new() { ["rate"] = 184, ["zone"] = "zone1" }, controller.ServerTime - 60);
+            await controller.SendAsync("flow", new JsonObject { ["rate"] = 184, ["zone"] = "zone1" }, controller.ServerTime - 60);
             var flow = page.Card("bob-01").GetByTestId("tile-flow");
             await Expect(flow.GetByTestId("value")).ToHaveTextAsync("0.0");
             await Expect(flow.GetByTestId("tile-sub")).ToContainTextAsync("none now · last at");
-            await controller.SendAsync("flow", new() { ["rate"] = 184, ["zone"] = "zone1" });
+            await controller.SendAsync("flow", new JsonObject { ["rate"] = 184, ["zone"] = "zone1" });
 
             await Expect(flow.GetByTestId("value")).ToHaveTextAsync("18.4");
             await Expect(flow.GetByTestId("unit")).ToHaveTextAsync("L/min");
