@@ -15,6 +15,7 @@ public static class SimulateCommand
           --zones    the zones every simulated controller reports (default zone1,zone2)
           Any Simulation:* setting can be given as --Simulation:Key value (see README), e.g. water faults:
           --Simulation:WaterFaults DEVICE[/ZONE]=FAULT,...   FAULT: burst_pipe, stuck_valve, closed_supply, slow_leak
+          --Simulation:WaterFaultChancePerHour 1              faults that start by chance, repaired 5-15 min later (0: none)
         """;
 
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "simulate";
@@ -78,10 +79,19 @@ public static class SimulateCommand
         }
 
         var options = new SimulationOptions();
-        new ConfigurationBuilder().AddCommandLine([.. settings]).Build().GetSection(SimulationOptions.Section).Bind(options);
-        if (WaterFaultList.Validate(options.WaterFaults, devices) is { } faultError)
+        try
         {
-            return Fail(stderr, faultError);
+            new ConfigurationBuilder().AddCommandLine([.. settings]).Build().GetSection(SimulationOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the setting and the type it wanted ("... at 'Simulation:TimeScale' to type 'System.Double'").
+            return Fail(stderr, e.Message);
+        }
+
+        if (SimulationOptionsValidator.Check(options, devices) is { Count: > 0 } errors)
+        {
+            return Fail(stderr, string.Join(Environment.NewLine + "error: ", errors));
         }
 
         stdout.WriteLine($"Simulating {devices.Count} controller(s) against {uri} at {options.TimeScale:0.#}x weather and soil speed; Ctrl+C stops.");
