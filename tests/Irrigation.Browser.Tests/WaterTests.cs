@@ -104,6 +104,8 @@ namespace Irrigation.Browser.Tests
             // The banner goes with the controller's answer, not with the server's 202.
             await Expect(card.GetByTestId("leak-status")).ToHaveTextAsync("sim-02 confirmed “clear the leak lock”.", new() { Timeout = 30000 });
             await Expect(banner).ToBeHiddenAsync();
+            // The controller got the clear: its core let go of the lock (the simulator logs what the core did).
+            await Eventually(() => Task.FromResult(farm.Server.OutputLines.Any(l => l.StartsWith("sim-02   leak lock cleared", StringComparison.Ordinal))), "sim-02 logging its leak lock cleared");
             using var check = farm.Api();
             var devices = JsonNode.Parse(await check.GetStringAsync("/api/devices"))!["devices"]!.AsArray();
             Assert.False((bool)devices.Single(d => (string?)d!["device"] == "sim-02")!["leak_locked"]!);
