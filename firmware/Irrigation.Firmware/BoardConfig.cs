@@ -8,10 +8,14 @@ namespace Irrigation.Firmware
     /// Avoided on purpose: the strapping pins GPIO0, 2, 5, 12 and 15 (a pull-up on GPIO12 at reset selects 1.8 V
     /// flash and the board does not boot), GPIO6-11 (SPI flash), GPIO16/17 (PSRAM on WROVER modules), GPIO1/3
     /// (UART0 carries the debugger's wire protocol) and every ADC2 pin for analog use (ADC2 is unavailable
-    /// while Wi-Fi is on).
+    /// while Wi-Fi is on). <see cref="Hardware.BoardPins"/> checks these rules, and that no two functions share a
+    /// pin, at every boot: an edited file that breaks one stops the board with what to fix.
     /// </remarks>
     public static class BoardConfig
     {
+        /// <summary>The value of an optional pin the board does not have (<see cref="FlowMeterPin"/>, <see cref="MasterRelayPin"/>).</summary>
+        public const int NoPin = -1;
+
         /// <summary>
         /// DHT22 data line, first GPIO: the RMT receiver that times the sensor's pulses. The data line
         /// (with its 10 kΩ pull-up to 3.3 V) is wired to both <see cref="DhtEchoPin"/> and <see cref="DhtTriggerPin"/>.
@@ -29,6 +33,27 @@ namespace Irrigation.Firmware
         /// adapter then drives "off" = HIGH immediately after opening each pin.
         /// </summary>
         public const bool RelayActiveLow = true;
+
+        /// <summary>
+        /// Master valve or pump relay input (optional: <see cref="NoPin"/> when the board has none). The core opens it
+        /// <c>master_lead</c> seconds before the first zone and closes it <c>master_lag</c> after the last, and a leak
+        /// lock keeps it closed. Wire it to a channel of the same relay board as the zones, so the dead-man cuts its
+        /// coil too. GPIO4: no strapping, flash, PSRAM or JTAG function (ESP-IDF GPIO table), so it stays quiet
+        /// through a reset.
+        /// </summary>
+        public const int MasterRelayPin = 4;
+
+        /// <summary>True when the master relay switches ON at a LOW input, like <see cref="RelayActiveLow"/>.</summary>
+        public const bool MasterRelayActiveLow = RelayActiveLow;
+
+        /// <summary>
+        /// The flow meter's pulse output (optional: <see cref="NoPin"/> when the board has none), counted by the
+        /// ESP32's hardware pulse counter (PCNT), which takes the pin for itself. A YF-S201 runs on 5 V: its output
+        /// reaches this pin through a divider, never directly (README, "Wiring"). Digital input only, so an ADC2 pin
+        /// is fine with Wi-Fi on; not GPIO36/39, which the ESP32 pulls low for about 80 ns whenever the ADC powers up
+        /// (ESP32 errata, GPIO-3.11), and the soil probes use the ADC.
+        /// </summary>
+        public const int FlowMeterPin = 14;
 
         /// <summary>
         /// Soil probes: nanoFramework logical ADC channels, one per probe, in the order of the config's

@@ -20,7 +20,20 @@ namespace Irrigation.Firmware
         /// <summary>The second settings slot (see <see cref="SettingsSlotAPath"/>).</summary>
         public const string SettingsSlotBPath = "I:\\settings-b.json";
 
-        /// <summary>How often the tick loop calls the controller, in milliseconds.</summary>
+        /// <summary>
+        /// The two slots of the water ledger (Irrigation.Core.Water.WaterStore, the same two-slot scheme as the
+        /// settings): volumes not yet acknowledged by the server, the open runs' volume at the last checkpoint, the
+        /// baselines and the leak lock, so a reboot loses no run's volume and keeps a leak locked.
+        /// </summary>
+        public const string WaterSlotAPath = "I:\\water-a.json";
+
+        /// <summary>The second water ledger slot (see <see cref="WaterSlotAPath"/>).</summary>
+        public const string WaterSlotBPath = "I:\\water-b.json";
+
+        /// <summary>
+        /// How often the tick loop calls the controller, in milliseconds, at most: it ticks sooner when a volume
+        /// target is due (Controller.WakeAtMs).
+        /// </summary>
         public const int TickPeriodMs = 200;
 
         /// <summary>One Wi-Fi attempt waits at most this long for an IP address (the helper blocks forever otherwise).</summary>
@@ -69,15 +82,16 @@ namespace Irrigation.Firmware
 
         /// <summary>
         /// send_window at most on a board without PSRAM: each frame in flight waits in the library's send queue as up
-        /// to 1.5 KB. Two in flight, acknowledged by the next tick, replay the 128 buffered events in about 13 s.
+        /// to 1.5 KB. One in flight, acknowledged by the next tick, replays the 128 buffered events in about 26 s.
+        /// Lowered from 2 when water metering came (docs/firmware-core.md, "Memory budget").
         /// </summary>
-        public const int SendWindowWithoutPsram = 2;
+        public const int SendWindowWithoutPsram = 1;
 
         /// <summary>
         /// schedules at most on a board without PSRAM (the config allows 32): each schedule lives in up to three
-        /// configs while settings are applied. Four programs per relay.
+        /// configs while settings are applied. Three programs per relay. Lowered from 16 when water metering came.
         /// </summary>
-        public const int SchedulesWithoutPsram = 16;
+        public const int SchedulesWithoutPsram = 12;
 
         /// <summary>The watchdog reboots when the tick loop has not run for this long, in milliseconds.</summary>
         public const int WatchdogStallMs = 60000;

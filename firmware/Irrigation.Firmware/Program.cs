@@ -6,6 +6,7 @@ using Irrigation.Core.Irrigation;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Core.Settings;
+using Irrigation.Core.Water;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
 using Irrigation.Firmware.Logging;
@@ -37,23 +38,26 @@ namespace Irrigation.Firmware
             SafeHalt.Forever(log, "boot", "the tick loop ended");
         }
 
-        /// <summary>Order matters: log first, relays off second, everything else after.</summary>
+        /// <summary>Order matters: log first, pins checked, relays off, everything else after.</summary>
         private static void Run(SerialLogSink serial, FirmwareLog log)
         {
             log.Info("boot", "irrigation firmware " + FirmwareDefaults.FirmwareVersion + " target=" + SystemInfo.TargetName);
+            bool hasPsram = BoardLimits.HasPsram();
+            CheckPins(hasPsram, log);
 
             var gpio = new GpioController();
             IValve[] relays = GpioValve.OpenAll(gpio, BoardConfig.RelayPins, BoardConfig.RelayActiveLow);
-            log.Info("boot", "relays off (" + relays.Length + ", active-" + (BoardConfig.RelayActiveLow ? "low" : "high") + ")");
+            IValve masterRelay = GpioValve.OpenOptional(gpio, BoardConfig.MasterRelayPin, BoardConfig.MasterRelayActiveLow);
+            log.Info("boot", "relays off (" + relays.Length + ", active-" + (BoardConfig.RelayActiveLow ? "low" : "high") + (masterRelay != null ? ", master on GPIO" + BoardConfig.MasterRelayPin : "") + ")");
             var heartbeat = new Heartbeat(gpio, BoardConfig.HeartbeatPin);
-            var safeReboot = new SafeReboot(relays, serial);
+            var safeReboot = new SafeReboot(GpioValve.Every(relays, masterRelay), serial);
 
             // On the ESP32, System.Random is the hardware RNG (esp_random), so each boot gets a fresh id; the
             // server keys stored events by (device, boot, seq), so a repeated id would hide new events.
             var random = new Random();
             long bootId = ((long)random.Next() << 31) ^ random.Next() ^ 1;
             var flash = new FlashFiles();
-            MemoryCaps caps = BoardLimits.For(BoardLimits.HasPsram());
+            MemoryCaps caps = BoardLimits.For(hasPsram);
             ControllerConfig config = LoadConfig(flash, bootId, relays.Length, caps, log);
 
             var wifi = new WifiConnector(FirmwareDefaults.WifiAttemptTimeoutMs, FirmwareDefaults.WifiRetryDelayMs, log);
@@ -62,11 +66,14 @@ namespace Irrigation.Firmware
 
             ISoilProbe[] soil = AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels);
             var climate = new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log);
+            IPulseCounter flowMeter = PulseFlowMeter.Open(BoardConfig.FlowMeterPin, log);
 
             // Every relay and soil input of the board (all driven off or idle above): the file's zones use the first
-            // ones, and settings from the server may use up to all of them. The last settings applied run from flash.
+            // ones, and settings from the server may use up to all of them. The last settings applied run from flash,
+            // and so does the water ledger (volumes not yet delivered, baselines, the leak lock).
             var settings = new SettingsStore(flash, FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath);
-            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings, caps);
+            var water = new WaterStore(flash, FirmwareDefaults.WaterSlotAPath, FirmwareDefaults.WaterSlotBPath);
+            var controller = new Controller(config, climate, soil, relays, link, serial, new DeviceInfo(), random.Next(), settings, caps, flowMeter, masterRelay, water);
             var watchdog = new SoftwareWatchdog(
                 FirmwareDefaults.WatchdogStallMs,
                 FirmwareDefaults.WatchdogCheckPeriodMs,
@@ -81,6 +88,23 @@ namespace Irrigation.Firmware
             watchdog.Arm(Uptime.Milliseconds);
             log.Info("boot", "running");
             new TickLoop(controller, watchdog, heartbeat, log, FirmwareDefaults.TickPeriodMs).RunForever();
+        }
+
+        /// <summary>Halts, before any pin is opened, when BoardConfig gives a pin a job it cannot do on this board.</summary>
+        private static void CheckPins(bool hasPsram, FirmwareLog log)
+        {
+            string[] errors = BoardPins.Check(hasPsram);
+            if (errors.Length == 0)
+            {
+                return;
+            }
+
+            for (int i = 0; i < errors.Length; i++)
+            {
+                log.Error("board", errors[i]);
+            }
+
+            SafeHalt.Forever(log, "board", "fix the pins above in firmware/Irrigation.Firmware/BoardConfig.cs, rebuild and deploy");
         }
 
         /// <summary>The validated configuration, capped for this board; halts (relays off) when there is none.</summary>

@@ -9,6 +9,7 @@ using Irrigation.Server.Security;
 using Irrigation.Server.Settings;
 using Irrigation.Server.Simulation;
 using Irrigation.Server.Storage;
+using Irrigation.Server.Water;
 
 // Provisioning commands (users add, devices add/import/list) run without the web host.
 if (CommandLine.IsToolCommand(args))
@@ -41,6 +42,7 @@ builder.Services.AddStorage();
 builder.Services.AddAuth();
 builder.Services.AddRelay(builder.Configuration);
 builder.Services.AddDeviceSettings();
+builder.Services.AddWaterLedger();
 builder.Services.AddMqttBridge(builder.Configuration);
 builder.Services.AddApi();
 builder.Services.AddSimulation();
@@ -56,6 +58,8 @@ app.UseDashboardFiles();
 app.MapDashboardSocket();
 app.MapSessionApi();
 app.MapDevicesApi();
+app.MapWaterApi();
+app.MapReadingKindsApi();
 app.MapMembersApi();
 app.MapAuditApi();
 app.MapSettingsApi();

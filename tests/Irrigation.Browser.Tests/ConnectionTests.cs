@@ -48,6 +48,36 @@ namespace Irrigation.Browser.Tests
         }
 
         [Fact]
+        public async Task Alerts_FlowAlarms_SayWhatHappenedAndWhatToDo()
+        {
+            // bob's own device: the alerts of this test are on bob's page only, never among alice's of the other tests.
+            await using var controller = await farm.ConnectAsync("bob-01");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.BobToken, "alerts-flow");
+
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "high", ["expected"] = 180, ["measured"] = 545 });
+            await controller.SendAsync("irrigation_stopped", new JsonObject { ["zones"] = new JsonArray("zone1"), ["reason"] = "failsafe", ["litres"] = 123 });
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "low", ["expected"] = 180, ["measured"] = 60 });
+            await controller.SendAsync("flow_alert", new JsonObject { ["zone"] = "zone1", ["kind"] = "none", ["expected"] = 180, ["measured"] = 0 });
+            await controller.SendAsync("sensor_disconnected", new JsonObject { ["sensor"] = "flow" });
+
+            var alerts = page.Page.GetByTestId("alerts");
+            var high = alerts.Locator("[data-kind='flow_alert'][data-alarm='high']");
+            await Expect(high.Locator(".alert-text")).ToHaveTextAsync("zone1 used 3× its usual flow (54.5 L/min, usually 18.0 L/min): the controller stopped it");
+            await Expect(high.GetByTestId("alert-advice")).ToHaveTextAsync("Check for a broken pipe or a missing sprinkler head before watering it again.");
+            await Expect(alerts.Locator("[data-kind='failsafe']")).ToContainTextAsync("Failsafe stopped zone1 after 12.3 L");
+            await Expect(alerts.Locator("[data-kind='flow_alert'][data-alarm='low'] .alert-text")).ToHaveTextAsync(
+                "zone1 got a third of its usual flow (6.0 L/min, usually 18.0 L/min); it keeps watering");
+            var none = alerts.Locator("[data-kind='flow_alert'][data-alarm='none']");
+            await Expect(none.Locator(".alert-text")).ToHaveTextAsync("No water reached zone1: the controller stopped it");
+            await Expect(none.GetByTestId("alert-advice")).ToHaveTextAsync("Check its valve (wiring, solenoid) and that the water supply is open.");
+            await Expect(alerts.Locator("[data-kind='sensor_disconnected']")).ToContainTextAsync("The flow meter gives no pulses: volumes are unknown and runs go by time");
+            // The recent runs list the failsafe stop with its volume; no leak lock came of any of it.
+            await Expect(page.Card("bob-01").Locator("[data-testid='run'][data-zone='zone1']")).ToContainTextAsync("12.3 L");
+            await Expect(page.Card("bob-01").GetByTestId("leak-lock")).ToBeHiddenAsync();
+            page.AssertNoScriptErrors();
+        }
+
+        [Fact]
         public async Task SensorDisconnected_MarksItsTile()
         {
             await using var controller = await farm.ConnectAsync("farm-02");

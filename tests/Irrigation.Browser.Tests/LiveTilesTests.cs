@@ -41,6 +41,48 @@ namespace Irrigation.Browser.Tests
         }
 
         [Fact]
+        public async Task Tiles_KindsTheServerLists_OneTileEachInItsUnit_FlowLiveOrStill()
+        {
+            await using var controller = await farm.ConnectAsync("bob-01");
+            await using var page = await DashboardPage.OpenAsync(browser, farm.Server.BaseUri, farm.BobToken, "live-kinds");
+            // The page knows the kinds only from GET /api/reading-kinds: one more row there is one more tile.
+            await page.Page.RouteAsync("**/api/reading-kinds", async route =>
+            {
+                var response = await route.FetchAsync();
+                var table = JsonNode.Parse(await response.TextAsync())!;
+                table["kinds"]!.AsArray().Add(new JsonObject
+                {
+                    ["name"] = "leaf_wetness", ["code"] = 99, ["field"] = "record", ["unit"] = "%", ["scale"] = 10, ["min"] = 0, ["max"] = 1000,
+                    ["telemetry"] = true, ["zone"] = false, ["raw"] = false,
+                });
+                await route.FulfillAsync(new() { Response = response, Body = table.ToJsonString() });
+            });
+            await page.Page.ReloadAsync();
+            await Expect(page.Connection).ToHaveAttributeAsync("data-state", "live");
+
+            var extra = page.Card("bob-01").GetByTestId("tile-leaf_wetness");
+            await Expect(extra).ToHaveAttributeAsync("aria-label", "Leaf wetness");
+            await Expect(extra.GetByTestId("unit")).ToHaveTextAsync("%");
+            await Expect(extra.GetByTestId("tile-sub")).ToHaveTextAsync("no reading yet");
+
+            // Flow is reported every 10 s while water flows: one from a minute ago says the line is still now.
+            await controller.SendAsync("flow", new JsonObject { ["rate"] = 184, ["zone"] = "zone1" }, controller.ServerTime - 60);
+            var flow = page.Card("bob-01").GetByTestId("tile-flow");
+            await Expect(flow.GetByTestId("value")).ToHaveTextAsync("0.0");
+            await Expect(flow.GetByTestId("tile-sub")).ToContainTextAsync("none now · last at");
+            await controller.SendAsync("flow", new JsonObject { ["rate"] = 184, ["zone"] = "zone1" });
+
+            await Expect(flow.GetByTestId("value")).ToHaveTextAsync("18.4");
+            await Expect(flow.GetByTestId("unit")).ToHaveTextAsync("L/min");
+            await Expect(flow.GetByTestId("tile-sub")).ToContainTextAsync("zone1 · at");
+            var chart = page.Card("bob-01").GetByTestId("chart");
+            await chart.GetByTestId("kind-flow").ClickAsync();
+            await Expect(chart).ToHaveAttributeAsync("data-points", "2");
+            await Expect(chart).ToHaveAttributeAsync("data-last", "18.4");
+            page.AssertNoScriptErrors();
+        }
+
+        [Fact]
         public async Task Status_FromController_ShowsSignalUptimeBufferedDropped()
         {
             await using var controller = await farm.ConnectAsync("greenhouse");

@@ -38,6 +38,7 @@ namespace Irrigation.Browser.Tests
                 "--Simulation:SoilRuleMinIntervalSeconds", "3",
                 "--Simulation:LinkDropChancePerMinute", "6",
                 "--Simulation:SensorDropoutChance", "0",
+                "--Simulation:WaterFaultChancePerHour", "0",
                 "--Simulation:Seed", "20261201");
 
             var line = await WaitForOutputAsync(l => l.StartsWith("Dashboard: ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));

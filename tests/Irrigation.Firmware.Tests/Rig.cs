@@ -6,6 +6,7 @@ using Irrigation.Core.Irrigation;
 using Irrigation.Core.Link;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
+using Irrigation.Core.Water;
 using Irrigation.Firmware.Device;
 using Irrigation.Firmware.Hardware;
 using Irrigation.Firmware.Logging;
@@ -56,16 +57,20 @@ namespace Irrigation.Firmware.Tests
             return GpioValve.OpenAll(new GpioController(), BoardConfig.RelayPins, BoardConfig.RelayActiveLow);
         }
 
-        /// <summary>A controller on the model board; <paramref name="climate"/> and <paramref name="link"/> may replace the usual adapters.</summary>
-        public static Controller NewController(IValve[] relays, SerialLogSink serial, IClimateSensor climate = null, ILinkTransport link = null)
+        /// <summary>
+        /// A controller on the model board; <paramref name="climate"/> and <paramref name="link"/> may replace the usual
+        /// adapters, and the water hardware (a meter, a master relay, a ledger in flash) may be given.
+        /// </summary>
+        public static Controller NewController(IValve[] relays, SerialLogSink serial, IClimateSensor climate = null, ILinkTransport link = null,
+            ControllerConfig config = null, IPulseCounter flowMeter = null, IValve masterRelay = null, WaterStore water = null)
         {
-            ControllerConfig config = NewConfig();
+            config ??= NewConfig();
             var valves = new IValve[config.Zones.Length];
             System.Array.Copy(relays, valves, valves.Length);
             var soil = AdcSoilProbe.OpenAll(new[] { 4, 5 });
             climate ??= new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, new GpioController(), new FirmwareLog(serial));
             link ??= new IdleLink();
-            return new Controller(config, climate, soil, valves, link, serial, new DeviceInfo(), 7);
+            return new Controller(config, climate, soil, valves, link, serial, new DeviceInfo(), 7, null, null, flowMeter, masterRelay, water);
         }
 
         /// <summary>A link that never connects (the tests of the loop do not need one).</summary>

@@ -59,7 +59,7 @@ namespace Irrigation.Firmware.Device
             }
         }
 
-        /// <summary>One tick, then the period's sleep.</summary>
+        /// <summary>One tick, then the period's sleep (shorter when a volume target is due sooner).</summary>
         internal void RunOnce()
         {
             long now = Uptime.Milliseconds;
@@ -93,7 +93,24 @@ namespace Irrigation.Firmware.Device
                 Report(now);
             }
 
-            Thread.Sleep(_periodMs);
+            Thread.Sleep(SleepMs(Uptime.Milliseconds, _controller.WakeAtMs, _periodMs));
+        }
+
+        /// <summary>
+        /// How long to sleep after a tick that ended at <paramref name="nowMs"/>: the period, or less when the
+        /// controller wants its next tick earlier (<see cref="Controller.WakeAtMs"/>: the moment a volume target
+        /// will be reached at the present flow), so a volume run stops within about one pulse instead of one period.
+        /// At least 1 ms, so a moment already passed costs one more tick and never a busy loop.
+        /// </summary>
+        internal static int SleepMs(long nowMs, long wakeAtMs, int periodMs)
+        {
+            long untilWake = wakeAtMs - nowMs;
+            if (untilWake >= periodMs)
+            {
+                return periodMs;
+            }
+
+            return untilWake < 1 ? 1 : (int)untilWake;
         }
 
         private void Report(long now)

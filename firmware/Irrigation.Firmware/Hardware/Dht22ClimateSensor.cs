@@ -1,6 +1,7 @@
 using System;
 using System.Device.Gpio;
 using Iot.Device.DHTxx.Esp32;
+using Irrigation.Core.Protocol;
 using Irrigation.Core.Sensors;
 using Irrigation.Firmware.Logging;
 using UnitsNet;
@@ -13,11 +14,6 @@ namespace Irrigation.Firmware.Hardware
     /// </summary>
     public sealed class Dht22ClimateSensor : IClimateSensor, IDisposable
     {
-        // Datasheet range in tenths; anything outside is a garbled frame that passed the checksum.
-        private const int MinDeciCelsius = -400;
-        private const int MaxDeciCelsius = 800;
-        private const int MaxDeciPercent = 1000;
-
         private Dht22 _dht;
 
         /// <summary>Opens the sensor on the shared GPIO controller (which it must not dispose).</summary>
@@ -61,14 +57,17 @@ namespace Irrigation.Firmware.Hardware
                     return ClimateSample.Failed;
                 }
 
+                // The ranges are the reading kinds' (one definition, shared with the server). A temperature outside
+                // its range means the frame is garbled although it passed the checksum: both values come from those
+                // five bytes, so the read failed. A humidity outside its range (a DHT22 near saturation may say
+                // 100.1 %) is passed on: the core's ClimateCheck drops it and keeps the temperature.
                 int deciCelsius = ToTenths(temperature.DegreesCelsius);
-                int deciPercent = ToTenths(humidity.Percent);
-                if (deciCelsius < MinDeciCelsius || deciCelsius > MaxDeciCelsius || deciPercent < 0 || deciPercent > MaxDeciPercent)
+                if (!ReadingSpecs.Temperature.Contains(deciCelsius))
                 {
                     return ClimateSample.Failed;
                 }
 
-                return new ClimateSample(true, deciCelsius, deciPercent);
+                return new ClimateSample(true, deciCelsius, ToTenths(humidity.Percent));
             }
             catch
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Device.Gpio;
 using Irrigation.Core.Irrigation;
 
@@ -47,6 +48,29 @@ namespace Irrigation.Firmware.Hardware
             }
 
             return valves;
+        }
+
+        /// <summary>
+        /// The relay on <paramref name="pinNumber"/> (the master valve or pump), driven to "off" as it opens, or null
+        /// when the board has none (<see cref="BoardConfig.NoPin"/>).
+        /// </summary>
+        public static IValve OpenOptional(GpioController gpio, int pinNumber, bool activeLow)
+        {
+            return pinNumber == BoardConfig.NoPin ? null : new GpioValve(gpio, pinNumber, activeLow);
+        }
+
+        /// <summary>Every relay of the board: <paramref name="zoneRelays"/> and, when there is one, <paramref name="masterRelay"/>.</summary>
+        public static IValve[] Every(IValve[] zoneRelays, IValve masterRelay)
+        {
+            if (masterRelay == null)
+            {
+                return zoneRelays;
+            }
+
+            var every = new IValve[zoneRelays.Length + 1];
+            Array.Copy(zoneRelays, every, zoneRelays.Length);
+            every[zoneRelays.Length] = masterRelay;
+            return every;
         }
     }
 }

@@ -27,6 +27,7 @@ public static class DevicesApi
         group.MapGet("/{id}/events", EventsAsync);
         group.MapPost("/{id}/irrigate", IrrigateAsync);
         group.MapPost("/{id}/stop", StopAsync);
+        group.MapPost("/{id}/clear-leak", ClearLeakAsync);
         return app;
     }
 
@@ -136,11 +137,22 @@ public static class DevicesApi
         return TypedResults.Ok(new EventsResponse(device.DeviceId, "newest_first", items));
     }
 
-    private static async Task<IResult> IrrigateAsync(string id, CommandRequest? body, HttpContext context, CommandService commands) =>
-        ToResult(await commands.IrrigateAsync(CurrentUser.Get(context), id, body?.Zones, body?.Duration));
+    private static async Task<IResult> IrrigateAsync(string id, CommandRequest? body, HttpContext context, CommandService commands)
+    {
+        long? litres = null;
+        if (body is not null && !body.TryGetLitres(out litres, out var error))
+        {
+            return TypedResults.BadRequest(new ApiError(error!));
+        }
+
+        return ToResult(await commands.IrrigateAsync(CurrentUser.Get(context), id, body?.Zones, body?.Duration, litres));
+    }
 
     private static async Task<IResult> StopAsync(string id, CommandRequest? body, HttpContext context, CommandService commands) =>
         ToResult(await commands.StopAsync(CurrentUser.Get(context), id, body?.Zones));
+
+    private static async Task<IResult> ClearLeakAsync(string id, HttpContext context, CommandService commands) =>
+        ToResult(await commands.ClearLeakAsync(CurrentUser.Get(context), id));
 
     private static IResult ToResult(CommandOutcome outcome) => outcome.Status switch
     {

@@ -35,6 +35,37 @@ public sealed class BridgeState(MqttTopics topics, HomeAssistantDiscovery discov
         }
     }
 
+    /// <summary>The device's zones, or null when the bridge does not expose it.</summary>
+    public string[]? ZonesOf(string device)
+    {
+        lock (_gate)
+        {
+            return _devices.TryGetValue(device, out var d) ? d.Zones : null;
+        }
+    }
+
+    /// <summary>
+    /// What the bridge reads from storage: the litres (tenths) each zone was given today, and whether a rain delay
+    /// holds now.
+    /// </summary>
+    public void ApplyStoredStates(string device, IReadOnlyDictionary<string, long> waterToday, bool rainDelay)
+    {
+        lock (_gate)
+        {
+            if (!_devices.TryGetValue(device, out var d))
+            {
+                return;
+            }
+
+            foreach (var zone in d.Zones)
+            {
+                SetState(d, topics.WaterToday(device, zone), Tenths(waterToday.GetValueOrDefault(zone)));
+            }
+
+            SetState(d, topics.RainDelay(device), rainDelay ? "ON" : "OFF");
+        }
+    }
+
     /// <summary>
     /// Makes the exposed devices exactly <paramref name="devices"/>: a new one is published whole, a gone one (removed,
     /// or no longer shared with the bridge's user) has every topic deleted, a role change updates the valves.
@@ -60,7 +91,8 @@ public sealed class BridgeState(MqttTopics topics, HomeAssistantDiscovery discov
                 var id = access.Device.DeviceId;
                 if (!_devices.TryGetValue(id, out var device))
                 {
-                    device = _devices[id] = new BridgedDevice(id, hub);
+                    // The role first: a reading's new probe publishes the discovery, whose rain-delay entity is by role.
+                    device = _devices[id] = new BridgedDevice(id, hub) { Role = access.Role };
                     foreach (var reading in snapshot.Readings)
                     {
                         ApplyReading(device, reading.Kind, reading.Time, reading.Record, reading.Zone);
@@ -234,8 +266,11 @@ public sealed class BridgeState(MqttTopics topics, HomeAssistantDiscovery discov
         {
             foreach (var removed in device.Zones.Except(zones))
             {
-                device.Topics.Remove(topics.ZoneState(device.Id, removed));
-                outbox.Clear(topics.ZoneState(device.Id, removed));
+                foreach (var topic in new[] { topics.ZoneState(device.Id, removed), topics.WaterToday(device.Id, removed) })
+                {
+                    device.Topics.Remove(topic);
+                    outbox.Clear(topic);
+                }
             }
 
             device.Zones = zones;

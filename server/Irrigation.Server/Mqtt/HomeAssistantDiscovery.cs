@@ -8,15 +8,13 @@ namespace Irrigation.Server.Mqtt;
 
 /// <summary>
 /// The Home Assistant MQTT discovery configs of one device: what appears in Home Assistant, written once here.
-/// Keys and values follow Home Assistant's MQTT platform schemas (sensor, binary_sensor, valve): every entity has a
+/// Keys and values follow Home Assistant's MQTT platform schemas (sensor, binary_sensor, valve, switch): every entity has a
 /// unique_id, the device block and two availability topics (the bridge's and the device's, both must say online),
 /// except the connectivity sensor, which must stay readable while the device is offline.
 /// </summary>
 /// <remarks>
 /// New entities go in <see cref="For"/>: a config here and a state topic in <see cref="MqttTopics"/>, published by
-/// <see cref="BridgeState"/>. Planned: water used today per zone (sensor, device_class water, unit L,
-/// state_class total_increasing) and the rain-delay switch (switch, command via POST /api/devices/{id}/rain-delay),
-/// once the water ledger and rain delay (issues 18/19) are on main.
+/// <see cref="BridgeState"/>. Water used today and the rain delay are read from storage (<see cref="StoredStates"/>).
 /// </remarks>
 public sealed class HomeAssistantDiscovery(MqttTopics topics, DashboardLink dashboard, string serverVersion)
 {
@@ -85,7 +83,36 @@ public sealed class HomeAssistantDiscovery(MqttTopics topics, DashboardLink dash
                 // The state comes from the controller's irrigation events only, never from the command.
                 w.WriteBoolean("optimistic", false);
             });
+            // The water ledger's today, per zone: Home Assistant's water dashboard sums total_increasing sensors and
+            // takes the drop at local midnight for a new cycle.
+            yield return Config("sensor", device, "water_" + zone, "Water used today " + zone, topics.WaterToday(id, zone), w =>
+            {
+                w.WriteString("device_class", "water");
+                w.WriteString("unit_of_measurement", "L");
+                w.WriteString("state_class", "total_increasing");
+                w.WriteNumber("suggested_display_precision", 1);
+            });
         }
+
+        // A viewer sees the rain delay without a switch (a switch must have a command topic).
+        yield return device.Role >= DeviceRole.Operator
+            ? Config("switch", device, "rain_delay", "Rain delay", topics.RainDelay(id), w =>
+            {
+                w.WriteString("command_topic", topics.RainDelayCommand(id));
+                w.WriteString("payload_on", "ON");
+                w.WriteString("payload_off", "OFF");
+                w.WriteString("state_on", "ON");
+                w.WriteString("state_off", "OFF");
+                // On means a saved rain delay, read back from the settings, never assumed from the command.
+                w.WriteBoolean("optimistic", false);
+                w.WriteString("icon", "mdi:weather-pouring");
+            })
+            : Config("binary_sensor", device, "rain_delay", "Rain delay", topics.RainDelay(id), w =>
+            {
+                w.WriteString("payload_on", "ON");
+                w.WriteString("payload_off", "OFF");
+                w.WriteString("icon", "mdi:weather-pouring");
+            });
     }
 
     /// <summary>"soil_moisture_2" → "Soil moisture 2".</summary>

@@ -10,15 +10,18 @@ namespace Irrigation.Server.Mqtt;
 
 /// <summary>
 /// The MQTT bridge to Home Assistant: exposes the devices of <c>Mqtt:User</c> with discovery configs and retained
-/// states, and runs the commands Home Assistant sends. Four loops: device changes from the relay (the
+/// states, and runs the commands Home Assistant sends. Five loops: device changes from the relay (the
 /// <see cref="DeviceChangeFeed"/>) into <see cref="BridgeState"/>; the user's device list, read every second and
-/// at once after a change made in this process; commands, one at a time; and the <see cref="BrokerLink"/>, which owns the connection.
+/// at once after a change made in this process; the states read from storage (<see cref="StoredStates"/>: water used
+/// today, rain delay); commands, one at a time; and the <see cref="BrokerLink"/>, which owns the connection.
 /// </summary>
 public sealed class MqttBridge(
     DeviceChangeFeed feed,
     BridgeState state,
     BrokerLink link,
     MqttCommands commands,
+    StoredStates stored,
+    IngestPipeline pipeline,
     MqttTopics topics,
     RetainedOutbox outbox,
     DeviceHubs hubs,
@@ -61,11 +64,21 @@ public sealed class MqttBridge(
             commands.Busy);
         link.Received = OnMessage;
         log.LogInformation("MQTT bridge: exposing the devices of '{User}' under {Base}/, discovery under {Prefix}/", options.Value.User, topics.Base, topics.Prefix);
-        await Task.WhenAll(
-            Guard(RunChangesAsync(stoppingToken)),
-            Guard(RunDeviceListAsync(stoppingToken)),
-            Guard(RunCommandsAsync(_commands.Reader, stoppingToken)),
-            Guard(link.RunAsync(_synced.Task, stoppingToken)));
+        // A volume stored by this instance's ingest writer: today's water is read right after the commit.
+        pipeline.VolumeStored += stored.Refresh;
+        try
+        {
+            await Task.WhenAll(
+                Guard(RunChangesAsync(stoppingToken)),
+                Guard(RunDeviceListAsync(stoppingToken)),
+                Guard(stored.RunAsync(stoppingToken)),
+                Guard(RunCommandsAsync(_commands.Reader, stoppingToken)),
+                Guard(link.RunAsync(_synced.Task, stoppingToken)));
+        }
+        finally
+        {
+            pipeline.VolumeStored -= stored.Refresh;
+        }
     }
 
     private async Task Guard(Task loop)
@@ -147,6 +160,8 @@ public sealed class MqttBridge(
                 }
 
                 Refresh(change.Hub);
+                // Its hello may have brought zones, each with a water entity.
+                stored.Refresh(device);
                 break;
             case EventNames.Status:
                 if (Data(change.Frame, "rssi") is { ValueKind: JsonValueKind.Number } rssi && Data(change.Frame, "buffered") is { ValueKind: JsonValueKind.Number } buffered)
@@ -158,8 +173,20 @@ public sealed class MqttBridge(
                 break;
             case EventNames.DeviceOffline:
             case EventNames.IrrigationStarted:
+                Refresh(change.Hub);
+                break;
             case EventNames.IrrigationStopped:
                 Refresh(change.Hub);
+                if (update.Litres is not null)
+                {
+                    // This instance's commit reads it at once (VolumeStored); a controller on another instance of a
+                    // cluster is stored there, a moment after its event reaches us.
+                    stored.RefreshAfter(device, TimeSpan.FromSeconds(1));
+                }
+
+                break;
+            case Settings.SettingsService.SavedEvent:
+                stored.Refresh(device);
                 break;
             case EventNames.SensorDisconnected:
             case EventNames.SensorReconnected:
@@ -243,6 +270,10 @@ public sealed class MqttBridge(
         }
 
         state.Sync(exposed);
+        foreach (var (access, _, _) in exposed)
+        {
+            stored.Refresh(access.Device.DeviceId);
+        }
     }
 
     private async Task RunCommandsAsync(ChannelReader<IncomingMessage> reader, CancellationToken ct)

@@ -35,6 +35,7 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton<DashboardLink>();
         services.AddSingleton(sp => new HomeAssistantDiscovery(topics, sp.GetRequiredService<DashboardLink>(), ServerVersion()));
         services.AddSingleton<BridgeState>();
+        services.AddSingleton<StoredStates>();
         services.AddSingleton<MqttCommands>();
         services.AddSingleton<BrokerLink>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)

@@ -12,6 +12,7 @@ public sealed class MqttTopics
 {
     private const string BridgeLevel = "_bridge";
     private const string SetLevel = "set";
+    private const string RainDelayLevel = "rain_delay";
 
     /// <summary>Checks both settings (a mistake fails the start with what to fix).</summary>
     public MqttTopics(string baseTopic, string discoveryPrefix)
@@ -60,6 +61,15 @@ public sealed class MqttTopics
     /// <summary>open/closed of a zone's valve.</summary>
     public string ZoneState(string device, string zone) => $"{Base}/{device}/zone/{Key(zone)}/state";
 
+    /// <summary>The litres a zone was given today (local day of the device), one decimal.</summary>
+    public string WaterToday(string device, string zone) => $"{Base}/{device}/zone/{Key(zone)}/water_today";
+
+    /// <summary>ON while a rain delay holds (the device's saved settings), OFF otherwise.</summary>
+    public string RainDelay(string device) => $"{Base}/{device}/{RainDelayLevel}";
+
+    /// <summary>Where ON (no automatic watering for a day) or OFF (clear) sets the device's rain delay.</summary>
+    public string RainDelayCommand(string device) => $"{Base}/{device}/{RainDelayLevel}/{SetLevel}";
+
     /// <summary>Where OPEN, CLOSE or a number of seconds opens or closes a zone's valve.</summary>
     public string ZoneCommand(string device, string zone) => $"{Base}/{device}/zone/{Key(zone)}/{SetLevel}";
 
@@ -91,6 +101,13 @@ public sealed class MqttTopics
         }
 
         return false;
+    }
+
+    /// <summary>Reads the device of <c>BASE/DEVICE/rain_delay/set</c>.</summary>
+    public bool TryParseRainDelayCommand(string topic, out string? device)
+    {
+        device = Levels(topic) is [var d, RainDelayLevel, SetLevel] && d.Length > 0 ? d : null;
+        return device is not null;
     }
 
     /// <summary>Splits a state topic into its device and the levels after it (null when not under the base).</summary>

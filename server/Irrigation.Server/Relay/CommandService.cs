@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Irrigation.Core.Protocol;
@@ -9,9 +10,9 @@ using Irrigation.Server.Storage;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// Sends irrigate and stop to the controller, on whichever instance it is connected, with an id "c-N" (N is shared
-/// by every instance and keeps counting across restarts), records the command in the history and shows it to the
-/// dashboards.
+/// Sends irrigate, stop and clear_leak to the controller, on whichever instance it is connected, with an id "c-N" (N
+/// is shared by every instance and keeps counting across restarts), records the command in the history and shows it
+/// to the dashboards. Every request, sent or refused, is in the audit trail.
 /// </summary>
 public sealed class CommandService(
     IAccountStore accounts,
@@ -23,13 +24,20 @@ public sealed class CommandService(
     RelayMetrics metrics,
     TimeProvider clock)
 {
+    /// <summary>The largest volume one irrigate may ask for, tenths of a litre (what the controller counts in an int).</summary>
+    public const long MaxLitres = int.MaxValue;
+
     /// <summary>
-    /// Opens <paramref name="zones"/> for <paramref name="durationSeconds"/> (1…the device's maximum), for a user who
+    /// Opens <paramref name="zones"/> for <paramref name="durationSeconds"/> (1…the device's maximum) and/or until each
+    /// was given <paramref name="litres"/> (tenths of a litre, above 0; the lease then caps the time), for a user who
     /// is the device's owner or operator; <paramref name="via"/> names the path for the audit trail ("mqtt").
     /// </summary>
-    public async Task<CommandOutcome> IrrigateAsync(string userId, string deviceId, IReadOnlyList<string>? zones, int? durationSeconds, string? via = null)
+    public async Task<CommandOutcome> IrrigateAsync(
+        string userId, string deviceId, IReadOnlyList<string>? zones, int? durationSeconds, long? litres = null, string? via = null)
     {
-        var detail = $"zones {string.Join(",", zones ?? [])} for {durationSeconds} s";
+        var detail = $"zones {string.Join(",", zones ?? [])}"
+            + (durationSeconds is null && litres is not null ? "" : $" for {durationSeconds} s")
+            + (litres is long l ? $", {(l / 10m).ToString("0.0", CultureInfo.InvariantCulture)} L" : "");
         var (hub, error) = await FindAsync(userId, deviceId, EventNames.Irrigate, detail, via);
         if (hub is null)
         {
@@ -45,14 +53,24 @@ public sealed class CommandService(
         {
             outcome = zoneError;
         }
-        else if (durationSeconds is not int duration || duration < 1 || duration > hub.State.MaxDurationSeconds)
+        else if (durationSeconds is null && litres is null)
+        {
+            outcome = new CommandOutcome(CommandStatus.BadRequest,
+                Message: $"give a duration (1 to {hub.State.MaxDurationSeconds} seconds), litres (tenths of a litre, above 0), or both");
+        }
+        else if (durationSeconds is int duration && (duration < 1 || duration > hub.State.MaxDurationSeconds))
         {
             outcome = new CommandOutcome(CommandStatus.BadRequest,
                 Message: $"duration must be between 1 and {hub.State.MaxDurationSeconds} seconds");
         }
+        else if (litres is long volume && volume is < 1 or > MaxLitres)
+        {
+            outcome = new CommandOutcome(CommandStatus.BadRequest,
+                Message: $"litres must be a whole number of tenths of a litre between 1 and {MaxLitres} (125 = 12.5 L)");
+        }
         else
         {
-            outcome = await SendAsync(hub, EventNames.Irrigate, zones, duration);
+            outcome = await SendAsync(hub, EventNames.Irrigate, zones, durationSeconds, litres);
         }
 
         await AuditAsync(userId, deviceId, EventNames.Irrigate, detail, via, outcome);
@@ -70,8 +88,26 @@ public sealed class CommandService(
             return error!;
         }
 
-        var outcome = CheckZones(hub, zones) ?? await SendAsync(hub, EventNames.Stop, zones, null);
+        var outcome = CheckZones(hub, zones) ?? await SendAsync(hub, EventNames.Stop, zones, null, null);
         await AuditAsync(userId, deviceId, EventNames.Stop, detail, via, outcome);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Clears the controller's leak lock (a person found the leak), for the device's owner or an operator. The
+    /// controller answers with command_result (ok also when there was no lock); the device's state follows that answer.
+    /// </summary>
+    public async Task<CommandOutcome> ClearLeakAsync(string userId, string deviceId, string? via = null)
+    {
+        const string detail = "leak lock";
+        var (hub, error) = await FindAsync(userId, deviceId, EventNames.ClearLeak, detail, via);
+        if (hub is null)
+        {
+            return error!;
+        }
+
+        var outcome = await SendAsync(hub, EventNames.ClearLeak, null, null, null);
+        await AuditAsync(userId, deviceId, EventNames.ClearLeak, detail, via, outcome);
         return outcome;
     }
 
@@ -124,7 +160,7 @@ public sealed class CommandService(
         return null;
     }
 
-    private async Task<CommandOutcome> SendAsync(DeviceHub hub, string eventName, IReadOnlyList<string> zones, int? duration)
+    private async Task<CommandOutcome> SendAsync(DeviceHub hub, string eventName, IReadOnlyList<string>? zones, int? duration, long? litres)
     {
         if (!await backplane.IsOnlineAsync(hub.DeviceId))
         {
@@ -132,7 +168,7 @@ public sealed class CommandService(
         }
 
         var id = "c-" + await events.NextCommandNumberAsync();
-        var data = CommandData(id, zones, duration);
+        var data = CommandData(id, zones, duration, litres);
         switch (await backplane.SendToControllerAsync(hub.DeviceId, ServerFrames.Envelope(eventName, data)))
         {
             case Delivery.Offline:
@@ -144,7 +180,8 @@ public sealed class CommandService(
         metrics.CommandSent();
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var tagged = ServerFrames.Tagged(eventName, hub.DeviceId, null, data);
-        hub.Broadcast(tagged);
+        // Published like an event (the other instances apply it too): a clear_leak's id is how its result is recognised.
+        hub.Publish(DeviceUpdate.FromTaggedFrame(tagged, now), tagged, droppable: false);
         backplane.Publish(hub.DeviceId, tagged);
         try
         {
@@ -161,22 +198,32 @@ public sealed class CommandService(
 
     private static CommandOutcome Offline(DeviceHub hub) => new(CommandStatus.Offline, Message: $"device '{hub.DeviceId}' is offline");
 
-    private static byte[] CommandData(string id, IReadOnlyList<string> zones, int? duration)
+    // {"id":…,"zones":[…],"duration":…,"litres":…}, each part only when the command has it (clear_leak: the id alone).
+    private static byte[] CommandData(string id, IReadOnlyList<string>? zones, int? duration, long? litres)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();
         w.WriteString("id", id);
-        w.WriteStartArray("zones");
-        foreach (var zone in zones)
+        if (zones is not null)
         {
-            w.WriteStringValue(zone);
+            w.WriteStartArray("zones");
+            foreach (var zone in zones)
+            {
+                w.WriteStringValue(zone);
+            }
+
+            w.WriteEndArray();
         }
 
-        w.WriteEndArray();
         if (duration is int d)
         {
             w.WriteNumber("duration", d);
+        }
+
+        if (litres is long l)
+        {
+            w.WriteNumber("litres", l);
         }
 
         w.WriteEndObject();

@@ -391,7 +391,8 @@ public sealed class ControllerHandler(
             Kind = isReading ? kind : null,
             Value = check.Record,
             Raw = check.Raw,
-            Zone = check.Zone,
+            Zone = update.Litres is null ? check.Zone : WaterZone.Of(update.Zones ?? []),
+            Litres = update.Litres,
             DataJson = isReading ? null : Encoding.UTF8.GetString(raw),
         };
     }

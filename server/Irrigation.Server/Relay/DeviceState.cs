@@ -6,13 +6,22 @@ using Irrigation.Server.Storage;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// What the server knows now about one device: presence, last values, zone states. Changed and read only inside
-/// its <see cref="DeviceHub.Gate"/> (<see cref="LastSeen"/> alone is written lock-free by the receive loop).
+/// What the server knows now about one device: presence, last values, zone states, the last flow alerts and the
+/// leak lock. Changed and read only inside its <see cref="DeviceHub.Gate"/> (<see cref="LastSeen"/> alone is written
+/// lock-free by the receive loop).
 /// </summary>
 public sealed class DeviceState
 {
+    /// <summary>How many flow alerts the snapshot lists (the newest).</summary>
+    public const int FlowAlertsKept = 5;
+
+    // clear_leak commands whose result may still come: the newest few (one per click; older ones were answered).
+    private const int ClearLeakIdsKept = 16;
+
     private readonly LatestReading?[] _latest = new LatestReading?[ReadingSpecs.MaxCode + 1];
     private readonly Dictionary<string, ZoneState> _zoneStates = new(StringComparer.Ordinal);
+    private readonly List<FlowAlert> _flowAlerts = new(FlowAlertsKept + 1);
+    private readonly Queue<string> _clearLeakIds = new(ClearLeakIdsKept + 1);
     private long _lastSeen;
 
     /// <summary>Creates the state from the stored record and what storage knows about recent activity.</summary>
@@ -41,6 +50,19 @@ public sealed class DeviceState
             }
         }
 
+        foreach (var alert in latest.FlowAlerts.Reverse())
+        {
+            ApplyFlowAlert(alert, lockOnLeak: false);
+        }
+
+        // Oldest first, so the newest stay when the queue is full.
+        foreach (var id in latest.ClearLeakIds.Reverse())
+        {
+            RememberClearLeak(id);
+        }
+
+        LeakLocked = latest.LeakLocked;
+
         // A lease that ran out while the server was down is closed: the controller enforces it on its own.
         foreach (var (zone, state) in _zoneStates.ToArray())
         {
@@ -68,6 +90,12 @@ public sealed class DeviceState
 
     /// <summary>True between device_online and device_offline (on any instance of the cluster).</summary>
     public bool Online { get; set; }
+
+    /// <summary>
+    /// True from a leak alert until a clear_leak command is answered with ok: the controller's master valve is locked
+    /// shut and nothing waters (the controller keeps the lock itself; this is what the dashboards are shown).
+    /// </summary>
+    public bool LeakLocked { get; private set; }
 
     /// <summary>Server time of the last frame received, Unix seconds, or null.</summary>
     public long? LastSeen
@@ -104,6 +132,40 @@ public sealed class DeviceState
             case EventNames.DeviceOffline:
                 Online = false;
                 break;
+            case EventNames.FlowAlert when update.Alert is { } alert:
+                ApplyFlowAlert(alert, lockOnLeak: true);
+                break;
+            case EventNames.ClearLeak when update.CommandId is { } id:
+                RememberClearLeak(id);
+                break;
+            case EventNames.CommandResult when update.Ok && update.CommandId is { } id && _clearLeakIds.Contains(id):
+                LeakLocked = false;
+                break;
+        }
+    }
+
+    // Lists the alert among the newest (by device time: a replayed older one may fall off at once); a live leak locks.
+    private void ApplyFlowAlert(FlowAlert alert, bool lockOnLeak)
+    {
+        if (lockOnLeak && alert.Kind == FlowAlertKinds.Leak)
+        {
+            LeakLocked = true;
+        }
+
+        var at = _flowAlerts.FindIndex(a => a.Time <= alert.Time);
+        _flowAlerts.Insert(at < 0 ? _flowAlerts.Count : at, alert);
+        if (_flowAlerts.Count > FlowAlertsKept)
+        {
+            _flowAlerts.RemoveAt(FlowAlertsKept);
+        }
+    }
+
+    private void RememberClearLeak(string id)
+    {
+        _clearLeakIds.Enqueue(id);
+        if (_clearLeakIds.Count > ClearLeakIdsKept)
+        {
+            _clearLeakIds.Dequeue();
         }
     }
 
@@ -167,7 +229,8 @@ public sealed class DeviceState
 
     /// <summary>
     /// Writes the device as the snapshot and GET /api/devices show it to a user of <paramref name="role"/>:
-    /// {device, role, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record (the kind's value field), ...}}, max_duration}.
+    /// {device, role, online, last_seen, zones:[{zone, open, remaining}], last:{kind:{time, record (the kind's value field), ...}}, max_duration,
+    /// leak_locked, flow_alerts:[{time, zone?, kind, expected, measured}] (newest first)}.
     /// </summary>
     public void WriteJson(Utf8JsonWriter w, long now, DeviceRole role)
     {
@@ -224,6 +287,14 @@ public sealed class DeviceState
 
         w.WriteEndObject();
         w.WriteNumber("max_duration", MaxDurationSeconds);
+        w.WriteBoolean("leak_locked", LeakLocked);
+        w.WriteStartArray("flow_alerts");
+        foreach (var alert in _flowAlerts)
+        {
+            alert.WriteJson(w);
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -5,8 +5,8 @@ using Irrigation.Server.Storage;
 namespace Irrigation.Server.Relay;
 
 /// <summary>
-/// What an event changes in a device's live state: a reading, irrigation started/stopped, status's open zones, or
-/// presence. Built from the validated frame on the controller's instance, and parsed back from the tagged frame on
+/// What an event changes in a device's live state: a reading, irrigation started/stopped, status's open zones,
+/// presence, a flow alert, or the leak lock's clear_leak command and its result. Built from the validated frame on the controller's instance, and parsed back from the tagged frame on
 /// every other instance (<see cref="FromTaggedFrame"/>), so both apply the same change.
 /// </summary>
 public readonly record struct DeviceUpdate(string Event, long Time, long Received)
@@ -29,6 +29,18 @@ public readonly record struct DeviceUpdate(string Event, long Time, long Receive
     /// <summary>irrigation_started's lease in seconds.</summary>
     public long Duration { get; init; }
 
+    /// <summary>irrigation_stopped's measured volume in tenths of a litre, when it carries one.</summary>
+    public long? Litres { get; init; }
+
+    /// <summary>A flow_alert.</summary>
+    public FlowAlert? Alert { get; init; }
+
+    /// <summary>The id of a command the server sent (clear_leak) or of the command a command_result answers.</summary>
+    public string? CommandId { get; init; }
+
+    /// <summary>command_result's ok.</summary>
+    public bool Ok { get; init; }
+
     /// <summary>The update of a validated controller event whose data is <paramref name="data"/>.</summary>
     public static DeviceUpdate FromEvent(string eventName, long time, long received, JsonElement data, ReadingKind? kind, long value, long? raw, string? zone) =>
         new(eventName, time, received)
@@ -39,6 +51,10 @@ public readonly record struct DeviceUpdate(string Event, long Time, long Receive
             Zone = zone,
             Zones = ZonesOf(eventName, data),
             Duration = DurationOf(eventName, data),
+            Litres = eventName == EventNames.IrrigationStopped && data.TryGetProperty("litres", out var litres) ? litres.GetInt64() : null,
+            Alert = eventName == EventNames.FlowAlert ? FlowAlert.FromData(data) : null,
+            CommandId = eventName is EventNames.CommandResult or EventNames.ClearLeak && data.TryGetProperty("id", out var id) ? id.GetString() : null,
+            Ok = eventName == EventNames.CommandResult && data.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True,
         };
 
     /// <summary>Parses a tagged frame (<c>{"event":…,"device":…,"data":{…}}</c>) as another instance sent it.</summary>

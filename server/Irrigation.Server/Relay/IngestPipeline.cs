@@ -36,6 +36,12 @@ public sealed class IngestPipeline : BackgroundService
         metrics.ObserveIngestQueue(() => _channel.Reader.Count);
     }
 
+    /// <summary>
+    /// Raised on the writer's thread after a commit that stored measured volumes (irrigation_stopped with litres),
+    /// once per device of the batch: the water ledger of that device changed. A handler only queues work.
+    /// </summary>
+    public event Action<string>? VolumeStored;
+
     /// <summary>Adds an item, waiting while the queue is full. Throws ChannelClosedException after shutdown.</summary>
     public ValueTask EnqueueAsync(IngestItem item, CancellationToken ct = default) => _channel.Writer.WriteAsync(item, ct);
 
@@ -121,15 +127,32 @@ public sealed class IngestPipeline : BackgroundService
             }
         }
 
+        HashSet<string>? watered = null;
         for (var i = 0; i < records.Count; i++)
         {
             if (inserted[i])
             {
                 _metrics.Stored();
+                if (records[i].Litres is not null)
+                {
+                    (watered ??= new HashSet<string>(StringComparer.Ordinal)).Add(records[i].DeviceId);
+                }
             }
             else
             {
                 _metrics.Duplicate();
+            }
+        }
+
+        foreach (var device in watered ?? [])
+        {
+            try
+            {
+                VolumeStored?.Invoke(device);
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "A VolumeStored handler failed for {Device}", device);
             }
         }
     }

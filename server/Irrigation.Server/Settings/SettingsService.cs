@@ -26,6 +26,9 @@ public sealed class SettingsService(
     /// <summary>The dashboards' frame announcing a saved version (the controller's answer follows as its own event).</summary>
     public const string SavedEvent = "settings_saved";
 
+    /// <summary>The settings key of the rain delay: no automatic watering before this Unix time (0: none).</summary>
+    public const string RainDelayKey = "rain_delay_until";
+
     /// <summary>The device's settings and what its controller made of them.</summary>
     public async Task<SettingsView> GetAsync(string deviceId, CancellationToken ct = default)
     {
@@ -42,9 +45,11 @@ public sealed class SettingsService(
     /// <summary>
     /// Saves <paramref name="settings"/> (an object of settings keys) as the version after <paramref name="baseVersion"/>,
     /// for the device whose zones are <paramref name="zones"/>; every wrong field is listed, nothing is saved then.
+    /// <paramref name="via"/> names the path for the audit trail ("mqtt").
     /// </summary>
     public async Task<SettingsChange> UpdateAsync(
-        string user, string deviceId, string[] zones, int baseVersion, JsonElement settings, string action = "settings", CancellationToken ct = default)
+        string user, string deviceId, string[] zones, int baseVersion, JsonElement settings, string action = "settings",
+        string? via = null, CancellationToken ct = default)
     {
         if (settings.ValueKind != JsonValueKind.Object)
         {
@@ -92,7 +97,7 @@ public sealed class SettingsService(
         }
 
         var version = baseVersion + 1;
-        await audit.RecordAsync(new AuditEntry(now, deviceId, user, action, $"version {version}: {changed}", "saved"), ct);
+        await audit.RecordAsync(new AuditEntry(now, deviceId, user, action, $"version {version}: {changed}{(via is null ? "" : $" (via {via})")}", "saved"), ct);
         log.LogInformation("Settings of {Device}: version {Version} saved by {User} ({Changed})", deviceId, version, user, changed);
         await AnnounceAsync(deviceId, version, user, now);
         await PushAsync(deviceId, ct);
@@ -101,23 +106,39 @@ public sealed class SettingsService(
 
     /// <summary>
     /// No automatic watering until <paramref name="until"/> (Unix seconds; 0 clears): a settings change, so a board
-    /// that is offline gets it when it returns.
+    /// that is offline gets it when it returns. The caller checked the user's role.
     /// </summary>
-    public async Task<SettingsChange> SetRainDelayAsync(string user, string deviceId, string[] zones, long until, CancellationToken ct = default)
+    public Task<SettingsChange> SetRainDelayAsync(string user, string deviceId, string[] zones, long until, CancellationToken ct = default) =>
+        SetRainDelayAsync(user, deviceId, zones, until, null, ct);
+
+    /// <summary>As <see cref="SetRainDelayAsync(string, string, string[], long, CancellationToken)"/>, with the path for the audit trail ("mqtt").</summary>
+    public async Task<SettingsChange> SetRainDelayAsync(string user, string deviceId, string[] zones, long until, string? via, CancellationToken ct = default)
     {
         // Two tries: a save that raced another one is repeated over the newer version.
         for (var attempt = 0; ; attempt++)
         {
             var latest = await store.GetLatestAsync(deviceId, ct);
             var settings = JsonNode.Parse(latest?.Json ?? "{}")!.AsObject();
-            settings["rain_delay_until"] = until;
+            settings[RainDelayKey] = until;
             using var document = JsonDocument.Parse(settings.ToJsonString());
-            var change = await UpdateAsync(user, deviceId, zones, latest?.Version ?? 0, document.RootElement, "rain-delay", ct);
+            var change = await UpdateAsync(user, deviceId, zones, latest?.Version ?? 0, document.RootElement, "rain-delay", via, ct);
             if (!change.Conflict || attempt == 1)
             {
                 return change;
             }
         }
+    }
+
+    /// <summary>The rain delay of the newest saved settings: its end (Unix seconds), 0 when there is none.</summary>
+    public async Task<long> RainDelayUntilAsync(string deviceId, CancellationToken ct = default)
+    {
+        if (await store.GetLatestAsync(deviceId, ct) is not { } latest)
+        {
+            return 0;
+        }
+
+        using var document = JsonDocument.Parse(latest.Json);
+        return document.RootElement.TryGetProperty(RainDelayKey, out var until) && until.TryGetInt64(out var value) ? value : 0;
     }
 
     /// <summary>The versions, newest first.</summary>
@@ -224,7 +245,8 @@ public sealed class SettingsService(
         });
         if (await hubs.WhenLoadedAsync(deviceId) is { } hub)
         {
-            hub.Broadcast(frame);
+            // Published as an event (the device's state ignores it): the MQTT bridge follows the rain delay from it.
+            hub.Publish(new DeviceUpdate(SavedEvent, now, now), frame, droppable: false);
         }
 
         backplane.Publish(deviceId, frame);

@@ -2,18 +2,22 @@ namespace Irrigation.Server.Simulation;
 
 /// <summary>
 /// The physical world around one simulated controller: a diurnal temperature and humidity curve with noise, and
-/// soil per zone that dries faster when it is hot and wets while its valve is open. Advanced in simulated time.
+/// soil per zone that dries faster when it is hot and wets while water reaches it (<see cref="SetWatering"/>: the
+/// share of a full sprinkler run that the <see cref="WaterModel"/> delivers, so a closed supply waters nothing).
+/// Advanced in simulated time.
 /// </summary>
 public sealed class FieldModel
 {
     private const double SecondsPerDay = 86_400;
     // Percent of soil moisture per simulated hour.
     private const double DryingPerHourAt20C = 1.2;
-    private const double WettingPerHour = 90;
+    // A full sprinkler run: 15 % an hour, so that at the demo's 60× a soil run waters for about a real minute, long
+    // enough for the controller to learn the zone's usual flow (it needs 30 s of settled flow).
+    private const double WettingPerHour = 15;
 
     private readonly Random _random;
     private readonly double[] _soilPercent;
-    private readonly bool[] _valveOpen;
+    private readonly double[] _watering;
     private double _secondOfDay;
 
     public FieldModel(int zoneCount, Random random, double startSecondOfDay, double[] initialSoilPercent)
@@ -25,7 +29,7 @@ public sealed class FieldModel
 
         _random = random;
         _soilPercent = (double[])initialSoilPercent.Clone();
-        _valveOpen = new bool[zoneCount];
+        _watering = new double[zoneCount];
         _secondOfDay = startSecondOfDay;
         Update();
     }
@@ -44,9 +48,11 @@ public sealed class FieldModel
     /// <summary>Volumetric soil moisture of a zone, 0–100 %.</summary>
     public double SoilPercent(int zone) => _soilPercent[zone];
 
-    public bool IsValveOpen(int zone) => _valveOpen[zone];
+    /// <summary>How much of a full sprinkler run reaches a zone's soil now, 0 … 1.</summary>
+    public double Watering(int zone) => _watering[zone];
 
-    public void SetValve(int zone, bool open) => _valveOpen[zone] = open;
+    /// <summary>Sets how much of a full sprinkler run reaches a zone's soil now, 0 (none) … 1.</summary>
+    public void SetWatering(int zone, double share) => _watering[zone] = Math.Clamp(share, 0, 1);
 
     /// <summary>Moves the world forward by <paramref name="simulatedSeconds"/>.</summary>
     public void Advance(double simulatedSeconds)
@@ -62,7 +68,7 @@ public sealed class FieldModel
         for (int zone = 0; zone < _soilPercent.Length; zone++)
         {
             double drying = DryingPerHourAt20C * Math.Max(0.2, 1 + (TemperatureCelsius - 20) / 10);
-            double change = _valveOpen[zone] ? WettingPerHour : -drying;
+            double change = _watering[zone] * WettingPerHour - (1 - _watering[zone]) * drying;
             _soilPercent[zone] = Math.Clamp(_soilPercent[zone] + change * hours, 2, 98);
         }
     }

@@ -13,7 +13,9 @@ public static class SimulateCommand
         Usage: simulate --server ws://HOST:PORT/ --devices FILE.csv [--zones zone1,zone2] [--Simulation:TimeScale 60] ...
           FILE.csv   lines "device,token" (the output of `devices import`); blank lines and # comments are skipped
           --zones    the zones every simulated controller reports (default zone1,zone2)
-          Any Simulation:* setting can be given as --Simulation:Key value (see README).
+          Any Simulation:* setting can be given as --Simulation:Key value (see README), e.g. water faults:
+          --Simulation:WaterFaults DEVICE[/ZONE]=FAULT,...   FAULT: burst_pipe, stuck_valve, closed_supply, slow_leak
+          --Simulation:WaterFaultChancePerHour 1              faults that start by chance, repaired 5-15 min later (0: none)
         """;
 
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "simulate";
@@ -77,7 +79,21 @@ public static class SimulateCommand
         }
 
         var options = new SimulationOptions();
-        new ConfigurationBuilder().AddCommandLine([.. settings]).Build().GetSection(SimulationOptions.Section).Bind(options);
+        try
+        {
+            new ConfigurationBuilder().AddCommandLine([.. settings]).Build().GetSection(SimulationOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the setting and the type it wanted ("... at 'Simulation:TimeScale' to type 'System.Double'").
+            return Fail(stderr, e.Message);
+        }
+
+        if (SimulationOptionsValidator.Check(options, devices) is { Count: > 0 } errors)
+        {
+            return Fail(stderr, string.Join(Environment.NewLine + "error: ", errors));
+        }
+
         stdout.WriteLine($"Simulating {devices.Count} controller(s) against {uri} at {options.TimeScale:0.#}x weather and soil speed; Ctrl+C stops.");
         using var runner = SimulationRunner.Create(devices, uri.ToString(), options, stdout.WriteLine);
         await runner.RunAsync(stopping);

@@ -15,6 +15,12 @@ public sealed class SimulationHost(Provisioning provisioning, SettingsService de
 {
     private static readonly string[] Zones = ["zone1", "zone2"];
 
+    /// <summary>The ids of <paramref name="count"/> simulated controllers: sim-01, sim-02 …</summary>
+    public static IEnumerable<string> DeviceIds(int count) => Enumerable.Range(1, Math.Max(0, count)).Select(i => $"sim-{i:00}");
+
+    /// <summary>The zones every simulated controller has with <paramref name="settings"/>.</summary>
+    public static string[] ZonesOf(SimulationOptions settings) => Zones.Take(Math.Clamp(settings.ZonesPerDevice, 1, Zones.Length)).ToArray();
+
     public async Task StartAsync(int count, Uri serverAddress, CancellationToken stopping)
     {
         var settings = options.Value;
@@ -24,11 +30,10 @@ public sealed class SimulationHost(Provisioning provisioning, SettingsService de
             throw new InvalidOperationException($"cannot provision simulation user '{settings.Owner}': {user.Error}");
         }
 
-        var zones = Zones.Take(Math.Clamp(settings.ZonesPerDevice, 1, Zones.Length)).ToArray();
+        var zones = ZonesOf(settings);
         var devices = new List<SimulatedDevice>(count);
-        for (int i = 1; i <= count; i++)
+        foreach (var id in DeviceIds(count))
         {
-            string id = $"sim-{i:00}";
             var device = await provisioning.EnsureDeviceAsync(id, settings.Owner, zones, stopping);
             if (!device.Ok)
             {

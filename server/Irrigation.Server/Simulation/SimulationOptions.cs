@@ -33,6 +33,18 @@ public sealed class SimulationOptions
     /// <summary>Real seconds a zone waits after boot or after a run before the soil rule may start it again.</summary>
     public int SoilRuleMinIntervalSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Chance per real hour that a controller's field gets a water fault (a burst pipe, a stuck valve, a closed supply
+    /// or a slow leak, each raising its alarm), repaired 5–15 minutes later; 0 turns chance faults off.
+    /// </summary>
+    public double WaterFaultChancePerHour { get; set; } = 1;
+
+    /// <summary>
+    /// Water faults put in on purpose, <c>DEVICE[/ZONE]=FAULT</c> separated by commas, e.g.
+    /// <c>sim-02=slow_leak,sim-01/zone2=burst_pipe</c> (see <see cref="WaterFaultList"/>); they stay for the whole run.
+    /// </summary>
+    public string WaterFaults { get; set; } = "";
+
     /// <summary>Print every simulated serial log line, not only warnings and errors.</summary>
     public bool VerboseSerialLog { get; set; }
 

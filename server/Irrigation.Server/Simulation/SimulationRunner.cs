@@ -10,9 +10,18 @@ public sealed class SimulationRunner(IReadOnlyList<SimulatedController> controll
 {
     public IReadOnlyList<SimulatedController> Controllers => controllers;
 
-    /// <summary>A runner for <paramref name="devices"/> against the controller socket at <paramref name="serverUrl"/>.</summary>
+    /// <summary>
+    /// A runner for <paramref name="devices"/> against the controller socket at <paramref name="serverUrl"/>. Throws
+    /// <see cref="ArgumentException"/> when <c>Simulation:WaterFaults</c> is wrong for them (callers check it first,
+    /// to say so in their own way).
+    /// </summary>
     public static SimulationRunner Create(IReadOnlyList<SimulatedDevice> devices, string serverUrl, SimulationOptions options, Action<string> console)
     {
+        if (WaterFaultList.Validate(options.WaterFaults, devices) is { } faultError)
+        {
+            throw new ArgumentException(faultError, nameof(options));
+        }
+
         var seeds = new Random(options.Seed != 0 ? options.Seed : Random.Shared.Next());
         var controllers = devices.Select(d => new SimulatedController(d, serverUrl, options, seeds.Next(), console)).ToList();
         return new SimulationRunner(controllers, TimeSpan.FromMilliseconds(100), console);

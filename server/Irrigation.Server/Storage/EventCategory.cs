@@ -11,7 +11,7 @@ public static class EventCategory
     /// <summary>sensor_disconnected, sensor_reconnected.</summary>
     public const string Sensor = "sensor";
 
-    /// <summary>irrigate and stop sent by the server, command_result from the controller.</summary>
+    /// <summary>irrigate, stop and clear_leak sent by the server, command_result from the controller.</summary>
     public const string Command = "command";
 
     /// <summary>Warnings and errors mirrored from the controller's serial log.</summary>
@@ -23,11 +23,14 @@ public static class EventCategory
     /// <summary>settings_applied, settings_rejected: what the controller made of a settings version.</summary>
     public const string Settings = "settings";
 
+    /// <summary>flow_alert: the controller's water alarms (high, low, none, leak).</summary>
+    public const string FlowAlert = "flow_alert";
+
     /// <summary>What GET /api/devices/{id}/events returns unless asked for other categories.</summary>
-    public static readonly string[] Default = [Irrigation, Sensor, Command, Log, Settings];
+    public static readonly string[] Default = [Irrigation, Sensor, Command, Log, Settings, FlowAlert];
 
     /// <summary>Every category.</summary>
-    public static readonly string[] All = [Irrigation, Sensor, Command, Log, Status, Settings];
+    public static readonly string[] All = [Irrigation, Sensor, Command, Log, Status, Settings, FlowAlert];
 
     /// <summary>The category of a non-reading event name, or null for a name that is not stored as an event.</summary>
     public static string? Of(string eventName) => eventName switch
@@ -35,7 +38,8 @@ public static class EventCategory
         EventNames.IrrigationStarted or EventNames.IrrigationStopped or EventNames.IrrigationSkipped => Irrigation,
         EventNames.SettingsApplied or EventNames.SettingsRejected => Settings,
         EventNames.SensorDisconnected or EventNames.SensorReconnected => Sensor,
-        EventNames.CommandResult or EventNames.Irrigate or EventNames.Stop => Command,
+        EventNames.CommandResult or EventNames.Irrigate or EventNames.Stop or EventNames.ClearLeak => Command,
+        EventNames.FlowAlert => FlowAlert,
         EventNames.Log => Log,
         EventNames.Status => Status,
         _ => null,

@@ -15,10 +15,16 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<ReadingBucket>> GetReadingBucketsAsync(string deviceId, ReadingKind kind, long from, long to, long widthSeconds, CancellationToken ct = default);
 
+    /// <summary>
+    /// The water ledger: the litres of the stored measured runs per zone in each bucket [<paramref name="bounds"/>[i],
+    /// <paramref name="bounds"/>[i + 1]) by device time; zones without water in a bucket are left out.
+    /// </summary>
+    Task<IReadOnlyList<WaterTotal>> GetWaterAsync(string deviceId, IReadOnlyList<long> bounds, CancellationToken ct = default);
+
     /// <summary>Events of the given categories with from ≤ time &lt; to, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredEvent>> GetEventsAsync(string deviceId, long from, long to, int limit, IReadOnlyCollection<string> categories, CancellationToken ct = default);
 
-    /// <summary>The newest reading per kind and the last receive time of a device.</summary>
+    /// <summary>The newest reading per kind, the last receive time, recent irrigation and the water alarms' state of a device.</summary>
     Task<DeviceLatest> GetLatestAsync(string deviceId, CancellationToken ct = default);
 
     /// <summary>

@@ -33,8 +33,11 @@ public sealed record IngestRecord
     /// <summary>Soil moisture's raw ADC value.</summary>
     public long? Raw { get; init; }
 
-    /// <summary>Soil moisture's zone, if given.</summary>
+    /// <summary>A reading's zone, if given; for a measured volume, its ledger zone (<see cref="WaterZone.Of"/>).</summary>
     public string? Zone { get; init; }
+
+    /// <summary>irrigation_stopped's volume in tenths of a litre, when the controller measured one (a water ledger row).</summary>
+    public long? Litres { get; init; }
 
     /// <summary>The data object as JSON for non-reading events.</summary>
     public string? DataJson { get; init; }

@@ -4,7 +4,8 @@ namespace Irrigation.Server.Storage;
 
 /// <summary>
 /// One ingest commit, the same on both engines: the streams of the batch (the highest stored seq per device and boot)
-/// are read and locked, repeats are left out, the readings, the events and the new stream marks are written, and
+/// are read and locked, repeats are left out, the readings, the events (with the water ledger's rows of their measured
+/// volumes) and the new stream marks are written, and
 /// devices' last_seen at most once per <see cref="LastSeenInterval"/> (the live value is in memory). Engines supply
 /// the statements: row by row with prepared statements on SQLite, one array statement per table on PostgreSQL.
 /// </summary>
@@ -18,6 +19,7 @@ public abstract class IngestSession : IIngestSession
     private readonly HashSet<StreamKey> _advanced = [];
     private readonly List<StoredRecord> _readings = [];
     private readonly List<StoredRecord> _events = [];
+    private readonly List<StoredRecord> _water = [];
     private readonly Dictionary<long, long> _lastSeen = [];
     private long _lastSeenWritten = Environment.TickCount64;
 
@@ -34,6 +36,7 @@ public abstract class IngestSession : IIngestSession
         _advanced.Clear();
         _readings.Clear();
         _events.Clear();
+        _water.Clear();
         using var transaction = Connection.BeginTransaction();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -61,6 +64,11 @@ public abstract class IngestSession : IIngestSession
         if (_events.Count > 0)
         {
             InsertEvents(transaction, _events);
+        }
+
+        if (_water.Count > 0)
+        {
+            InsertWater(transaction, _water);
         }
 
         if (_advanced.Count > 0)
@@ -110,6 +118,12 @@ public abstract class IngestSession : IIngestSession
 
         _lastSeen[device] = Math.Max(_lastSeen.GetValueOrDefault(device), record.Received);
         (record.Kind is null ? _events : _readings).Add(new StoredRecord(device, record));
+        if (record.Litres is not null && record.Seq is not null)
+        {
+            // In the commit of its event: a volume is in the ledger exactly when its event is stored.
+            _water.Add(new StoredRecord(device, record));
+        }
+
         return true;
     }
 
@@ -148,6 +162,9 @@ public abstract class IngestSession : IIngestSession
 
     /// <summary>Inserts events rows.</summary>
     protected abstract void InsertEvents(DbTransaction transaction, List<StoredRecord> events);
+
+    /// <summary>Inserts water rows (device, zone, time, litres, boot, seq) for events that carry <see cref="IngestRecord.Litres"/>.</summary>
+    protected abstract void InsertWater(DbTransaction transaction, List<StoredRecord> volumes);
 
     /// <summary>Raises each stream's stored seq to the given value.</summary>
     protected abstract void SaveStreams(DbTransaction transaction, List<KeyValuePair<StreamKey, long>> marks);

@@ -211,6 +211,46 @@ public static class Schema
                 errors TEXT NOT NULL,
                 updated_at BIGINT NOT NULL);
             """),
+        new(9, "the water ledger (one row per measured run) and flow alerts as their own category",
+            """
+            -- One row per measured run: the litres of a stored irrigation_stopped, written in the same commit as its
+            -- event (a repeat is stored once, so the ledger sums rows). The zone is the one the stop names (several
+            -- are joined with '+', none is '*'). Kept with the events: the ledger is for seasons.
+            CREATE TABLE water (
+                device INTEGER NOT NULL,
+                zone TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                litres INTEGER NOT NULL,
+                boot INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (device, time, boot, seq)) WITHOUT ROWID;
+            INSERT INTO water(device, zone, time, litres, boot, seq)
+            SELECT device,
+                CASE WHEN json_array_length(data, '$.zones') = 0 THEN '*'
+                     ELSE (SELECT group_concat(value, '+' ORDER BY key) FROM json_each(events.data, '$.zones')) END,
+                time, json_extract(data, '$.litres'), boot, seq
+            FROM events
+            WHERE event = 'irrigation_stopped' AND seq IS NOT NULL AND json_type(data, '$.litres') = 'integer';
+            UPDATE events SET category = 'flow_alert' WHERE event = 'flow_alert';
+            """,
+            """
+            CREATE TABLE water (
+                device BIGINT NOT NULL,
+                zone TEXT NOT NULL,
+                time BIGINT NOT NULL,
+                litres BIGINT NOT NULL,
+                boot BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                PRIMARY KEY (device, time, boot, seq));
+            INSERT INTO water(device, zone, time, litres, boot, seq)
+            SELECT e.device,
+                COALESCE((SELECT string_agg(z.value, '+' ORDER BY z.n)
+                          FROM jsonb_array_elements_text(e.data::jsonb -> 'zones') WITH ORDINALITY AS z(value, n)), '*'),
+                e.time, (e.data::jsonb ->> 'litres')::bigint, e.boot, e.seq
+            FROM events e
+            WHERE e.event = 'irrigation_stopped' AND e.seq IS NOT NULL AND jsonb_typeof(e.data::jsonb -> 'litres') = 'number';
+            UPDATE events SET category = 'flow_alert' WHERE event = 'flow_alert';
+            """),
     ];
 
     /// <summary>The version of a fully migrated database.</summary>

@@ -196,7 +196,7 @@ public sealed class SqlAccountStore(Database database, TimeProvider clock) : IAc
             }
 
             // Its history goes with it (the audit trail, keyed by name, stays).
-            foreach (var table in new[] { "readings", "events", "streams", "device_members", "settings_versions", "settings_state" })
+            foreach (var table in new[] { "readings", "events", "water", "streams", "device_members", "settings_versions", "settings_state" })
             {
                 await t.ExecuteAsync($"DELETE FROM {table} WHERE device = @k", ("@k", key));
             }

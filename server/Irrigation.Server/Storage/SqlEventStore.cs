@@ -10,6 +10,13 @@ public sealed class SqlEventStore(Database database) : IEventStore
     // Enough to cover every zone's last start or stop on any real controller (16 zones at most).
     private const int RecentIrrigationEvents = 64;
 
+    // While a leak lock holds no zone opens, so no high/low/none alert comes after the leak alert: when none of the
+    // newest alerts is a leak, the last lock was cleared (a zone ran since). A handful is plenty; this is generous.
+    private const int RecentFlowAlerts = 32;
+
+    // A clear_leak whose result is still to come is one of the last few; older ones were answered long ago.
+    private const int RecentClearLeaks = 16;
+
     /// <inheritdoc />
     public IIngestSession OpenIngestSession() => database.OpenIngestSession();
 
@@ -42,6 +49,41 @@ public sealed class SqlEventStore(Database database) : IEventStore
                 return new ReadingBucket(from + r.Int64(0) * widthSeconds, count, r.Int64(2), r.Int64(3), (double)r.Int64(4) / count);
             },
             null, ("@d", deviceId), ("@k", (int)kind), ("@from", from), ("@to", to), ("@width", widthSeconds));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WaterTotal>> GetWaterAsync(string deviceId, IReadOnlyList<long> bounds, CancellationToken ct = default)
+    {
+        if (bounds.Count < 2)
+        {
+            return [];
+        }
+
+        // The buckets as rows (index, start, end), joined to the ledger's (device, time) key: one range scan each.
+        // Local days are not of equal width (DST), so the bins come from the caller instead of a division.
+        var parameters = new List<(string, object?)> { ("@d", deviceId) };
+        var rows = new List<string>();
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            parameters.Add(("@b" + i, bounds[i]));
+            if (i > 0)
+            {
+                rows.Add($"({i - 1}, @b{i - 1}, @b{i})");
+            }
+        }
+
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QueryAsync(
+            $"""
+            WITH buckets(i, start, finish) AS (VALUES {string.Join(", ", rows)})
+            SELECT b.i, w.zone, SUM(w.litres)
+            FROM buckets b JOIN water w ON w.time >= b.start AND w.time < b.finish
+            WHERE w.device = (SELECT id FROM devices WHERE device_id = @d)
+            GROUP BY b.i, w.zone
+            ORDER BY b.i, w.zone
+            """,
+            r => new WaterTotal((int)r.Int64(0), r.GetString(1), r.Int64(2)),
+            null, [.. parameters]);
     }
 
     /// <inheritdoc />
@@ -101,7 +143,82 @@ public sealed class SqlEventStore(Database database) : IEventStore
                 null, ("@d", device), ("@k", (int)kind)));
         }
 
-        return new DeviceLatest(lastSeen, readings, await RecentIrrigationAsync(connection, device));
+        var (alerts, leakLocked, clearLeakIds) = await WaterAlarmsAsync(connection, device);
+        return new DeviceLatest(lastSeen, readings, await RecentIrrigationAsync(connection, device))
+        {
+            FlowAlerts = alerts,
+            LeakLocked = leakLocked,
+            ClearLeakIds = clearLeakIds,
+        };
+    }
+
+    // The newest flow alerts (newest first), whether the newest leak alert still holds its lock (no successful
+    // command_result of a clear_leak came after it), and the recent clear_leak ids. Rows are compared by id, the
+    // order the single ingest writer stored them in; every query walks the (device, category, received) index.
+    private static async Task<(List<FlowAlert> Alerts, bool LeakLocked, List<string> ClearLeakIds)> WaterAlarmsAsync(DbConnection connection, long device)
+    {
+        var alertRows = await connection.QueryAsync(
+            "SELECT id, received, data FROM events WHERE device = @d AND category = @c ORDER BY received DESC, id DESC LIMIT @n",
+            r => (Id: r.Int64(0), Received: r.Int64(1), Data: r.GetString(2)), null, ("@d", device), ("@c", EventCategory.FlowAlert), ("@n", RecentFlowAlerts));
+        var alerts = new List<FlowAlert>();
+        (long Id, long Received)? leak = null;
+        foreach (var (id, received, json) in alertRows)
+        {
+            if (Parse(json, FlowAlert.FromData) is { } alert)
+            {
+                alerts.Add(alert);
+                leak ??= alert.Kind == FlowAlertKinds.Leak ? (id, received) : null;
+            }
+        }
+
+        var clearIds = (await connection.QueryAsync(
+            "SELECT data FROM events WHERE device = @d AND category = @c AND event = @e ORDER BY received DESC, id DESC LIMIT @n",
+            r => r.GetString(0), null, ("@d", device), ("@c", EventCategory.Command), ("@e", EventNames.ClearLeak), ("@n", RecentClearLeaks)))
+            .Select(json => Parse(json, CommandId)).OfType<string>().ToList();
+        if (leak is null || clearIds.Count == 0)
+        {
+            return (alerts, leak is not null, clearIds);
+        }
+
+        // Only the results of those commands: ids are "c-N", so the quoted id matches its own field and nothing else.
+        var parameters = new List<(string, object?)>
+        {
+            ("@d", device), ("@c", EventCategory.Command), ("@e", EventNames.CommandResult), ("@since", leak.Value.Received), ("@after", leak.Value.Id),
+        };
+        var matches = new List<string>();
+        foreach (var id in clearIds)
+        {
+            matches.Add($"data LIKE @id{matches.Count}");
+            parameters.Add(("@id" + (matches.Count - 1), $"%\"{id}\"%"));
+        }
+
+        var results = await connection.QueryAsync(
+            $"""
+            SELECT data FROM events
+            WHERE device = @d AND category = @c AND received >= @since AND id > @after AND event = @e AND ({string.Join(" OR ", matches)})
+            """,
+            r => r.GetString(0), null, [.. parameters]);
+        var cleared = results.Any(json => Parse(json, d => d.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True
+            && CommandId(d) is { } id && clearIds.Contains(id) ? "cleared" : null) is not null);
+        return (alerts, !cleared, clearIds);
+    }
+
+    private static string? CommandId(JsonElement data) =>
+        data.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    // The data was validated before it was stored; a row that still does not parse counts as nothing.
+    private static T? Parse<T>(string json, Func<JsonElement, T?> read)
+        where T : class
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return read(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<List<StoredIrrigation>> RecentIrrigationAsync(DbConnection connection, long device)

@@ -45,7 +45,8 @@ namespace Irrigation.Core.Protocol
         /// <summary>Parses <paramref name="frame"/> into <paramref name="message"/>; returns <see cref="ServerMessage.IsValid"/>.</summary>
         public bool Parse(string frame, ServerMessage message)
         {
-            // The frame is needed only to slice a settings object out of it; it is not kept past this call.
+            // The frame is needed only to slice a settings object out of it; it is not kept past this call (nor by the
+            // reader, which would otherwise hold the last frame until the next one).
             _frame = frame;
             try
             {
@@ -54,6 +55,7 @@ namespace Irrigation.Core.Protocol
             finally
             {
                 _frame = null;
+                _reader.Reset(null);
             }
         }
 

@@ -133,6 +133,8 @@ namespace Irrigation.Core.Settings
 
             string why = null;
             StoredSettings found = Parse(text, path, keepText, ref why);
+            // The slot's text (up to a settings frame) is not kept by the reader until the next load or save.
+            _reader.Reset(null);
             if (found == null)
             {
                 Problem(path + ": not intact (" + why + "), passed over");

@@ -149,6 +149,9 @@ namespace Irrigation.Core.Water
             {
                 _log.Error("water", "stored ledger unreadable, starting afresh");
             }
+
+            // The reader would keep the loaded text for the whole boot.
+            _reader.Reset(null);
         }
 
         /// <summary>The zones are now <paramref name="zoneNames"/> (settings): each zone's state follows its name.</summary>

@@ -8,10 +8,14 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Irrigation.Core;
 using Irrigation.Core.Config;
+using Irrigation.Core.Irrigation;
 using Irrigation.Core.Link;
 using Irrigation.Core.Logging;
 using Irrigation.Core.Protocol;
 using Irrigation.Core.Settings;
+using Irrigation.Core.Water;
+using Irrigation.Firmware.Device;
+using Irrigation.Firmware.Hardware;
 using Irrigation.Firmware.Logging;
 using Irrigation.Firmware.Settings;
 using Irrigation.Firmware.Tests.Models;
@@ -33,13 +37,14 @@ namespace Irrigation.Firmware.Tests.Build
         private const string Held = "held";
         private const string TickStep = "tick";
         private const string Applying = "apply";
+        private const string SettingsWrite = "writing and reading back the slot";
+        private const string LedgerWrite = "writing and reading back the water ledger";
 
         private static readonly MemoryCaps Caps = BoardLimits.For(hasPsram: false);
 
         /// <summary>Each part of the worst case, in bytes, with its group (see <see cref="Total"/>).</summary>
         public static (string Group, string Part, int Bytes)[] WorstCase()
         {
-            int writer = WriterCapacity();
             ControllerConfig file = MaximalFile();
             var counted = NanoHeap.Counted();
             int fileBytes = NanoHeap.Graph(file, counted);
@@ -51,7 +56,11 @@ namespace Irrigation.Firmware.Tests.Build
             int newConfigBytes = NanoHeap.Graph(applied.Config, counted);
             ConfigReadResult warned = ControllerConfigReader.ReadSettings(MaximalWarnings(), file, false);
             Assert.True(warned.IsValid && warned.Warnings.Length == ControllerConfigReader.MaxMessages, string.Join("; ", warned.Errors));
-            int slotBytes = ServerMessageParser.MaxServerFrameBytes + SlotHeaderChars();
+            int slotBytes = ServerMessageParser.MaxServerFrameBytes + SlotHeaderChars("settings");
+            Controller board = BoardController(running.Config, new ScriptedLink());
+            int writer = ((JsonWriter)Field(Field(board, "_uplink"), "_writer")).Capacity;
+            (int meterBytes, int ledgerBytes) = WaterHeld(board);
+            int ledgerSlotBytes = Controller.WriterChars + SlotHeaderChars("water");
             return new[]
             {
                 (Held, "offline buffer records", EventBufferRecords(FirmwareDefaults.BufferCapacityWithoutPsram)),
@@ -66,28 +75,42 @@ namespace Irrigation.Firmware.Tests.Build
                 (Held, "the board's file", fileBytes),
                 (Held, "the running settings", runningBytes),
                 (Held, "the last rejection's messages", NanoHeap.References(Controller.MaxRejectionMessages) + Controller.MaxRejectionMessages * NanoHeap.CharString(Controller.MaxRejectionMessageChars)),
+                (Held, "water metering", meterBytes),
+                (Held, "water ledger", ledgerBytes),
                 (TickStep, "encoded frame being sent (string)", NanoHeap.Utf8String(writer)),
                 (TickStep, "frame being handled (string)", NanoHeap.Utf8String(ServerMessageParser.MaxServerFrameBytes)),
+                // WaterLedger.Save: its text (the frame writer's, ASCII: the writer escapes the rest), the slot text
+                // SlotFile builds around it and its UTF-8 bytes in File.WriteAllText, then the read-back's bytes and
+                // text (FlashFiles.ReadText) while the ledger's text is still alive; the phases do not overlap.
+                (TickStep, LedgerWrite, NanoHeap.Utf8String(Controller.WriterChars) + NanoHeap.Utf8String(ledgerSlotBytes) + NanoHeap.Array(ledgerSlotBytes, 1)),
                 (Applying, "settings object (a slice of the frame)", NanoHeap.Utf8String(ServerMessageParser.MaxServerFrameBytes)),
                 (Applying, "the new config", newConfigBytes),
                 (Applying, "the reader's warnings", NanoHeap.Graph(warned.Warnings, NanoHeap.Counted())),
                 // SettingsStore.Save: the slot text and its UTF-8 bytes in File.WriteAllText, then the read-back's
                 // bytes and text (FlashFiles.ReadText); the two phases do not overlap, each holds both.
-                (Applying, "writing and reading back the slot", NanoHeap.Utf8String(slotBytes) + NanoHeap.Array(slotBytes, 1)),
+                (Applying, SettingsWrite, NanoHeap.Utf8String(slotBytes) + NanoHeap.Array(slotBytes, 1)),
             };
         }
 
         /// <summary>
         /// Everything held at once, plus the largest of the tick thread's steps: it encodes a frame, handles a
-        /// frame or applies settings, one at a time (the frame's text is gone before settings are applied:
-        /// Uplink.ReceiveFrame).
+        /// frame, writes the water ledger or applies settings, one at a time (the frame's text is gone before
+        /// settings are applied: Uplink.ReceiveFrame). Applying settings may write the ledger too (a zone the
+        /// settings drop stops with its volume), after the settings slot was written: one flash write at a time.
         /// </summary>
         public static int Total((string Group, string Part, int Bytes)[] rows)
         {
             int held = rows.Where(r => r.Group == Held).Sum(r => r.Bytes);
-            int applying = rows.Where(r => r.Group == Applying).Sum(r => r.Bytes);
-            int tick = rows.Where(r => r.Group == TickStep).Select(r => r.Bytes).Append(applying).Max();
+            int tick = rows.Where(r => r.Group == TickStep).Select(r => r.Bytes).Append(ApplyingBytes(rows)).Max();
             return held + tick;
+        }
+
+        /// <summary>The applying step: its rows, with the larger of the two flash writes in place of the settings slot's.</summary>
+        public static int ApplyingBytes((string Group, string Part, int Bytes)[] rows)
+        {
+            int settingsWrite = rows.Single(r => r.Part == SettingsWrite).Bytes;
+            int ledgerWrite = rows.Single(r => r.Part == LedgerWrite).Bytes;
+            return rows.Where(r => r.Group == Applying).Sum(r => r.Bytes) - settingsWrite + Math.Max(settingsWrite, ledgerWrite);
         }
 
         private static int EventBufferRecords(int capacity) =>
@@ -99,21 +122,132 @@ namespace Irrigation.Firmware.Tests.Build
             FirmwareDefaults.LinkReceiveQueueBytes + FirmwareDefaults.LinkReceiveQueueFrames * NanoHeap.Array(0, 1)
             + NanoHeap.References(FirmwareDefaults.LinkReceiveQueueFrames) + NanoHeap.Array(FirmwareDefaults.LinkReceiveQueueFrames, 4);
 
-        private static int SlotHeaderChars()
+        private static int SlotHeaderChars(string payloadKey)
         {
-            // SettingsStore's slot: {"generation":G,"version":V,"crc32":"xxxxxxxx","settings":...} with the largest G and V.
+            // SlotFile's slot: {"generation":G,"version":V,"crc32":"xxxxxxxx","<payloadKey>":...} with the largest G and V.
             string max = int.MaxValue.ToString(CultureInfo.InvariantCulture);
-            return ("{\"generation\":" + max + ",\"version\":" + max + ",\"crc32\":\"00000000\",\"settings\":}").Length;
+            return ("{\"generation\":" + max + ",\"version\":" + max + ",\"crc32\":\"00000000\",\"" + payloadKey + "\":}").Length;
         }
 
-        private static int WriterCapacity()
+        /// <summary>
+        /// What the water component of <paramref name="controller"/> holds (built as Program builds it: every relay of
+        /// the board, the meter, the master relay, the ledger in flash; running the maximal settings): the meter's per-zone
+        /// run state and rate samples, and the ledger's per-zone state, its store and its (WaterLedger.MaxPending)
+        /// 16 unacknowledged volumes, each with a zone name of its own (after a reboot they are parsed from flash,
+        /// not shared with the config). Objects counted in other rows (the context and its config, the writer,
+        /// the valves, the adapters) are excluded.
+        /// </summary>
+        private static (int Meter, int Ledger) WaterHeld(Controller controller)
+        {
+            Assert.True(controller.Config.HasFlowMeter);
+            controller.Start(0);
+            object meter = Field(controller, "_water");
+            object ledger = Field(meter, "_ledger");
+            MethodInfo addPending = ledger.GetType().GetMethod("AddPending", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+            int maxPending = (int)ledger.GetType().GetField("MaxPending", BindingFlags.Static | BindingFlags.NonPublic).GetValue(null);
+            for (int i = 0; i < maxPending; i++)
+            {
+                addPending.Invoke(ledger, new object[] { long.MaxValue, int.MaxValue - i, long.MaxValue, new string((char)('A' + i), ControllerConfig.MaxZoneNameChars), 0, int.MaxValue });
+            }
+
+            var counted = NanoHeap.Counted();
+            foreach (object other in new[] { Field(controller, "_context"), Field(controller, "_valves"), Field(meter, "_counter"), Field(Field(controller, "_uplink"), "_writer") })
+            {
+                NanoHeap.Graph(other, counted);
+            }
+
+            int ledgerBytes = NanoHeap.Graph(ledger, counted);
+            return (NanoHeap.Graph(meter, counted), ledgerBytes);
+        }
+
+        /// <summary>A controller composed as Program composes it, on the model board, over <paramref name="link"/>.</summary>
+        private static Controller BoardController(ControllerConfig config, ILinkTransport link)
         {
             var serial = new SerialLogSink(23, 13, 115200);
-            Controller controller = Rig.NewController(Rig.OpenRelays(), serial);
-            object uplink = typeof(Controller).GetField("_uplink", BindingFlags.NonPublic | BindingFlags.Instance).GetValue(controller);
-            var writer = (JsonWriter)uplink.GetType().GetField("_writer", BindingFlags.NonPublic | BindingFlags.Instance).GetValue(uplink);
-            return writer.Capacity;
+            var log = new FirmwareLog(serial);
+            var gpio = new System.Device.Gpio.GpioController();
+            var flash = new FlashFiles();
+            return new Controller(config, new Dht22ClimateSensor(BoardConfig.DhtEchoPin, BoardConfig.DhtTriggerPin, gpio, log),
+                AdcSoilProbe.OpenAll(BoardConfig.SoilAdcChannels), GpioValve.OpenAll(gpio, BoardConfig.RelayPins, BoardConfig.RelayActiveLow), link, serial, new DeviceInfo(), 7,
+                new SettingsStore(flash, FirmwareDefaults.SettingsSlotAPath, FirmwareDefaults.SettingsSlotBPath), Caps,
+                PulseFlowMeter.Open(BoardConfig.FlowMeterPin, log), GpioValve.OpenOptional(gpio, BoardConfig.MasterRelayPin, BoardConfig.MasterRelayActiveLow),
+                new WaterStore(flash, FirmwareDefaults.WaterSlotAPath, FirmwareDefaults.WaterSlotBPath));
         }
+
+        /// <summary>Every string reachable from <paramref name="root"/> through the core's objects and arrays (adapters not followed).</summary>
+        private static IEnumerable<string> HeldTexts(object root)
+        {
+            var seen = NanoHeap.Counted();
+            var pending = new Stack<object>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                object o = pending.Pop();
+                if (o == null || !seen.Add(o))
+                {
+                    continue;
+                }
+
+                if (o is string text)
+                {
+                    yield return text;
+                    continue;
+                }
+
+                if (o is Array array)
+                {
+                    if (!array.GetType().GetElementType().IsPrimitive)
+                    {
+                        foreach (object item in array)
+                        {
+                            pending.Push(item);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (o.GetType().Namespace?.StartsWith("Irrigation.Core", StringComparison.Ordinal) != true)
+                {
+                    continue;
+                }
+
+                for (Type t = o.GetType(); t != null && t != typeof(object); t = t.BaseType)
+                {
+                    foreach (FieldInfo f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                    {
+                        if (!f.FieldType.IsValueType)
+                        {
+                            pending.Push(f.GetValue(o));
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>A link that is open at once, hands the controller queued frames and records what it sends.</summary>
+        private sealed class ScriptedLink : ILinkTransport
+        {
+            public readonly Queue<string> Incoming = new Queue<string>();
+            public readonly List<string> Sent = new List<string>();
+
+            public LinkState State { get; private set; }
+
+            public void Connect(string url) => State = LinkState.Open;
+
+            public bool Send(string frame)
+            {
+                Sent.Add(frame);
+                return true;
+            }
+
+            public string Receive() => Incoming.Count > 0 ? Incoming.Dequeue() : null;
+
+            public void Disconnect() => State = LinkState.Closed;
+        }
+
+        private static object Field(object owner, string name) =>
+            owner.GetType().GetField(name, BindingFlags.Instance | BindingFlags.NonPublic).GetValue(owner);
 
         private static string ZoneName(int i) => new string((char)('a' + i), ControllerConfig.MaxZoneNameChars);
 
@@ -129,7 +263,8 @@ namespace Irrigation.Firmware.Tests.Build
             return "\"zones\":[" + string.Join(",", zones) + "],\"soil\":[" + string.Join(",", soil) + "],\"max_open_zones\":" + BoardConfig.RelayPins.Length
                 + ",\"schedules\":[" + string.Join(",", schedules) + "],\"seasonal_percent\":250,\"rain_delay_until\":4102444799,\"freeze_skip_below\":20"
                 + ",\"dht_interval\":30,\"soil_interval\":60,\"soil_samples\":32,\"status_interval\":60,\"keepalive\":30,\"watchdog\":150"
-                + ",\"buffer_capacity\":" + Caps.MaxBufferCapacity + ",\"send_window\":" + Caps.MaxSendWindow + ",\"backoff_cap\":600,\"stable_after\":3600";
+                + ",\"buffer_capacity\":" + Caps.MaxBufferCapacity + ",\"send_window\":" + Caps.MaxSendWindow + ",\"backoff_cap\":600,\"stable_after\":3600"
+                + ",\"pulses_per_litre\":450,\"master_lead\":5,\"master_lag\":60,\"flow_settle\":30,\"leak_delay\":120";
         }
 
         /// <summary>I:\irrigation.json at its largest for this board: every string at its limit, every setting at the caps.</summary>
@@ -184,9 +319,37 @@ namespace Irrigation.Firmware.Tests.Build
                 Assert.Matches(new Regex(@"\|[^|\n]*" + Regex.Escape(part) + @"[^|\n]*\| " + Bytes(bytes) + " \\|"), doc);
             }
 
-            int applying = rows.Where(r => r.Group == Applying).Sum(r => r.Bytes);
-            Assert.Matches(new Regex(@"\| \*\*applying a maximal settings frame\*\*[^|]*\| \*\*" + Bytes(applying) + @"\*\* \|"), doc);
+            Assert.Matches(new Regex(@"\| \*\*applying a maximal settings frame\*\*[^|]*\| \*\*" + Bytes(ApplyingBytes(rows)) + @"\*\* \|"), doc);
             Assert.Contains("**Worst case, no PSRAM: " + Bytes(Total(rows)) + "**", doc);
+        }
+
+        [Fact]
+        public void HeldState_AfterAMaximalSettingsFrameAndALedgerSave_KeepsNoFrameOrSlotText()
+        {
+            // What the table counts as a step must be gone after it: a reader that kept the last text it parsed would
+            // hold a 4 KB frame or a slot for good, outside every row.
+            var link = new ScriptedLink();
+            Controller controller = BoardController(MaximalFile(), link);
+            controller.Start(0);
+            for (long now = 0; now <= 31000; now += 200)
+            {
+                if (now == 400)
+                {
+                    link.Incoming.Enqueue("{\"event\":\"welcome\",\"data\":{\"time\":1764547200,\"resume\":0}}");
+                }
+
+                if (now == 1000)
+                {
+                    link.Incoming.Enqueue(SettingsFrame(MaximalSettings()));
+                }
+
+                controller.Tick(now);
+            }
+
+            Assert.Equal(int.MaxValue, controller.SettingsVersion);
+            Assert.NotNull(ModelFlash.Text(FirmwareDefaults.WaterSlotAPath) ?? ModelFlash.Text(FirmwareDefaults.WaterSlotBPath));
+            string longest = HeldTexts(controller).OrderByDescending(t => t.Length).First();
+            Assert.True(longest.Length <= ControllerConfig.MaxServerUrlChars, "held for good: " + longest.Length + " characters: " + longest.Substring(0, Math.Min(120, longest.Length)));
         }
 
         [Fact]

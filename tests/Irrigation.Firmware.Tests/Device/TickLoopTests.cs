@@ -137,6 +137,17 @@ namespace Irrigation.Firmware.Tests.Device
             Assert.InRange(worst, 1000, BoardConfig.DeadManTimeoutMs / 4);
         }
 
+        [Theory]
+        [InlineData(1000, long.MaxValue, 200)]   // no volume target: the period
+        [InlineData(1000, 1500, 200)]            // due after the period: the period
+        [InlineData(1000, 1073, 73)]             // due sooner: until then
+        [InlineData(1000, 1000, 1)]              // due now, or passed while ticking: at once, never a busy loop
+        [InlineData(1000, 400, 1)]
+        public void SleepMs_VolumeTargetDueBeforeThePeriodEnds_SleepsUntilIt(long nowMs, long wakeAtMs, int expected)
+        {
+            Assert.Equal(expected, TickLoop.SleepMs(nowMs, wakeAtMs, 200));
+        }
+
         /// <summary>An exception whose Message cannot be built: what any string costs when the heap is exhausted.</summary>
         private sealed class HeapExhausted : OutOfMemoryException
         {

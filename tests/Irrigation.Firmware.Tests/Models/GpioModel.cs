@@ -4,7 +4,11 @@
 // sys_dev_gpio_native_System_Device_Gpio_GpioPin.cpp: setting an output mode calls
 // CPU_GPIO_EnableOutputPin(pin, GpioPinValue_Low, mode), so a pin opened as an output is driven LOW first.
 // Toggle() is native (no allocation). Recording never allocates after a pin is opened, so the tests can measure
-// that a path through GpioPin.Write allocates nothing.
+// that a path through GpioPin.Write allocates nothing. OpenPin reserves the pin (GpioPin.Init: NativeInit returns
+// CPU_GPIO_ReservePin's answer, and GpioController.InternalOpenPin throws InvalidOperationException on false), so a
+// pin already open, or taken by the pulse counter, cannot be opened again; GpioPin.Dispose releases it
+// (nf-interpreter targets/ESP32/_nanoCLR/System.Device.Gpio/cpu_gpio.cpp CPU_GPIO_DisablePin). Every level written
+// reaches the model water line first (WaterLineModel.cs), so water flows exactly while a valve's relay is on.
 using System;
 using Irrigation.Firmware.Tests.Models;
 
@@ -22,6 +26,11 @@ namespace System.Device.Gpio
 
         public GpioPin OpenPin(int pinNumber, PinMode mode)
         {
+            if (!ModelGpio.Reserve(pinNumber))
+            {
+                throw new InvalidOperationException();
+            }
+
             ModelGpio.Pin pin = ModelGpio.Open(pinNumber);
             var gpioPin = new GpioPin(pin);
             gpioPin.SetPinMode(mode);
@@ -64,6 +73,7 @@ namespace System.Device.Gpio
 
         public void Dispose()
         {
+            ModelGpio.Release(_pin.Number);
         }
     }
 
@@ -107,6 +117,41 @@ namespace Irrigation.Firmware.Tests.Models
             }
         }
 
+        /// <summary>True when <paramref name="number"/> was reserved now; false when something holds it already.</summary>
+        internal static bool Reserve(int number)
+        {
+            State s = ModelBoard.Current.Gpio;
+            lock (s.Lock)
+            {
+                if (number < 0 || number >= s.Reserved.Length || s.Reserved[number])
+                {
+                    return false;
+                }
+
+                s.Reserved[number] = true;
+                return true;
+            }
+        }
+
+        internal static void Release(int number)
+        {
+            State s = ModelBoard.Current.Gpio;
+            lock (s.Lock)
+            {
+                s.Reserved[number] = false;
+            }
+        }
+
+        /// <summary>True while a GpioPin or the pulse counter holds <paramref name="number"/>.</summary>
+        public static bool IsReserved(int number)
+        {
+            State s = ModelBoard.Current.Gpio;
+            lock (s.Lock)
+            {
+                return s.Reserved[number];
+            }
+        }
+
         internal static Pin Open(int number)
         {
             State s = ModelBoard.Current.Gpio;
@@ -126,6 +171,7 @@ namespace Irrigation.Firmware.Tests.Models
         {
             public readonly object Lock = new object();
             public readonly Pin[] Pins = new Pin[40];
+            public readonly bool[] Reserved = new bool[40];
         }
 
         /// <summary>One output pin: its level now and every level it was driven to (first 256).</summary>
@@ -166,6 +212,8 @@ namespace Irrigation.Firmware.Tests.Models
             {
                 // A thread of a test that ended stops here (parked), like every thread of a board that was reset.
                 _ = ModelBoard.Current;
+                // The water flowed with the valves as they were until this moment.
+                ModelWaterLine.Advance();
                 if (_writes > 0 && high != _high)
                 {
                     _changes++;

@@ -5,7 +5,7 @@ namespace Irrigation.Firmware.Tests.Models
 {
     /// <summary>
     /// The model board a test runs on: sensor values, memory figures, reboots, and the state of every other model
-    /// (network, Wi-Fi, GPIO, UART, ADC, flash), all held by one <see cref="BoardState"/> per test.
+    /// (network, Wi-Fi, GPIO, pulse counter, water line, UART, ADC, flash), all held by one <see cref="BoardState"/> per test.
     /// <para>
     /// Why per test: the firmware under test starts threads (a Wi-Fi connector retrying every 20 ms, connect
     /// attempts blocked in a handshake, the library's sender and receive threads, a tick loop) that outlive the
@@ -153,6 +153,8 @@ namespace Irrigation.Firmware.Tests.Models
         public readonly ModelNetwork.State Network = new ModelNetwork.State();
         public readonly ModelWifi.State Wifi = new ModelWifi.State();
         public readonly ModelGpio.State Gpio = new ModelGpio.State();
+        public readonly ModelPcnt.State Pcnt = new ModelPcnt.State();
+        public readonly ModelWaterLine.State Water = new ModelWaterLine.State();
         public readonly ModelSerial.State Serial = new ModelSerial.State();
         public readonly ModelFlash.State Flash;
         public volatile bool DhtConnected = true;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Irrigation.Server.Tests.Support;
 using Irrigation.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Irrigation.Server.Tests.Api;
 
@@ -115,6 +116,15 @@ public class DevicesApiTests
     [InlineData("{\"zones\":[\"zone1\"]}", HttpStatusCode.BadRequest)]
     [InlineData("{\"zones\":[],\"duration\":60}", HttpStatusCode.BadRequest)]
     [InlineData("{\"zones\":[\"zone1\"],\"duration\":1800}", HttpStatusCode.Accepted)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":1200}", HttpStatusCode.Accepted)]
+    [InlineData("{\"zones\":[\"zone1\"],\"duration\":600,\"litres\":1}", HttpStatusCode.Accepted)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":0}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":-5}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":12.5}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":\"120\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone1\"],\"litres\":2147483648}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone1\"],\"duration\":1801,\"litres\":100}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"zones\":[\"zone9\"],\"litres\":100}", HttpStatusCode.BadRequest)]
     public async Task Irrigate_Validation_ReturnsStatus(string body, HttpStatusCode expected)
     {
         await using var server = await TestServer.StartAsync();
@@ -126,6 +136,32 @@ public class DevicesApiTests
         var response = await http.PostAsync("api/devices/farm-01/irrigate", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Irrigate_ByVolume_ControllerGetsLitresAndEachMistakeIsNamed()
+    {
+        await using var server = await TestServer.StartAsync();
+        var alice = await server.CreateUserAsync("alice");
+        var farm = await server.AddDeviceAsync("farm-01", "alice", "zone1");
+        await using var controller = await server.ConnectControllerAsync("farm-01", farm);
+        using var http = server.Http(alice);
+
+        var sent = await http.PostAsync("api/devices/farm-01/irrigate", Json("""{"zones":["zone1"],"litres":1200}"""));
+        var fraction = await http.PostAsync("api/devices/farm-01/irrigate", Json("""{"zones":["zone1"],"litres":12.5}"""));
+        var neither = await http.PostAsync("api/devices/farm-01/irrigate", Json("""{"zones":["zone1"]}"""));
+        var zero = await http.PostAsync("api/devices/farm-01/irrigate", Json("""{"zones":["zone1"],"litres":0}"""));
+
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var frame = await controller.Socket.WaitForEventAsync("irrigate");
+        Assert.Equal(1200, frame.GetProperty("data").GetProperty("litres").GetInt64());
+        Assert.False(frame.GetProperty("data").TryGetProperty("duration", out _));
+        Assert.Contains("12.5", await ErrorAsync(fraction));
+        Assert.Contains("duration", await ErrorAsync(neither));
+        Assert.Contains("litres", await ErrorAsync(neither));
+        Assert.Contains("tenths of a litre", await ErrorAsync(zero));
+        var audit = await server.Services.GetRequiredService<Irrigation.Server.Storage.IAuditLog>().ListAsync("farm-01", 10);
+        Assert.Contains(audit, a => a.Action == "irrigate" && a.Detail == "zones zone1, 120.0 L" && a.Outcome.StartsWith("sent", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -160,6 +196,14 @@ public class DevicesApiTests
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Contains("\"zone\":\"front\"", devices);
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
     }
 
     [Fact]

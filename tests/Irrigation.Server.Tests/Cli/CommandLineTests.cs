@@ -104,7 +104,7 @@ public class CommandLineTests : IDisposable
     [Fact]
     public async Task Simulate_Two_PrintsDashboardLinkForDemoWhoOwnsSimControllers()
     {
-        await using var server = await ServerProcess.StartAsync(_dataDir, "--simulate", "2");
+        await using var server = await ServerProcess.StartAsync(_dataDir, "--simulate", "2", "--Simulation:WaterFaultChancePerHour", "0");
 
         string? link = null;
         for (var i = 0; i < 200 && link is null; i++)

@@ -85,6 +85,9 @@ public class CommandTests
             (Zone1Set, "0", Result, "bad_request", "between 1 and 1800 seconds"),
             (Zone1Set, "OPEN", Result, "offline", "offline"),
             ("irrigation/nosuch/zone/zone1/set", "OPEN", "irrigation/_bridge/result", "not_found", "no device 'nosuch'"),
+            ("irrigation/farm-01/rain_delay/set", "MAYBE", Result, "bad_payload", "send ON"),
+            ("irrigation/farm-01/rain_delay/extra/set", "ON", Result, "unknown_topic", "ON or OFF to irrigation/DEVICE/rain_delay/set"),
+            ("irrigation/nosuch/rain_delay/set", "ON", "irrigation/_bridge/result", "not_found", "no device 'nosuch'"),
         ];
 
         foreach (var (topic, payload, resultTopic, status, message) in cases)

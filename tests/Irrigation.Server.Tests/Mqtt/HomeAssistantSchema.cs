@@ -5,8 +5,9 @@ namespace Irrigation.Server.Tests.Mqtt;
 
 /// <summary>
 /// Home Assistant's MQTT discovery schema for the platforms the bridge uses, as facts read from its sources
-/// (homeassistant/components/mqtt: discovery.py's topic pattern, config.py's MQTT_RO_SCHEMA, schemas.py's
-/// entity, device, origin and availability schemas, sensor.py, binary_sensor.py, valve.py, and sensor's
+/// (homeassistant/components/mqtt: discovery.py's topic pattern, config.py's MQTT_RO_SCHEMA and MQTT_RW_SCHEMA,
+/// schemas.py's entity, device, origin and availability schemas, sensor.py, binary_sensor.py, valve.py, switch.py
+/// with switch's device classes (outlet, switch), and sensor's
 /// DEVICE_CLASS_UNITS / DEVICE_CLASS_STATE_CLASSES). Home Assistant drops unknown keys silently; this check
 /// reports them, so a misspelt key fails a test instead of vanishing.
 /// </summary>
@@ -29,6 +30,9 @@ public static partial class HomeAssistantSchema
         ["valve"] = ["command_topic", "command_template", "device_class", "name", "optimistic", "payload_close", "payload_open", "payload_stop",
             "position_closed", "position_open", "reports_position", "retain", "state_closed", "state_closing", "state_open", "state_opening",
             "state_topic", "value_template"],
+        // MQTT_RW_SCHEMA (command_topic, optimistic, retain, state_topic) and switch.py's own keys.
+        ["switch"] = ["command_topic", "command_template", "device_class", "name", "optimistic", "payload_off", "payload_on", "retain",
+            "state_off", "state_on", "state_topic", "value_template"],
     };
 
     // Required by MQTT_RO_SCHEMA for the read-only platforms.
@@ -37,6 +41,7 @@ public static partial class HomeAssistantSchema
         ["sensor"] = ["state_topic"],
         ["binary_sensor"] = ["state_topic"],
         ["valve"] = [],
+        ["switch"] = ["command_topic"],
     };
 
     private static readonly Dictionary<string, string[]> SensorUnits = new()
@@ -84,7 +89,7 @@ public static partial class HomeAssistantSchema
         var component = Component(prefix, topic);
         if (component is null || !PlatformKeys.TryGetValue(component, out var platformKeys))
         {
-            problems.Add($"{topic}: not a discovery topic of sensor, binary_sensor or valve");
+            problems.Add($"{topic}: not a discovery topic of sensor, binary_sensor, valve or switch");
             return problems;
         }
 
@@ -163,6 +168,21 @@ public static partial class HomeAssistantSchema
                 break;
             case "valve":
                 CheckValve(config, problems);
+                break;
+            case "switch":
+                if (config.TryGetProperty("device_class", out var sc) && sc.GetString() is not ("outlet" or "switch"))
+                {
+                    problems.Add($"switch device_class '{sc}'");
+                }
+
+                foreach (var key in new[] { "optimistic", "retain" })
+                {
+                    if (config.TryGetProperty(key, out var b) && b.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        problems.Add($"'{key}' must be a boolean");
+                    }
+                }
+
                 break;
         }
 

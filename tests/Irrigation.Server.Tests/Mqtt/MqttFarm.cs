@@ -17,12 +17,14 @@ public sealed class MqttFarm : IAsyncDisposable
     /// <inheritdoc cref="Base" />
     public const string Prefix = "homeassistant";
 
+    private readonly Action<IServiceCollection>? _services;
     private bool _running;
 
-    private MqttFarm(MosquittoServer broker, string dataDir)
+    private MqttFarm(MosquittoServer broker, string dataDir, Action<IServiceCollection>? services)
     {
         Broker = broker;
         DataDir = dataDir;
+        _services = services;
     }
 
     /// <summary>The broker.</summary>
@@ -47,11 +49,13 @@ public sealed class MqttFarm : IAsyncDisposable
     public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>
-    /// Starts everything; the bridge acts as <paramref name="bridgeUser"/> (alice owns farm-01, victor views it).
+    /// Starts everything; the bridge acts as <paramref name="bridgeUser"/> (alice owns farm-01, victor views it);
+    /// <paramref name="services"/> replace the server's registrations (a clock).
     /// </summary>
-    public static async Task<MqttFarm> StartAsync(string bridgeUser = "alice", IDictionary<string, string?>? settings = null)
+    public static async Task<MqttFarm> StartAsync(string bridgeUser = "alice", IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
-        var farm = new MqttFarm(await MosquittoServer.StartAsync(), TestServer.NewTempDir());
+        var farm = new MqttFarm(await MosquittoServer.StartAsync(), TestServer.NewTempDir(), services);
         farm.Settings["Mqtt:Server"] = farm.Broker.Address;
         farm.Settings["Mqtt:User"] = bridgeUser;
         farm.Settings["Mqtt:DashboardUrl"] = "http://farm.example:5000/";
@@ -80,7 +84,8 @@ public sealed class MqttFarm : IAsyncDisposable
     [
         Config("binary_sensor", "online"), Config("sensor", "temperature"), Config("sensor", "humidity"), Config("sensor", "signal"),
         Config("sensor", "buffered"), Config("binary_sensor", "fault_temperature"), Config("binary_sensor", "fault_humidity"),
-        Config("valve", "zone_zone1"), Config("valve", "zone_zone2"),
+        Config("valve", "zone_zone1"), Config("valve", "zone_zone2"), Config("sensor", "water_zone1"), Config("sensor", "water_zone2"),
+        Config("switch", "rain_delay"),
     ];
 
     /// <summary>Connects farm-01's controller (hello with firmware "test").</summary>
@@ -106,7 +111,7 @@ public sealed class MqttFarm : IAsyncDisposable
     /// <summary>Starts the server again on the same data.</summary>
     public async Task StartServerAsync()
     {
-        Server = await TestServer.StartAsync(Settings, DataDir);
+        Server = await TestServer.StartAsync(Settings, DataDir, _services);
         _running = true;
     }
 

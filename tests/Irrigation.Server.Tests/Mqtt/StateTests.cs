@@ -43,9 +43,10 @@ public class StateTests
 
         await controller.Socket.CloseAsync();
         await farm.Probe.WaitForAsync(MqttFarm.State("availability"), "offline");
-        // Retained: whoever subscribes later (Home Assistant after a restart) gets the last values at once.
+        // Retained: whoever subscribes later (Home Assistant after a restart) gets the last values. The broker sends a
+        // subscription's retained messages in its own order, so each is awaited rather than read once.
         await using var late = await farm.NewProbeAsync();
-        Assert.Equal("-0.5", late.Retained(MqttFarm.State("temperature")));
-        Assert.Equal("offline", late.Retained(MqttFarm.State("availability")));
+        await late.WaitForAsync(MqttFarm.State("temperature"), "-0.5");
+        await late.WaitForAsync(MqttFarm.State("availability"), "offline");
     }
 }

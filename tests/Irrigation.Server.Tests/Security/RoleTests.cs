@@ -21,6 +21,8 @@ public class RoleTests
             ("GET", "api/devices/farm-01/audit", null, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("POST", "api/devices/farm-01/irrigate", """{"zones":["zone1"],"duration":60}""", HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Forbidden),
             ("POST", "api/devices/farm-01/stop", """{"zones":[]}""", HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Forbidden),
+            ("POST", "api/devices/farm-01/clear-leak", null, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Forbidden),
+            ("GET", "api/devices/farm-01/water", null, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("GET", "api/devices/farm-01/members", null, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
             ("PUT", "api/devices/farm-01/members/dave", """{"role":"viewer"}""", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
             ("DELETE", "api/devices/farm-01/members/erin", null, HttpStatusCode.NoContent, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),

@@ -285,6 +285,116 @@ public abstract class StorageSuite
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), numbers.Order());
     }
 
+    [Fact]
+    public async Task Water_RepeatsReplaysAndOtherDevices_EachStoredVolumeSummedOnceInItsBucket()
+    {
+        var (accounts, events) = await OpenAsync(withDevice: true);
+        await accounts.AddDevicesAsync([new NewDevice("farm-02", "alice", ["zone1"], 1800, [3])]);
+        IngestRecord[] first =
+        [
+            Stopped(1, 100, ["zone1"], 50),
+            Stopped(1, 100, ["zone1"], 50), // a repeat in the same batch
+            Stopped(2, 150, ["zone2"], 70),
+            Event(3, 160, "irrigation_stopped", """{"time":160,"zones":["zone1"],"reason":"manual"}"""), // no meter: no volume
+            Stopped(4, 250, ["zone1"], 25),
+        ];
+        var inserted = new bool[first.Length];
+        using (var session = events.OpenIngestSession())
+        {
+            session.WriteBatch(first, inserted);
+        }
+
+        // A restart, then the controller resends everything (its ack was lost), and another device waters too.
+        using (var session = events.OpenIngestSession())
+        {
+            IngestRecord[] replay = [.. first, Stopped(1, 120, ["zone1"], 999) with { DeviceId = "farm-02" }];
+            session.WriteBatch(replay, new bool[replay.Length]);
+        }
+
+        var totals = await events.GetWaterAsync("farm-01", [0, 200, 300]);
+        var later = await events.GetWaterAsync("farm-01", [300, 400]);
+
+        Assert.Equal([true, false, true, true, true], inserted);
+        Assert.Equal([new WaterTotal(0, "zone1", 50), new WaterTotal(0, "zone2", 70), new WaterTotal(1, "zone1", 25)], totals);
+        Assert.Empty(later);
+        Assert.Equal([new WaterTotal(0, "zone1", 999)], await events.GetWaterAsync("farm-02", [0, 200]));
+    }
+
+    [Fact]
+    public async Task Migrate_VolumesAndFlowAlertsStoredBeforeTheLedger_BackfilledAndRecategorised()
+    {
+        var database = await CreateDatabaseAsync();
+        await database.MigrateAsync();
+        var (accounts, events) = Stores(database);
+        await accounts.CreateUserAsync("alice", [1]);
+        await accounts.AddDevicesAsync([new NewDevice("farm-01", "alice", ["zone1", "zone2"], 1800, [2])]);
+        using (var session = events.OpenIngestSession())
+        {
+            IngestRecord[] batch =
+            [
+                Stopped(1, 100, ["zone1"], 120),
+                Stopped(2, 110, ["zone1", "zone2"], 30),
+                Stopped(3, 120, [], 5),
+                Event(4, 130, "irrigation_stopped", """{"time":130,"zones":["zone2"],"reason":"failsafe"}"""),
+                Event(5, 140, "flow_alert", """{"time":140,"kind":"leak","expected":0,"measured":35}"""),
+            ];
+            session.WriteBatch(batch, new bool[batch.Length]);
+        }
+
+        // The database as schema 8 left it: no ledger, flow alerts filed under log.
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync("DROP TABLE water");
+            await connection.ExecuteAsync("UPDATE events SET category = 'log' WHERE event = 'flow_alert'");
+            await connection.ExecuteAsync("UPDATE schema_version SET version = 8");
+        }
+
+        var progress = new List<string>();
+        await database.MigrateAsync(progress.Add);
+
+        Assert.Contains(progress, line => line.Contains("version 9"));
+        Assert.Equal(
+            [new WaterTotal(0, "*", 5), new WaterTotal(0, "zone1", 120), new WaterTotal(0, "zone1+zone2", 30)],
+            await events.GetWaterAsync("farm-01", [0, 1000]));
+        var alert = Assert.Single(await events.GetEventsAsync("farm-01", 0, 1000, 10, [EventCategory.FlowAlert]));
+        Assert.Equal("flow_alert", alert.Event);
+        Assert.Empty(await events.GetEventsAsync("farm-01", 0, 1000, 10, [EventCategory.Log]));
+    }
+
+    [Fact]
+    public async Task Latest_LeakAlertsAndClearLeakCommands_LockedUntilAnOkResultOfAClearSentAfterIt()
+    {
+        var (_, events) = await OpenAsync(withDevice: true);
+        using var session = events.OpenIngestSession();
+        void Write(params IngestRecord[] batch) => session.WriteBatch(batch, new bool[batch.Length]);
+
+        Write(
+            Event(1, 100, "flow_alert", """{"time":100,"zone":"zone1","kind":"high","expected":180,"measured":560}"""),
+            Command(105, "clear_leak", """{"id":"c-1"}"""),
+            Event(2, 106, "command_result", """{"time":106,"id":"c-1","ok":true}"""), // cleared before the leak
+            Event(3, 110, "flow_alert", """{"time":110,"kind":"leak","expected":0,"measured":35}"""));
+        var leaked = await events.GetLatestAsync("farm-01");
+        Write(
+            Command(115, "irrigate", """{"id":"c-2","zones":["zone1"],"duration":60}"""),
+            Event(4, 116, "command_result", """{"time":116,"id":"c-2","ok":true}"""), // not a clear
+            Command(120, "clear_leak", """{"id":"c-3"}"""),
+            Event(5, 121, "command_result", """{"time":121,"id":"c-3","ok":false,"error":"busy"}"""));
+        var refused = await events.GetLatestAsync("farm-01");
+        Write(
+            Command(130, "clear_leak", """{"id":"c-4"}"""),
+            Event(6, 131, "command_result", """{"time":131,"ok":true,"id":"c-4"}"""));
+        var cleared = await events.GetLatestAsync("farm-01");
+
+        Assert.True(leaked.LeakLocked);
+        Assert.Equal(["leak", "high"], leaked.FlowAlerts.Select(a => a.Kind));
+        Assert.Equal(new FlowAlert(100, "zone1", "high", 180, 560), leaked.FlowAlerts[1]);
+        Assert.Null(leaked.FlowAlerts[0].Zone);
+        Assert.True(refused.LeakLocked);
+        Assert.Equal(["c-3", "c-1"], refused.ClearLeakIds);
+        Assert.False(cleared.LeakLocked);
+        Assert.False((await events.GetLatestAsync("nobody")).LeakLocked);
+    }
+
     private async Task<(IAccountStore, IEventStore)> OpenAsync(bool withDevice = false)
     {
         var database = await CreateDatabaseAsync();
@@ -318,6 +428,16 @@ public abstract class StorageSuite
         Kind = ReadingKind.Temperature,
         Value = seq % 1000,
     };
+
+    // irrigation_stopped with a measured volume, as the controller handler hands it to storage.
+    private static IngestRecord Stopped(long seq, long time, string[] zones, long litres) =>
+        Event(seq, time, "irrigation_stopped",
+            $$"""{"time":{{time}},"zones":[{{string.Join(",", zones.Select(z => $"\"{z}\""))}}],"reason":"completed","litres":{{litres}}}""")
+        with { Litres = litres, Zone = WaterZone.Of(zones) };
+
+    // A command the server sent (no boot, no seq).
+    private static IngestRecord Command(long time, string name, string data) =>
+        new() { DeviceId = "farm-01", Event = name, Time = time, Received = time, DataJson = data };
 
     private static IngestRecord Log(long seq, long time) =>
         Event(seq, time, "log", $$"""{"time":{{time}},"level":"W","message":"m{{seq}}"}""");

@@ -37,6 +37,10 @@ public sealed class GatedEventStore(IEventStore inner) : IEventStore
         inner.GetReadingBucketsAsync(deviceId, kind, from, to, widthSeconds, ct);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<WaterTotal>> GetWaterAsync(string deviceId, IReadOnlyList<long> bounds, CancellationToken ct = default) =>
+        inner.GetWaterAsync(deviceId, bounds, ct);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredEvent>> GetEventsAsync(string deviceId, long from, long to, int limit, IReadOnlyCollection<string> categories, CancellationToken ct = default) =>
         inner.GetEventsAsync(deviceId, from, to, limit, categories, ct);
 

@@ -64,6 +64,17 @@ public sealed class PostgresIngestSession(NpgsqlConnection connection) : IngestS
             Array(NpgsqlDbType.Text, events.Select(e => e.Record.DataJson ?? "{}").ToArray()));
 
     /// <inheritdoc />
+    protected override void InsertWater(DbTransaction transaction, List<StoredRecord> volumes) =>
+        Queue(
+            "INSERT INTO water(device, zone, time, litres, boot, seq) SELECT * FROM unnest($1, $2, $3, $4, $5, $6)",
+            Array(NpgsqlDbType.Bigint, volumes.Select(v => v.Device).ToArray()),
+            Array(NpgsqlDbType.Text, volumes.Select(v => v.Record.Zone ?? WaterZone.Unnamed).ToArray()),
+            Array(NpgsqlDbType.Bigint, volumes.Select(v => v.Record.Time).ToArray()),
+            Array(NpgsqlDbType.Bigint, volumes.Select(v => v.Record.Litres!.Value).ToArray()),
+            Array(NpgsqlDbType.Bigint, volumes.Select(v => v.Record.Boot).ToArray()),
+            Array(NpgsqlDbType.Bigint, volumes.Select(v => v.Record.Seq!.Value).ToArray()));
+
+    /// <inheritdoc />
     protected override void SaveStreams(DbTransaction transaction, List<KeyValuePair<StreamKey, long>> marks) =>
         Queue(
             "UPDATE streams s SET seq = m.seq FROM unnest($1, $2, $3) AS m(device, boot, seq) WHERE s.device = m.device AND s.boot = m.boot AND s.seq < m.seq",

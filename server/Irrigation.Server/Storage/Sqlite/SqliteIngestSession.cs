@@ -13,6 +13,7 @@ public sealed class SqliteIngestSession : IngestSession
     private readonly SqliteCommand _stream;
     private readonly SqliteCommand _reading;
     private readonly SqliteCommand _event;
+    private readonly SqliteCommand _water;
     private readonly SqliteCommand _mark;
     private readonly SqliteCommand _lastSeenUpdate;
 
@@ -27,6 +28,9 @@ public sealed class SqliteIngestSession : IngestSession
         _event = Prepare(connection,
             "INSERT INTO events(device, category, event, time, received, boot, seq, data) VALUES (@d, @c, @e, @t, @r, @b, @s, @data)",
             "@d", "@c", "@e", "@t", "@r", "@b", "@s", "@data");
+        _water = Prepare(connection,
+            "INSERT INTO water(device, zone, time, litres, boot, seq) VALUES (@d, @z, @t, @l, @b, @s)",
+            "@d", "@z", "@t", "@l", "@b", "@s");
         _mark = Prepare(connection,
             "INSERT INTO streams(device, boot, seq) VALUES (@d, @b, @s) ON CONFLICT (device, boot) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > streams.seq",
             "@d", "@b", "@s");
@@ -85,6 +89,23 @@ public sealed class SqliteIngestSession : IngestSession
     }
 
     /// <inheritdoc />
+    protected override void InsertWater(DbTransaction transaction, List<StoredRecord> volumes)
+    {
+        _water.Transaction = (SqliteTransaction)transaction;
+        var p = _water.Parameters;
+        foreach (var (device, v) in volumes)
+        {
+            p[0].Value = device;
+            p[1].Value = v.Zone ?? WaterZone.Unnamed;
+            p[2].Value = v.Time;
+            p[3].Value = v.Litres!.Value;
+            p[4].Value = v.Boot;
+            p[5].Value = v.Seq!.Value;
+            _water.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc />
     protected override void SaveStreams(DbTransaction transaction, List<KeyValuePair<StreamKey, long>> marks)
     {
         _mark.Transaction = (SqliteTransaction)transaction;
@@ -116,6 +137,7 @@ public sealed class SqliteIngestSession : IngestSession
         _stream.Dispose();
         _reading.Dispose();
         _event.Dispose();
+        _water.Dispose();
         _mark.Dispose();
         _lastSeenUpdate.Dispose();
     }

@@ -30,6 +30,11 @@ export class Api {
     return Array.isArray(body) ? body : (body?.devices ?? []);
   }
 
+  /** GET /api/reading-kinds -> {kinds: [{name, code, field, unit, scale, min, max, telemetry, zone, raw}]}. */
+  async readingKinds() {
+    return this.#send('GET', '/api/reading-kinds');
+  }
+
   /** GET readings in buckets: [{time, count, min, max, avg}] with from <= time < to. */
   async readings(device, kind, from, to, points = 500) {
     const q = new URLSearchParams({ kind, from: String(Math.floor(from)), to: String(Math.ceil(to)), points: String(points) });
@@ -45,9 +50,29 @@ export class Api {
     return Array.isArray(body) ? body : (body?.events ?? []);
   }
 
-  /** POST irrigate -> 202 with the command id. */
-  async irrigate(device, zones, durationSeconds) {
-    return this.#send('POST', `${deviceUrl(device)}/irrigate`, { zones, duration: durationSeconds }, device);
+  /**
+   * POST irrigate -> 202 with the command id: for `durationSeconds`, or until each zone got `litres` (tenths of a
+   * litre; the zone's longest run then caps the time), or both.
+   */
+  async irrigate(device, zones, durationSeconds, litres = undefined) {
+    const body = { zones };
+    if (durationSeconds !== undefined) body.duration = durationSeconds;
+    if (litres !== undefined) body.litres = litres;
+    return this.#send('POST', `${deviceUrl(device)}/irrigate`, body, device);
+  }
+
+  /** POST clear-leak: the controller's leak lock goes (it answers with command_result) -> 202 with the command id. */
+  async clearLeak(device) {
+    return this.#send('POST', `${deviceUrl(device)}/clear-leak`, {}, device);
+  }
+
+  /**
+   * GET water: litres per zone per local day or week (Monday) of the device ->
+   * {bucket, time_zone, from, to, zones: [...], buckets: [{start, label, litres: {zone: tenths}}], totals: {zone: tenths}}.
+   */
+  async water(device, bucket, from, to) {
+    const q = new URLSearchParams({ bucket, from: String(Math.floor(from)), to: String(Math.ceil(to)) });
+    return this.#send('GET', `${deviceUrl(device)}/water?${q}`, undefined, device);
   }
 
   /** POST stop; an empty zone list stops every zone. */
@@ -137,7 +162,7 @@ function plainWords(status, body, device) {
   const detail = serverDetail(body);
   const name = device ? `${device}` : 'The device';
   switch (status) {
-    case 400: return `The server refused the request: ${detail || 'check the zone and the duration'}.`;
+    case 400: return `The server refused the request: ${detail || (Array.isArray(body?.errors) && body.errors.length ? body.errors.join('; ') : 'check the zone and the duration')}.`;
     case 401: return 'Your sign-in has expired or the token is not valid. Sign in again.';
     case 403: return device ? `Your role on ${name} does not allow that.` : 'This token is not allowed to do that.';
     case 404: return device ? `${name} is not one of your devices.` : 'Not found.';

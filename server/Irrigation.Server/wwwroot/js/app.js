@@ -3,11 +3,12 @@ import { Api, ApiError } from './api.js';
 import { AlertList, toAlert } from './alerts.js';
 import { DeviceCard } from './card.js';
 import { setText } from './dom.js';
-import { dayTime, nowSeconds, words } from './format.js';
+import { dayTime, nowSeconds, tenths, words } from './format.js';
+import { kinds } from './kinds.js';
 import { LiveConnection } from './live.js';
 import { DevicePanel } from './panel.js';
 import { explainLine } from './settings-fields.js';
-import { READING_KINDS, SETTINGS_EVENTS, Store } from './store.js';
+import { SETTINGS_EVENTS, Store } from './store.js';
 
 const TOKEN_KEY = 'irrigation.token';
 const USER_KEY = 'irrigation.user';
@@ -100,8 +101,11 @@ class Dashboard {
     $('app').hidden = false;
     setText($('user-name'), this.user);
     try {
+      // The reading kinds first: the store and the cards read every reading through them.
+      await this.loadKinds();
       this.store.applySnapshot(await this.api.devices());
       this.sync();
+      this.flowAlerts();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) { this.signOut('Your sign-in has expired. Sign in again.'); return; }
       this.banner(e.message);
@@ -131,14 +135,35 @@ class Dashboard {
     this.showSignIn(message);
   }
 
-  message(msg) {
+  /**
+   * GET /api/reading-kinds, once: the table every reading is read through. Until it loads, cards show no tiles;
+   * a failure says so and is retried with the next snapshot, and the cards are rebuilt with their tiles then.
+   */
+  async loadKinds() {
+    if (kinds.list.length) return;
+    try {
+      if (!kinds.load(await this.api.readingKinds())) throw new Error('the server lists no reading kinds');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) throw e;
+      this.banner(`Readings cannot be shown: the server did not say which kinds it measures (${e.message}). The page asks again when it reconnects.`);
+      return;
+    }
+    this.banner(null);
+    for (const card of this.cards.values()) card.root.remove();
+    this.cards.clear();
+  }
+
+  async message(msg) {
     if (msg.event === 'snapshot') {
       this.snapshots += 1;
+      const hadKinds = kinds.list.length > 0;
+      if (!hadKinds) await this.loadKinds();
       this.store.applySnapshot(msg.data?.devices ?? []);
       this.sync();
+      this.flowAlerts();
       // A resync after a reconnect: the charts may miss what arrived while we were away.
-      if (this.snapshots > 1) {
-        for (const card of this.cards.values()) card.chart.load();
+      if (this.snapshots > 1 && hadKinds) {
+        for (const card of this.cards.values()) { card.chart.load(); card.water.load(); }
         this.loadHistory();
         this.loadAllSettings();
       }
@@ -147,14 +172,20 @@ class Dashboard {
     const id = msg.device;
     if (!id) return;
     const data = msg.data ?? {};
-    if (msg.event === 'command_result') { this.commandResult(id, data); return; }
+    if (msg.event === 'command_result') {
+      this.commandResult(id, data);
+      if (this.store.devices.get(id)?.applyEvent(msg.event, data)) this.cards.get(id)?.render();
+      return;
+    }
     const isNew = !this.store.devices.has(id);
     const state = this.store.device(id);
     if (!state.applyEvent(msg.event, data) && !isNew) return;
     if (isNew) this.sync();
     const card = this.cards.get(id);
     card?.render();
-    if (READING_KINDS.includes(msg.event)) card?.chart.addReading(msg.event, data.time, data.record);
+    const kind = kinds.get(msg.event);
+    if (kind) card?.chart.addReading(msg.event, data.time, kind.valueOf(data));
+    if (msg.event === 'irrigation_stopped') card?.water.stopped(data);
     if (SETTINGS_EVENTS.includes(msg.event)) {
       if (msg.event === 'settings_saved') this.panels.get(id)?.settings.savedElsewhere(Number(data.version), data.user);
       this.loadSettings(id);
@@ -178,8 +209,9 @@ class Dashboard {
       if (!card) {
         card = new DeviceCard(this.store.devices.get(id), {
           api: this.api,
-          onStart: (c, zone, minutes) => this.startZone(c, zone, minutes),
+          onStart: (c, zone, amount, unit) => this.startZone(c, zone, amount, unit),
           onStop: (c, zones) => this.stopZones(c, zones),
+          onClearLeak: (c, banner) => this.clearLeak(c, banner),
           onRainDelay: (c, hours) => this.rainDelay(c, hours),
           onOpen: (c, tab, opener) => this.panel(c.state.id).open(tab, opener),
         });
@@ -196,14 +228,31 @@ class Dashboard {
     this.summary();
   }
 
-  async startZone(card, zone, minutesText) {
-    const minutes = Number(minutesText);
-    if (!Number.isInteger(minutes) || minutes < 1) {
+  /** The flow alerts the snapshot lists per device (the newest five): the alert list keeps each once. */
+  flowAlerts() {
+    for (const [id, state] of this.store.devices) for (const a of state.flowAlerts) this.alerts.add(toAlert(id, 'flow_alert', a));
+    this.summary();
+  }
+
+  async startZone(card, zone, amountText, unit = 'min') {
+    const amount = Number(amountText);
+    if (unit === 'L') {
+      // Tenths of a litre on the wire: 12.5 L = 125.
+      const litres = Math.round(amount * 10);
+      if (!Number.isFinite(amount) || litres < 1) {
+        card.say(`Enter the litres for ${zone} (0.1 or more, e.g. 20 or 12.5).`, 'error');
+        return;
+      }
+      await this.command(card, `start ${zone} for ${tenths(litres)} L`,
+        () => this.api.irrigate(card.state.id, [zone], undefined, litres));
+      return;
+    }
+    if (!Number.isInteger(amount) || amount < 1) {
       card.say(`Enter a whole number of minutes (1 or more) for ${zone}.`, 'error');
       return;
     }
-    await this.command(card, `start ${zone} for ${minutes} min`,
-      () => this.api.irrigate(card.state.id, [zone], minutes * 60));
+    await this.command(card, `start ${zone} for ${amount} min`,
+      () => this.api.irrigate(card.state.id, [zone], amount * 60));
   }
 
   async stopZones(card, zones) {
@@ -211,33 +260,46 @@ class Dashboard {
       () => this.api.stop(card.state.id, zones));
   }
 
-  async command(card, what, send) {
+  /** The leak lock's button: the banner goes once the controller confirms (its command_result), not before. */
+  async clearLeak(card, banner) {
+    // The id is known to the model at once, so an answer that beats the server's own clear_leak frame still counts.
+    await this.command(card, 'clear the leak lock', () => this.api.clearLeak(card.state.id), banner,
+      (id) => card.state.applyEvent('clear_leak', { id }));
+  }
+
+  /**
+   * Sends a command; `say` (the card, or a part of it with its own status line) tells how it goes; `accepted(id)`
+   * runs when the server sent it.
+   */
+  async command(card, what, send, say = card, accepted = undefined) {
     const device = card.state.id;
-    card.say(`Sending “${what}” to ${device}…`, 'info');
+    say.say(`Sending “${what}” to ${device}…`, 'info');
     let body;
     try {
       body = await send();
     } catch (e) {
       const max = card.state.maxDuration;
-      const limit = e instanceof ApiError && e.status === 400 && max
+      const limit = e instanceof ApiError && e.status === 400 && max && /min$/.test(what)
         ? ` ${device} allows runs of 1 to ${Math.floor(max / 60)} min.` : '';
-      card.say(e.message + limit, 'error');
+      say.say(e.message + limit, 'error');
       return;
     }
     const id = body?.id ?? body?.command_id ?? body?.command;
-    if (!id) { card.say(`${device} accepted “${what}”.`, 'ok'); return; }
+    if (!id) { say.say(`${device} accepted “${what}”.`, 'ok'); return; }
+    accepted?.(id);
     const early = this.earlyResults.get(id);
     if (early) {
       this.earlyResults.delete(id);
-      this.finish(card, what, early);
+      this.finish(say, device, what, early);
+      if (card.state.applyEvent('command_result', early)) card.render();
       return;
     }
-    card.say(`Sent “${what}” — waiting for ${device} to confirm…`, 'info');
+    say.say(`Sent “${what}” — waiting for ${device} to confirm…`, 'info');
     const timer = setTimeout(() => {
       if (!this.pending.delete(id)) return;
-      card.say(`${device} has not confirmed “${what}” yet. It will apply it when it answers, or check that it is online.`, 'error');
+      say.say(`${device} has not confirmed “${what}” yet. It will apply it when it answers, or check that it is online.`, 'error');
     }, COMMAND_TIMEOUT_MS);
-    this.pending.set(id, { card, what, timer });
+    this.pending.set(id, { say, device, what, timer });
   }
 
   commandResult(device, data) {
@@ -249,13 +311,12 @@ class Dashboard {
     }
     this.pending.delete(data.id);
     clearTimeout(p.timer);
-    this.finish(p.card, p.what, data);
+    this.finish(p.say, p.device, p.what, data);
   }
 
-  finish(card, what, result) {
-    const device = card.state.id;
-    if (result.ok) card.say(`${device} confirmed “${what}”.`, 'ok');
-    else card.say(`${device} could not ${what}: ${words(result.error) || 'no reason given'}.`, 'error');
+  finish(say, device, what, result) {
+    if (result.ok) say.say(`${device} confirmed “${what}”.`, 'ok');
+    else say.say(`${device} could not ${what}: ${words(result.error) || 'no reason given'}.`, 'error');
   }
 
   /** The panel of a device (settings, changes, activity, members), built on first use. */
@@ -431,6 +492,7 @@ class Dashboard {
       const state = this.store.devices.get(id);
       if (!state) continue;
       state.applyHistory(normalized);
+      this.cards.get(id)?.water.history(normalized);
       try {
         // The snapshot has no status report: the newest stored one fills signal, uptime and buffers until the next.
         const [latest] = await this.api.events(id, to - 7 * 86400, to, 1, 'status');

@@ -112,10 +112,11 @@ function whyWords(s, now) {
     const when = now - skip.time < 86400 ? time(skip.time) : dayTime(skip.time);
     return { reason: skip.reason, skipped: true, text: `Why no watering? ${zones} skipped at ${when}: ${skipWords(s, skip)}.` };
   }
+  if (s.leakLocked) return { reason: 'leak_lock', skipped: false, text: 'Why no watering? The leak lock holds every zone, programs and the soil rule included, until it is cleared.' };
   const until = Number(s.setting('rain_delay_until')) || 0;
   if (until > now) return { reason: 'rain_delay', skipped: false, text: `Why no watering? Programs and the soil rule wait for the rain delay (until ${dayTime(until)}).` };
   const below = s.setting('freeze_skip_below');
-  const air = s.last.temperature?.record;
+  const air = s.last.temperature?.value;
   if (typeof below === 'number' && typeof air === 'number' && air < below) {
     return { reason: 'freeze', skipped: false, text: `Why no watering? The air (${tenths(air)} °C) is below the freeze threshold (${tenths(below)} °C): automatic watering waits.` };
   }
@@ -132,6 +133,8 @@ function skipWords(s, skip) {
       const below = s.setting('freeze_skip_below');
       return typeof below === 'number' ? `freeze (air below ${tenths(below)} °C)` : 'freeze (the air was too cold)';
     }
+    case 'leak_lock':
+      return 'leak lock (water flowed with every valve closed; clear the lock above once the leak is fixed)';
     case 'min_interval': {
       const zones = Array.isArray(s.setting('zones')) ? s.setting('zones') : [];
       const rest = zones.find((z) => skip.zones.includes(z?.name))?.min_interval;

@@ -1,24 +1,26 @@
-// One device card: badges, live tiles, zones with manual control, automatic watering, status, history chart. Built
-// once per device and updated in place, so typing a duration or looking at the chart survives every live update.
-// Controls follow the user's role on the device: a viewer gets none, an operator starts, stops and sets rain delays.
+// One device card: badges, live tiles (one per reading kind of the server's table), the leak lock, zones with manual
+// control (by minutes or litres), automatic watering, status, history chart, water used. Built once per device and
+// updated in place, so typing a duration or looking at a chart survives every live update. Controls follow the user's
+// role on the device: a viewer gets none, an operator starts, stops, clears a leak lock and sets rain delays.
 import { el, icon, setText } from './dom.js';
-import { ago, clock, duration, tenths, time } from './format.js';
+import { ago, clock, duration, time } from './format.js';
 import { HistoryChart } from './chart.js';
 import { AutomationSection } from './automation.js';
+import { kinds } from './kinds.js';
+import { LeakBanner } from './leak.js';
 import { ROLE_WORDS } from './members.js';
+import { WaterSection } from './water.js';
 
-const TILES = [
-  { kind: 'temperature', label: 'Temperature', short: 'Temp.', unit: '°C', icon: 'thermo' },
-  { kind: 'humidity', label: 'Humidity', short: 'Humidity', unit: '%RH', icon: 'drop' },
-  { kind: 'soil_moisture', label: 'Soil moisture', short: 'Soil', unit: '%', icon: 'sprout' },
-];
-
-const DEFAULT_MINUTES = 10;
+/** How a zone's Start is measured: minutes (duration) or litres (volume; the zone's longest run still caps it). */
+export const AMOUNTS = {
+  min: { label: 'Minutes', start: '10', step: '1', inputMode: 'numeric' },
+  L: { label: 'Litres', start: '20', step: '0.1', inputMode: 'decimal' },
+};
 
 export class DeviceCard {
   /**
    * @param {import('./store.js').DeviceState} state
-   * @param {{api: import('./api.js').Api, onStart: Function, onStop: Function, onRainDelay: Function, onOpen: Function}} actions
+   * @param {{api: import('./api.js').Api, onStart: Function, onStop: Function, onClearLeak: Function, onRainDelay: Function, onOpen: Function}} actions
    */
   constructor(state, actions) {
     this.state = state;
@@ -31,7 +33,8 @@ export class DeviceCard {
     this.roleBadge = el('span', { className: 'badge badge-role', dataset: { testid: 'role-badge' } });
     this.staleBadge = el('span', { className: 'badge badge-warn', hidden: true, dataset: { testid: 'stale-badge' }, attrs: { title: 'No readings for three intervals' } }, 'Stale');
     this.lastSeen = el('span', { dataset: { testid: 'last-seen' } });
-    this.tiles = TILES.map((t) => this.#tile(t));
+    this.tiles = kinds.list.map((k) => this.#tile(k));
+    this.leak = new LeakBanner(state, { onClear: (banner) => actions.onClearLeak(this, banner) });
     this.zoneList = el('ul', { className: 'zones', dataset: { testid: 'zones' } });
     this.noZones = el('p', { className: 'muted small', hidden: true, text: 'This controller reports no zones.' });
     this.stopAll = el('button', {
@@ -53,6 +56,7 @@ export class DeviceCard {
       onOpen: (tab, opener) => actions.onOpen(this, tab, opener),
     });
     this.chart = new HistoryChart(id, actions.api);
+    this.water = new WaterSection(id, actions.api);
 
     this.root = el('article', {
       className: 'card device',
@@ -64,6 +68,8 @@ export class DeviceCard {
         el('h2', { id: headingId, text: id }),
         el('p', { className: 'muted small' }, 'Last seen ', this.lastSeen)),
       el('div', { className: 'badges' }, this.roleBadge, this.onlineBadge, this.staleBadge)),
+    this.leak.root,
+    this.leak.status,
     el('div', { className: 'tiles' }, this.tiles.map((t) => t.root)),
     el('section', { className: 'zones-section', attrs: { 'aria-label': `Zones of ${id}` } },
       el('div', { className: 'section-head' }, el('h3', { text: 'Zones' }), this.stopAll),
@@ -71,19 +77,21 @@ export class DeviceCard {
     this.automation.root,
     el('dl', { className: 'status-row', dataset: { testid: 'status' }, attrs: { 'aria-label': `Controller status of ${id}` } },
       Object.values(this.statusItems).map((s) => s.root)),
-    this.chart.root);
+    this.chart.root,
+    this.water.root);
 
     this.render();
     this.chart.load();
+    this.water.load();
   }
 
-  #tile({ kind, label, short, unit, icon: name }) {
+  #tile(kind) {
     const value = el('span', { className: 'tile-number', dataset: { testid: 'value' }, text: '—' });
-    const unitEl = el('span', { className: 'tile-unit', dataset: { testid: 'unit' }, text: unit });
+    const unitEl = el('span', { className: 'tile-unit', dataset: { testid: 'unit' }, text: kind.unit });
     const sub = el('span', { className: 'tile-sub muted small', dataset: { testid: 'tile-sub' }, text: 'no reading yet' });
-    const root = el('div', { className: `tile tile-${kind}`, dataset: { testid: `tile-${kind}` }, attrs: { role: 'group', 'aria-label': label } },
-      el('span', { className: 'tile-label' }, icon(name),
-        el('span', { className: 'long', text: label }), el('span', { className: 'short', attrs: { 'aria-hidden': 'true' }, text: short })),
+    const root = el('div', { className: `tile tile-${kind.name}`, dataset: { testid: `tile-${kind.name}` }, attrs: { role: 'group', 'aria-label': kind.label } },
+      el('span', { className: 'tile-label' }, icon(kind.icon),
+        el('span', { className: 'long', text: kind.label }), el('span', { className: 'short', attrs: { 'aria-hidden': 'true' }, text: kind.short })),
       el('span', { className: 'tile-value' }, value, ' ', unitEl),
       sub);
     return { kind, root, value, sub };
@@ -103,17 +111,31 @@ export class DeviceCard {
       type: 'number',
       className: 'minutes',
       min: '1',
-      step: '1',
-      value: String(DEFAULT_MINUTES),
-      inputMode: 'numeric',
+      step: AMOUNTS.min.step,
+      value: AMOUNTS.min.start,
+      inputMode: AMOUNTS.min.inputMode,
       dataset: { testid: 'zone-minutes' },
     });
+    const inputLabel = el('label', { htmlFor: inputId, className: 'visually-hidden', text: `Minutes for ${name}` });
+    // Minutes or litres: switching keeps the number field, relabelled, with a sensible amount of the new unit.
+    const unit = el('select', {
+      className: 'amount-unit',
+      dataset: { testid: 'zone-unit' },
+      attrs: { 'aria-label': `Water ${name} by` },
+      on: {
+        change: () => {
+          const amount = AMOUNTS[unit.value];
+          setText(inputLabel, `${amount.label} for ${name}`);
+          Object.assign(minutes, { step: amount.step, value: amount.start, inputMode: amount.inputMode, min: amount.step });
+        },
+      },
+    }, Object.entries(AMOUNTS).map(([value, a]) => el('option', { value, title: a.label, text: value })));
     const start = el('button', {
       type: 'button',
       className: 'btn btn-primary',
       dataset: { testid: 'zone-start' },
       attrs: { 'aria-label': `Start ${name}` },
-      on: { click: () => this.actions.onStart(this, name, minutes.value) },
+      on: { click: () => this.actions.onStart(this, name, minutes.value, unit.value) },
     }, icon('play'), 'Start');
     const stop = el('button', {
       type: 'button',
@@ -124,15 +146,15 @@ export class DeviceCard {
     }, icon('stop'), 'Stop');
     minutes.addEventListener('keydown', (e) => { if (e.key === 'Enter') start.click(); });
     const controls = el('div', { className: 'zone-controls' },
-      el('label', { htmlFor: inputId, className: 'visually-hidden', text: `Minutes for ${name}` }),
-      el('span', { className: 'minutes-wrap' }, minutes, el('span', { className: 'minutes-unit', attrs: { 'aria-hidden': 'true' }, text: 'min' })),
+      inputLabel,
+      el('span', { className: 'minutes-wrap' }, minutes, unit),
       start, stop);
     const root = el('li', { className: 'zone', dataset: { testid: 'zone', zone: name, open: 'false' } },
       el('div', { className: 'zone-info' },
         el('span', { className: 'zone-dot', attrs: { 'aria-hidden': 'true' } }),
         el('div', {}, el('span', { className: 'zone-name', text: name }), el('br'), stateText, ' ', soil)),
       controls);
-    return { root, stateText, soil, minutes, start, stop, controls };
+    return { root, stateText, soil, minutes, unit, start, stop, controls };
   }
 
   /** Re-reads the model; cheap enough to run on every event and every second. */
@@ -153,13 +175,8 @@ export class DeviceCard {
     this.stopAll.hidden = !operator;
     this.lastSeen.title = s.lastSeen ? new Date(s.lastSeen * 1000).toLocaleString() : '';
 
-    for (const t of this.tiles) {
-      const r = s.last[t.kind];
-      const down = s.sensorsDown.has(t.kind);
-      setText(t.value, r ? tenths(r.record) : '—');
-      setText(t.sub, down ? 'sensor disconnected' : r ? `at ${time(r.time)}` : 'no reading yet');
-      t.root.classList.toggle('is-down', down);
-    }
+    for (const t of this.tiles) this.#renderTile(t, now);
+    this.leak.render();
 
     const max = s.maxDuration ? Math.floor(s.maxDuration / 60) : null;
     for (const [name, zone] of s.zones) {
@@ -175,9 +192,9 @@ export class DeviceCard {
       row.root.classList.toggle('is-open', zone.open);
       const left = zone.open && zone.until ? zone.until - now : null;
       setText(row.stateText, zone.open ? (left !== null && left > 0 ? `Watering · ${clock(left)} left` : 'Watering') : 'Closed');
-      const soil = s.soilByZone[name];
-      setText(row.soil, soil ? `· soil ${tenths(soil.record)} %` : '');
-      if (max) row.minutes.max = String(max);
+      setText(row.soil, this.#zoneReadings(name, zone, now));
+      if (max && row.unit.value === 'min') row.minutes.max = String(max);
+      else row.minutes.removeAttribute('max');
       // Buttons stay usable while the device looks offline: this page's view can lag, and the server is the
       // authority (it answers 409 when the device really is offline, and the page says so in plain words).
     }
@@ -195,6 +212,30 @@ export class DeviceCard {
     setText(this.statusItems.dropped.value, st?.dropped !== undefined ? String(st.dropped) : '—');
     this.statusItems.dropped.root.classList.toggle('is-bad', Number(st?.dropped) > 0);
     this.automation.render(now);
+  }
+
+  #renderTile(t, now) {
+    const s = this.state;
+    const r = s.last[t.kind.name];
+    const down = s.sensorsDown.has(t.kind.name);
+    // A kind measured only while something happens (flow) reads 0 once its reports stop: the line is still.
+    const still = r && t.kind.liveSeconds && now - r.time > t.kind.liveSeconds && s.online;
+    setText(t.value, !r ? '—' : still ? t.kind.text(0) : t.kind.text(r.value));
+    const where = r?.zone && !still ? `${r.zone} · ` : '';
+    setText(t.sub, down ? 'sensor disconnected' : !r ? 'no reading yet' : still ? `none now · last at ${time(r.time)}` : `${where}at ${time(r.time)}`);
+    t.root.classList.toggle('is-down', down);
+    t.root.dataset.still = String(Boolean(still));
+  }
+
+  // "· soil 34.5 % · 18.4 L/min": the zone's own readings (kinds that name a zone), a live one only while it is fresh.
+  #zoneReadings(name, zone, now) {
+    const parts = [];
+    for (const kind of kinds.list) {
+      const r = this.state.zoneReading(kind.name, name);
+      if (!r || (kind.liveSeconds && (!zone.open || now - r.time > kind.liveSeconds))) continue;
+      parts.push(`${kind.zoneWord ? `${kind.zoneWord} ` : ''}${kind.text(r.value)} ${kind.unit}`);
+    }
+    return parts.map((p) => `· ${p}`).join(' ');
   }
 
   /** Plain-words feedback under the zones; kind: info | ok | error. */

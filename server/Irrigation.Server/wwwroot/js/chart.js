@@ -1,19 +1,14 @@
 // History chart of one device: uPlot over GET /api/devices/{id}/readings buckets, extended live from the
-// WebSocket. The container carries data-points / data-last so tests and screen readers see what is drawn.
+// WebSocket, one reading kind at a time (every kind of the server's table). The container carries data-points /
+// data-last so tests and screen readers see what is drawn.
 import uPlot from '../lib/uPlot.esm.js';
-import { el, setText } from './dom.js';
-import { tenths } from './format.js';
+import { cssVar, el, segmented, setText } from './dom.js';
+import { kinds } from './kinds.js';
 
 export const RANGES = {
   hour: { seconds: 3600, label: 'hour', short: '1 h', points: 360 },
   day: { seconds: 86400, label: 'day', short: '24 h', points: 288 },
   week: { seconds: 604800, label: 'week', short: '7 d', points: 336 },
-};
-
-export const KINDS = {
-  temperature: { label: 'Temperature', short: 'Temp.', unit: '°C', color: '--chart-temp' },
-  humidity: { label: 'Humidity', short: 'Humidity', unit: '%RH', color: '--chart-hum' },
-  soil_moisture: { label: 'Soil moisture', short: 'Soil', unit: '%', color: '--chart-soil' },
 };
 
 /** Axis labels: clock time within a day, weekday + hour for the week. */
@@ -23,8 +18,9 @@ function axisLabel(range, t) {
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-function css(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+/** The axes' look, shared by the page's charts. */
+export function axisStyle() {
+  return { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid'), width: 1 }, ticks: { stroke: cssVar('--grid'), width: 1 }, font: '12px system-ui, sans-serif' };
 }
 
 export class HistoryChart {
@@ -32,7 +28,7 @@ export class HistoryChart {
   constructor(device, api) {
     this.device = device;
     this.api = api;
-    this.kind = 'temperature';
+    this.kind = kinds.list[0]?.name ?? '';
     this.range = 'hour';
     this.xs = [];
     this.ys = [];
@@ -48,30 +44,14 @@ export class HistoryChart {
       attrs: { 'aria-label': `History chart of ${device}` },
     },
     el('div', { className: 'chart-toolbar' },
-      this.#segmented('Reading', Object.entries(KINDS).map(([k, v]) => [k, v.short, v.label]), () => this.kind, (k) => this.setKind(k), 'kind'),
-      this.#segmented('Time range', Object.entries(RANGES).map(([k, v]) => [k, v.short, `Last ${v.label}`]), () => this.range, (r) => this.setRange(r), 'range')),
+      segmented('Reading', kinds.list.map((k) => [k.name, k.short, k.label]), () => this.kind, (k) => this.setKind(k), 'kind'),
+      segmented('Time range', Object.entries(RANGES).map(([k, v]) => [k, v.short, `Last ${v.label}`]), () => this.range, (r) => this.setRange(r), 'range')),
     el('div', { className: 'chart-frame' }, this.canvasHost, this.empty),
     this.caption);
 
     this.resize = new ResizeObserver(() => this.#fit());
     this.resize.observe(this.canvasHost);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#draw(true));
-  }
-
-  #segmented(label, options, current, pick, testid) {
-    const group = el('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': label } });
-    const buttons = options.map(([value, text, title]) => el('button', {
-      type: 'button',
-      className: 'seg',
-      title,
-      dataset: { testid: `${testid}-${value}`, value },
-      attrs: { 'aria-pressed': String(current() === value), 'aria-label': title },
-      text,
-      on: { click: () => { pick(value); refresh(); } },
-    }));
-    const refresh = () => buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.value === current())));
-    group.append(...buttons);
-    return group;
   }
 
   setKind(kind) {
@@ -98,6 +78,8 @@ export class HistoryChart {
   /** Fetches the history of the current kind and range; a newer load wins over a slower older one. */
   async load() {
     const token = ++this.loadToken;
+    const kind = kinds.get(this.kind);
+    if (!kind) return;
     const to = Date.now() / 1000 + 1;
     const range = RANGES[this.range];
     const from = to - range.seconds;
@@ -110,7 +92,7 @@ export class HistoryChart {
       const sorted = buckets.filter((b) => Number.isFinite(Number(b.time)) && Number.isFinite(Number(b.avg)))
         .sort((a, b) => a.time - b.time);
       this.xs = sorted.map((b) => Number(b.time));
-      this.ys = sorted.map((b) => Number(b.avg) / 10);
+      this.ys = sorted.map((b) => kind.number(b.avg));
       this.error = null;
     } catch (e) {
       if (token !== this.loadToken) return;
@@ -122,23 +104,26 @@ export class HistoryChart {
     this.#draw(true);
   }
 
-  /** A live reading of this device; appended when it is of the shown kind and newer than the last point. */
-  addReading(kind, time, record) {
-    if (kind !== this.kind || this.root.dataset.loading) return;
+  /** A live reading of this device (its value on the wire); appended when it is of the shown kind and newer than the last point. */
+  addReading(name, time, value) {
+    const kind = kinds.get(name);
+    if (!kind || name !== this.kind || this.root.dataset.loading) return;
     const t = Number(time);
     if (!Number.isFinite(t) || (this.xs.length && t <= this.xs[this.xs.length - 1])) return;
     this.xs.push(t);
-    this.ys.push(Number(record) / 10);
+    this.ys.push(kind.number(value));
     const from = Date.now() / 1000 - RANGES[this.range].seconds;
     while (this.xs.length && this.xs[0] < from) { this.xs.shift(); this.ys.shift(); }
     this.#draw(false);
   }
 
   #draw(rebuild) {
-    const kind = KINDS[this.kind];
+    const kind = kinds.get(this.kind);
+    if (!kind) return;
     const n = this.xs.length;
+    const text = (y) => kind.text(y * kind.scale);
     this.root.dataset.points = String(n);
-    this.root.dataset.last = n ? tenths(this.ys[n - 1] * 10) : '';
+    this.root.dataset.last = n ? text(this.ys[n - 1]) : '';
     this.empty.hidden = n > 0;
     setText(this.empty, this.error ?? `No ${kind.label.toLowerCase()} readings in the last ${RANGES[this.range].label}.`);
     this.summaryText = '';
@@ -146,7 +131,7 @@ export class HistoryChart {
       const min = Math.min(...this.ys);
       const max = Math.max(...this.ys);
       this.summaryText = `${kind.label}, last ${RANGES[this.range].label}: ${n} point${n === 1 ? '' : 's'}, `
-        + `latest ${tenths(this.ys[n - 1] * 10)} ${kind.unit}, range ${tenths(min * 10)}–${tenths(max * 10)} ${kind.unit}.`;
+        + `latest ${text(this.ys[n - 1])} ${kind.unit}, range ${text(min)}–${text(max)} ${kind.unit}.`;
     }
     setText(this.caption, this.summaryText);
     const data = [this.xs, this.ys];
@@ -156,9 +141,9 @@ export class HistoryChart {
       return;
     }
     this.plot?.destroy();
-    const color = css(kind.color);
+    const color = cssVar(kind.color);
     const range = this.range;
-    const axis = { stroke: css('--muted'), grid: { stroke: css('--grid'), width: 1 }, ticks: { stroke: css('--grid'), width: 1 }, font: '12px system-ui, sans-serif' };
+    const axis = axisStyle();
     this.plot = new uPlot({
       width: Math.max(200, this.canvasHost.clientWidth || 600),
       height: 200,
@@ -177,7 +162,7 @@ export class HistoryChart {
           const y = u.data[1][i];
           setText(this.caption, i === null || i === undefined || y === undefined
             ? this.summaryText
-            : `${axisLabel('day', x)}${range === 'week' ? `, ${axisLabel('week', x)}` : ''}: ${tenths(y * 10)} ${kind.unit}`);
+            : `${axisLabel('day', x)}${range === 'week' ? `, ${axisLabel('week', x)}` : ''}: ${text(y)} ${kind.unit}`);
         }],
       },
       series: [

@@ -42,3 +42,28 @@ export function icon(name, className = 'icon') {
   svg.append(use);
   return svg;
 }
+
+/**
+ * A row of toggle buttons, one pressed (aria-pressed): options are [value, text, title]; current() says which value is
+ * chosen, pick(value) chooses one. Buttons carry data-testid `${testid}-${value}`.
+ */
+export function segmented(label, options, current, pick, testid) {
+  const group = el('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': label } });
+  const buttons = options.map(([value, text, title]) => el('button', {
+    type: 'button',
+    className: 'seg',
+    title,
+    dataset: { testid: `${testid}-${value}`, value },
+    attrs: { 'aria-pressed': String(current() === value), 'aria-label': title },
+    text,
+    on: { click: () => { pick(value); refresh(); } },
+  }));
+  const refresh = () => buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.value === current())));
+  group.append(...buttons);
+  return group;
+}
+
+/** A CSS custom property of the page (colours follow light and dark mode), or a grey when it is not set. */
+export function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}

@@ -3,11 +3,24 @@
 
 /** Tenths (integer or average) -> "22.3"; null when there is no value. */
 export function tenths(value) {
+  return scaled(value, 10);
+}
+
+/** A wire integer in 1/scale of its unit -> text with as many decimals (scale 10: 223 -> "22.3"); null when none. */
+export function scaled(value, scale) {
   if (value === null || value === undefined || !Number.isFinite(Number(value))) return null;
+  const digits = Math.max(0, Math.round(Math.log10(scale)));
   const rounded = Math.round(Number(value));
   const sign = rounded < 0 ? '-' : '';
   const abs = Math.abs(rounded);
-  return `${sign}${Math.floor(abs / 10)}.${abs % 10}`;
+  if (digits === 0) return `${sign}${abs}`;
+  const unit = 10 ** digits;
+  return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(digits, '0')}`;
+}
+
+/** Tenths of a litre (a wire's litres) -> "12.3 L". */
+export function litres(tenthsOfALitre) {
+  return `${tenths(tenthsOfALitre)} L`;
 }
 
 /** Seconds -> "4:05" (minutes:seconds) or "1:02:05" for an hour or more. */

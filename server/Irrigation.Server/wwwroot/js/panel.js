@@ -18,6 +18,7 @@ const ACTION_WORDS = {
   remove: 'Device removed',
   settings: 'Settings saved',
   'rain-delay': 'Rain delay',
+  clear_leak: 'Leak lock cleared',
 };
 
 const AUDIT_PAGE = 50;
@@ -51,7 +52,7 @@ export class DevicePanel {
         label: 'Activity',
         content: el('div', {},
           el('div', { className: 'section-head' },
-            el('p', { className: 'muted small', text: 'Who did what to this controller, newest first: commands, settings, rain delays, sharing and tokens.' }),
+            el('p', { className: 'muted small', text: 'Who did what to this controller, newest first: commands, leak locks cleared, settings, rain delays, sharing and tokens.' }),
             el('button', { type: 'button', className: 'btn btn-small', text: 'Refresh', on: { click: () => this.loadAudit() } })),
           this.auditStatus, this.auditList, this.auditMore),
       },

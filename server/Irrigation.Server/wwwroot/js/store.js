@@ -1,14 +1,16 @@
 // The page's model of the user's devices, fed by REST (/api/devices), the WebSocket snapshot and live events.
 // Views never parse wire frames: they read this model and re-render the device that changed.
+import { kinds } from './kinds.js';
 
 /** Readings are expected about once a minute unless the server says otherwise; 3 missed = stale. */
 export const DEFAULT_INTERVAL_SECONDS = 60;
 export const STALE_INTERVALS = 3;
 
-export const READING_KINDS = ['temperature', 'humidity', 'soil_moisture'];
-
 /** The frames that change a device's settings state; the page refetches GET /settings after each. */
 export const SETTINGS_EVENTS = ['settings_saved', 'settings_applied', 'settings_rejected'];
+
+/** Flow alerts a device keeps (the server's snapshot lists its last five). */
+const FLOW_ALERTS_KEPT = 5;
 
 /** What each role may do, lowest first; a device without a role (never from this server) gets the least. */
 const ROLE_RANK = { viewer: 0, operator: 1, owner: 2 };
@@ -26,14 +28,27 @@ export class DeviceState {
     this.lastData = 0;
     this.interval = DEFAULT_INTERVAL_SECONDS;
     this.maxDuration = null;
-    this.last = {};          // kind -> {time, record, raw?, zone?}
-    this.soilByZone = {};    // zone -> {time, record}
+    this.last = {};          // kind -> {time, value (the kind's field), raw?, zone?}
+    this.byZone = {};        // kind -> zone -> {time, value}, for kinds that name a zone
     this.zones = new Map();  // zone -> {open, until|null}
     this.status = null;      // {time, uptime, free_heap, rssi, buffered, dropped, open_zones}
     this.sensorsDown = new Set();
     this.role = 'viewer';
     this.settings = null;    // GET /settings: {version, applied_version, state, errors, settings, updated_by, updated_at, utc_offset}
     this.lastSkip = null;    // the newest irrigation_skipped: {time, zones, reason}
+    this.leakLocked = false; // the controller's master valve is locked shut after a leak alarm, until clear_leak
+    this.flowAlerts = [];    // the newest flow_alert data first: {time, zone?, kind, expected, measured}
+    this.clearLeakIds = new Set(); // clear_leak commands seen: an ok command_result for one of them lifts the lock
+  }
+
+  /** The newest leak alarm (what the lock is about), or null. */
+  get leakAlert() {
+    return this.flowAlerts.find((a) => a.kind === 'leak') ?? null;
+  }
+
+  /** The newest value of a kind for a zone ({time, value}), or undefined. */
+  zoneReading(kind, zone) {
+    return this.byZone[kind]?.[zone];
   }
 
   /** True when this user's role on the device is at least `role` (viewer < operator < owner). */
@@ -78,22 +93,24 @@ export class DeviceState {
       for (const name of [...this.zones.keys()]) if (!names.has(name)) this.zones.delete(name);
     }
     const last = d.last && typeof d.last === 'object' ? d.last : {};
-    for (const kind of READING_KINDS) if (last[kind]) this.#reading(kind, last[kind]);
+    for (const kind of kinds.list) if (last[kind.name]) this.#reading(kind, last[kind.name]);
     if (last.status) this.status = { ...last.status };
     if (Array.isArray(d.sensors_down)) this.sensorsDown = new Set(d.sensors_down);
+    if (typeof d.leak_locked === 'boolean') this.leakLocked = d.leak_locked;
+    if (Array.isArray(d.flow_alerts)) for (const a of d.flow_alerts) this.#flowAlert(a);
   }
 
   /** One live event of this device. Returns true when the model changed. */
   applyEvent(name, data) {
     const t = number(data?.time);
     if (t) this.lastSeen = Math.max(this.lastSeen, t);
+    const kind = kinds.get(name);
+    if (kind) {
+      this.#reading(kind, data);
+      if (!this.online) this.online = true;
+      return true;
+    }
     switch (name) {
-      case 'temperature':
-      case 'humidity':
-      case 'soil_moisture':
-        this.#reading(name, data);
-        if (!this.online) this.online = true;
-        return true;
       case 'irrigation_started':
         this.#wateredAfterSkip(data.zones, t);
         for (const z of data.zones ?? []) {
@@ -126,6 +143,19 @@ export class DeviceState {
       case 'settings_applied':
       case 'settings_rejected':
         this.#settingsAnswer(name, data);
+        return true;
+      case 'flow_alert':
+        this.#flowAlert(data);
+        if (data.kind === 'leak') this.leakLocked = true;
+        return true;
+      case 'clear_leak':
+        if (data.id) this.clearLeakIds.add(String(data.id));
+        return true;
+      case 'command_result':
+        // Only an answer to a clear_leak changes the model: the lock is gone once the controller confirms.
+        if (!data.ok || !this.clearLeakIds.has(String(data.id))) return false;
+        this.clearLeakIds.delete(String(data.id));
+        this.leakLocked = false;
         return true;
       case 'sensor_disconnected':
         this.sensorsDown.add(data.sensor);
@@ -242,14 +272,24 @@ export class DeviceState {
   }
 
   #reading(kind, r) {
-    const record = number(r.record);
+    const value = kind.valueOf(r);
     const time = number(r.time);
-    if (record === null || !time) return;
-    const prev = this.last[kind];
+    if (value === null || !time) return;
+    const prev = this.last[kind.name];
     if (prev && prev.time > time) return; // an older frame (replayed buffer) never hides a newer value
-    this.last[kind] = { ...r, time, record };
+    this.last[kind.name] = { ...r, time, value };
     this.lastData = Math.max(this.lastData, time);
-    if (kind === 'soil_moisture' && r.zone) this.soilByZone[r.zone] = { time, record };
+    if (kind.hasZone && r.zone) (this.byZone[kind.name] ??= {})[r.zone] = { time, value };
+  }
+
+  // Newest first, each alert once (the snapshot repeats what live frames brought), at most FLOW_ALERTS_KEPT.
+  #flowAlert(a) {
+    const time = number(a?.time);
+    if (!time || typeof a.kind !== 'string') return;
+    if (this.flowAlerts.some((x) => x.time === time && x.kind === a.kind && x.zone === a.zone)) return;
+    this.flowAlerts.push({ time, zone: a.zone, kind: a.kind, expected: number(a.expected), measured: number(a.measured) });
+    this.flowAlerts.sort((x, y) => y.time - x.time);
+    this.flowAlerts.length = Math.min(this.flowAlerts.length, FLOW_ALERTS_KEPT);
   }
 }
 
