@@ -84,6 +84,6 @@ public sealed class LatencyHistogram
 
         var exponent = ((i - Linear) / Sub) + 10;
         var mantissa = (i - Linear) % Sub;
-        return ((1L << exponent) | ((long)(mantissa + 1) << (exponent - SubBits))) - 1;
+        return (1L << exponent) + ((long)(mantissa + 1) << (exponent - SubBits)) - 1;
     }
 }
