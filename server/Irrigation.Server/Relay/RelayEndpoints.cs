@@ -54,16 +54,11 @@ public static class RelayEndpoints
     public static WebApplication MapControllerSocket(this WebApplication app)
     {
         app.UseWebSockets();
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path == "/" && context.WebSockets.IsWebSocketRequest)
-            {
-                await context.RequestServices.GetRequiredService<ControllerHandler>().HandleAsync(context);
-                return;
-            }
-
-            await next(context);
-        });
+        // Returns the handler's task itself rather than awaiting it: no state machine of this lambda per connection.
+        app.Use((context, next) =>
+            context.Request.Path == "/" && context.WebSockets.IsWebSocketRequest
+                ? context.RequestServices.GetRequiredService<ControllerHandler>().HandleAsync(context)
+                : next(context));
         return app;
     }
 

@@ -16,7 +16,9 @@ public static class CrossSiteRequestGuard
     public static WebApplication UseCrossSiteRequestGuard(this WebApplication app)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CrossSiteRequestGuard));
-        app.Use(async (context, next) =>
+        // Not an async lambda: a request that passes returns next's task itself, so a WebSocket that lasts for days
+        // does not keep this middleware's state machine alive beside it.
+        app.Use((context, next) =>
         {
             var request = context.Request;
             if (ChangesState(request.Method) && !request.Headers.ContainsKey(HeaderNames.Authorization) && RequestOrigin.IsForeign(request))
@@ -24,12 +26,11 @@ public static class CrossSiteRequestGuard
                 log.LogInformation("Refused a cross-site {Method} {Path} from origin {Origin} (client {Remote})",
                     request.Method, request.Path, request.Headers.Origin.ToString(), context.Connection.RemoteIpAddress);
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsJsonAsync(new ApiError(
+                return context.Response.WriteAsJsonAsync(new ApiError(
                     "cross-site request refused: send it from the dashboard's own address, or with Authorization: Bearer <user token>"));
-                return;
             }
 
-            await next(context);
+            return next(context);
         });
         return app;
     }
