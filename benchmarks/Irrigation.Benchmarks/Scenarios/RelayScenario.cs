@@ -38,7 +38,7 @@ public static class RelayScenario
                             $"median {Median(perRound).ToString("0.00", Inv)} (target ≤ 1.20).");
         }
 
-        table.Notes.Add("Product limits at their defaults (appsettings.json: 200 events/s per device, a burst of 1,000). Latency = controller send -> dashboard receive (e2e) and send -> ack received (ack).");
+        table.Notes.Add("Product limits at their defaults (the Relay section of the server's appsettings.json). Latency = controller send -> dashboard receive (e2e) and send -> ack received (ack).");
         table.Emit(s.Out);
     }
 
